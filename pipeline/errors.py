@@ -1,0 +1,95 @@
+"""Every problem the pipeline reports: located diagnostics, the report that collects them, expected errors."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, printed as `path:line:col: severity: message [code]`."""
+
+    path: str
+    line: int
+    col: int
+    severity: str  # "error" or "warning"
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.col}"
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+
+@dataclass
+class Report:
+    """Collects every diagnostic of a run so that all of them are shown at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, path: str, line: int, col: int, severity: str, message: str, code: str) -> None:
+        diagnostic = Diagnostic(str(path), line, col, severity, message, code)
+        if diagnostic not in self.items:
+            self.items.append(diagnostic)
+
+    def error(self, where: tuple[str, int, int], message: str, code: str) -> None:
+        self.add(*where, "error", message, code)
+
+    def warning(self, where: tuple[str, int, int], message: str, code: str) -> None:
+        self.add(*where, "warning", message, code)
+
+    def extend(self, other: "Report") -> None:
+        for item in other.items:
+            if item not in self.items:
+                self.items.append(item)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def lines(self) -> list[str]:
+        return [str(d) for d in sorted(self.items, key=lambda d: (d.path, d.line, d.col, d.code))]
+
+
+class PressError(Exception):
+    """An expected failure: printed without a traceback, exit status 1."""
+
+    exit_code = 1
+
+
+class UsageError(PressError):
+    """The command line itself is wrong (exit status 2)."""
+
+    exit_code = 2
+
+
+class SourceErrors(PressError):
+    """The sources or layouts have errors; the report holds every one of them."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"{len(report.errors)} error(s)")
+        self.report = report
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The known name most like `word`, for 'did you mean' hints."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix, or '' when nothing is close."""
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """A sorted, quoted list of the valid names, for messages."""
+    return ", ".join(f"'{c}'" for c in sorted(choices))
