@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -311,3 +312,65 @@ def _report_error(model: type[BaseModel], err: dict, source: Source, report: Rep
 
 
 _TAGS = {"list[str]", "str", "int", "date"}
+
+
+# --- checks that span several fields ----------------------------------------------------------
+
+
+def check_topic(topic: Topic, source: Source, root: Path, report: Report, today: dt.date) -> None:
+    """What the schema alone cannot say: dates in order, positions in range, images and links that are safe."""
+    if topic.review_by <= topic.as_of:
+        report.error(source.where(("review_by",)),
+                     f"review_by ({topic.review_by}) must come after as_of ({topic.as_of})", "topic.dates")
+    elif topic.review_by < today:
+        report.warning(source.where(("review_by",)),
+                       f"topic '{topic.id}' was due for review on {topic.review_by.isoformat()}; "
+                       "check the facts and move review_by forward", "topic.stale")
+    for i, position in enumerate(topic.one_pager.facts or []):
+        if position > len(topic.key_facts):
+            report.error(source.where(("one_pager", "facts", i)),
+                         f"one_pager.facts names key fact {position}, but the topic has {len(topic.key_facts)}",
+                         "topic.fact")
+    shorts = [q for q in topic.questions if q.short]
+    if len(shorts) > 3:
+        report.error(source.where(("questions",)),
+                     f"{len(shorts)} questions have a short answer; a one-pager holds at most 3", "topic.short")
+    stem = Path(source.path).stem
+    if topic.id != stem:
+        report.error(source.where(("id",)), f"topic id '{topic.id}' differs from its file name '{stem}.yaml'",
+                     "topic.id")
+    language = topic.language or "en"
+    for path, text in topic.texts():
+        check_markdown(text, path, source, root, report, language)
+
+
+def check_markdown(text: str, path: tuple, source: Source, root: Path, report: Report, language: str) -> None:
+    """Images must be files under sources/ with alt text; links must be web or mail addresses."""
+    from .text import scan
+
+    found = scan(text, language)
+    for src, alt in found.images:
+        where = source.where_in(path, src)
+        problem = image_problem(src, root)
+        if problem:
+            report.error(where, problem, "markdown.image")
+        elif not alt.strip():
+            report.error(where, f"image '{src}' has no alt text: write ![what it shows]({src})", "markdown.alt")
+    for href in found.links:
+        if not re.match(r"^(https?://|mailto:)", href):
+            report.error(source.where_in(path, href),
+                         f"link '{href}' must start with https://, http:// or mailto:", "markdown.link")
+
+
+def image_problem(src: str, root: Path) -> str | None:
+    """Why an image reference is refused (outside sources/, missing), or None."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\")):
+        return (f"image '{src}' is outside the project: images must be files under sources/, "
+                "given relative to it (for example assets/map.svg)")
+    sources = (root / "sources").resolve()
+    path = (sources / src).resolve()
+    if sources not in path.parents:
+        return f"image '{src}' is outside sources/: give a path inside it (for example assets/map.svg)"
+    if not path.is_file():
+        return f"image '{src}' does not exist under sources/"
+    return None

@@ -1,0 +1,3 @@
+"""Position Press: YAML positions with citations in, branded briefing and one-pager PDFs out."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,161 @@
+"""Inline Markdown with Pandoc citations: parsing for checks, and HTML for rendering (raw HTML is never passed through)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+# A citation key as Pandoc reads it: starts with a letter, digit or _, may hold internal punctuation.
+KEY = r"[A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[\w])?"
+PART = re.compile(rf"^\s*(?P<prefix>[^@]*?)\s*(?<![\w.])@(?P<key>{KEY})(?P<rest>.*)$", re.S)
+CLUSTER = re.compile(r"\[(?P<body>[^\[\]]*(?<![\w.])@[^\[\]]*)\](?!\()")
+
+# Locator labels Pandoc and CSL understand; the value is the CSL locator term.
+LABELS = {
+    "p.": "page", "pp.": "page", "page": "page", "pages": "page",
+    "ch.": "chapter", "chap.": "chapter", "chapter": "chapter", "chapters": "chapter",
+    "sec.": "section", "section": "section", "§": "section", "§§": "section",
+    "para.": "paragraph", "paragraph": "paragraph", "¶": "paragraph",
+    "fig.": "figure", "figure": "figure", "vol.": "volume", "volume": "volume",
+    "n.": "note", "note": "note", "l.": "line", "line": "line", "pt.": "part", "part": "part",
+}
+LOCATOR = re.compile(r"^(?P<label>[^\d\s]+)?\s*(?P<value>[\divxlcdmIVXLCDM][\w\u2013,\- ]*)$")
+
+QUOTES = {"en": "“”‘’", "fr": ["«\u202f", "\u202f»", "‹\u202f", "\u202f›"], "de": "„“‚‘", "es": "«»“”", "ar": "«»‹›"}
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One reference inside a citation: `see @key, p. 12`."""
+
+    key: str
+    label: str | None = None  # CSL locator term, e.g. "page"
+    locator: str | None = None
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A bracketed citation `[@a; @b, p. 3]` as written in the source."""
+
+    raw: str
+    items: tuple[CiteItem, ...]
+
+
+def parse_cluster(raw: str) -> Cluster | None:
+    """Read `[...]` as a citation; None when it is not one (no `@key` parts)."""
+    match = CLUSTER.fullmatch(raw)
+    if not match:
+        return None
+    items = []
+    for part in match["body"].split(";"):
+        found = PART.match(part)
+        if not found:
+            return None
+        label, locator, suffix = _locator(found["rest"])
+        items.append(CiteItem(found["key"], label, locator, found["prefix"].strip(), suffix))
+    return Cluster(raw, tuple(items))
+
+
+def _locator(rest: str) -> tuple[str | None, str | None, str]:
+    rest = rest.strip()
+    if not rest.startswith(","):
+        return None, None, rest
+    text = rest[1:].strip()
+    found = LOCATOR.match(text)
+    if found:
+        label = (found["label"] or "").strip().lower()
+        if not label:
+            return "page", found["value"].strip(), ""
+        if label in LABELS:
+            return LABELS[label], found["value"].strip(), ""
+    return None, None, text
+
+
+@dataclass
+class Findings:
+    """What a Markdown text refers to: citations, images and links, each with its raw text."""
+
+    clusters: list[Cluster] = field(default_factory=list)
+    images: list[tuple[str, str]] = field(default_factory=list)  # (src, alt)
+    links: list[str] = field(default_factory=list)
+
+
+def _citation_rule(state, silent: bool) -> bool:
+    if state.src[state.pos] != "[":
+        return False
+    match = CLUSTER.match(state.src, state.pos)
+    if not match or parse_cluster(match.group(0)) is None:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"cluster": parse_cluster(match.group(0))}
+    state.pos = match.end()
+    return True
+
+
+def make_markdown(language: str = "en") -> MarkdownIt:
+    """A CommonMark parser without raw HTML or headings, with smart quotes for the language and citations."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.options["quotes"] = QUOTES.get(language.split("-")[0], QUOTES["en"])
+    md.enable(["replacements", "smartquotes"])
+    md.disable(["heading", "lheading", "code", "fence", "html_block", "html_inline", "hr", "reference"])
+    md.validateLink = lambda url: True  # every link and image is checked by us, with a located message
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+_PARSERS: dict[str, MarkdownIt] = {}
+
+
+def parser(language: str = "en") -> MarkdownIt:
+    """A cached parser per language."""
+    key = language.split("-")[0]
+    if key not in _PARSERS:
+        _PARSERS[key] = make_markdown(key)
+    return _PARSERS[key]
+
+
+def scan(text: str, language: str = "en") -> Findings:
+    """The citations, images and links in a Markdown text, in order."""
+    found = Findings()
+
+    def walk(tokens: list[Token]) -> None:
+        for token in tokens:
+            if token.type == "citation":
+                found.clusters.append(token.meta["cluster"])
+            elif token.type == "image":
+                found.images.append((token.attrGet("src") or "", token.content))
+            elif token.type == "link_open":
+                found.links.append(token.attrGet("href") or "")
+            if token.children:
+                walk(token.children)
+
+    walk(parser(language).parse(text))
+    return found
+
+
+def to_html(
+    text: str,
+    cite: Callable[[Cluster], str],
+    image: Callable[[str, str], str],
+    language: str = "en",
+    block: bool = False,
+) -> str:
+    """HTML for a Markdown text; citations and images are drawn by the given callbacks."""
+    md = parser(language)
+    env = {"cite": cite, "image": image}
+    md.add_render_rule("citation", lambda self, tokens, idx, options, env: env["cite"](tokens[idx].meta["cluster"]))
+    md.add_render_rule(
+        "image",
+        lambda self, tokens, idx, options, env: env["image"](
+            tokens[idx].attrGet("src") or "", self.renderInlineAsText(tokens[idx].children or [], options, env)
+        ),
+    )
+    if block:
+        return md.render(text, env)
+    return md.renderInline(text.strip(), env)
