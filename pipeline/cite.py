@@ -125,11 +125,31 @@ def _normalize(item: dict) -> dict:
             out[key] = {"date-parts": _date_parts(value)}
         elif key in NAME_VARIABLES:
             out[key] = [{k: html.escape(str(v), quote=False) for k, v in name.items()} for name in value]
-        elif key in ("id", "type"):
-            out[key] = value
+        elif key in ("id", "type", "URL", "DOI"):
+            out[key] = html.escape(str(value), quote=False) if key in ("URL", "DOI") else value
         else:
-            out[key] = html.escape(str(value), quote=False)
+            out[key] = html.escape(_typographic(str(value)), quote=False)
     return out
+
+
+def _typographic(text: str) -> str:
+    """Typographic apostrophes and quotes in reference text (citeproc-py prints what it is given)."""
+    text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
+    text = re.sub(r'"([^"]+)"', r"“\1”", text)
+    return re.sub(r"'([^']+)'", r"‘\1’", text)
+
+
+def tidy(markup: str, language: str, title: str | None = None) -> str:
+    """Mend what citeproc-py gets wrong: a stray 'Edition' term, a title printed twice when it stands in for
+    a missing author, and (in American English) commas and periods outside closing quotes."""
+    markup = re.sub(r"[.,] Edition(?=[.,])", "", markup)
+    if title and markup.count(title) > 1:
+        first = markup.index(title) + len(title)
+        second = re.compile(r"(?:“|<i>)?" + re.escape(title) + r"(?:”|</i>)?(?: \([^)]*\))?[.,]?\s?")
+        markup = markup[:first] + second.sub("", markup[first:], count=1)
+    if language.startswith("en-US") or language == "en":
+        markup = re.sub(r"”([.,])", r"\1”", markup)
+    return markup
 
 
 # --- checking the citations in a topic ---------------------------------------------------------
@@ -230,6 +250,8 @@ class Citer:
         from citeproc import CitationStylesBibliography, formatter
         from citeproc.source.json import CiteProcJSON
 
+        self.language = language
+        self.items = library.items
         self.style = _style(style, _locale(language))
         self.is_note_style = self.style.root.get("class") == "note"
         if mode in ("footnote", "endnote") and not self.is_note_style:
@@ -257,7 +279,7 @@ class Citer:
             numbers = sorted({self.order.index(i.key) + 1 for i in cluster.items})
             out = f'<sup class="src">{",".join(str(n) for n in numbers)}</sup>'
         else:
-            text = self._format(cluster)
+            text = tidy(self._format(cluster), self.language)
             if self.mode == "in-text":
                 out = f'<span class="cite">{text}</span>'
             else:
@@ -299,8 +321,10 @@ class Citer:
             if self.mode == "numbered":
                 self._bib.register(self._citation_of(self.order))
             self._bib.sort()
-            entries = [linkify(str(entry)) for entry in self._bib.bibliography()]
-        return list(zip([str(item.key) for item in self._bib.items], entries))
+            keys = [str(item.key) for item in self._bib.items]
+            entries = [linkify(tidy(str(entry), self.language, self.items.get(key, {}).get("title")))
+                       for key, entry in zip(keys, self._bib.bibliography())]
+        return list(zip(keys, entries))
 
     def sources(self) -> list[tuple[int, str]]:
         """(number, formatted entry) in order of first use, for numbered source notes."""

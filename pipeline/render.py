@@ -81,7 +81,7 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
     sections = [Section(s.heading, s.body, s.id or _anchor(s.heading, i)) for i, s in enumerate(topic.sections, 1)]
     context = dict(
         kind=kind, topic=topic, org=org, layout=layout, lang=language, blocks=blocks, pinned=pinned,
-        labels=layout.labels, sections=sections, toc=_toc(blocks, topic, sections, layout.labels, mode),
+        labels=layout.labels, sections=sections, halves=_halves, toc=_toc(blocks, topic, sections, layout.labels, mode),
         template_file=_shown(template.filename, layout.root),
         md=markdown, md_block=lambda text: markdown(text, block=True),
         facts=[topic.key_facts[i - 1] for i in facts_at if i <= len(topic.key_facts)],
@@ -136,10 +136,21 @@ def _toc(blocks: list[str], topic: Topic, sections: list[Section], labels: dict,
             entries += [dict(id=s.anchor, text=s.heading, level=1) for s in sections]
         elif name == "questions" and topic.questions:
             entries.append(dict(id="questions", text=labels.get("questions", "Questions"), level=1))
-            entries += [dict(id=f"q-{i}", text=q.q, level=2) for i, q in enumerate(topic.questions, 1)]
         elif name == "facts" and topic.key_facts or name == "bibliography" or name == "notes" and mode == "endnote":
             entries.append(dict(id=name, text=labels.get(name, name.title()), level=1))
     return entries
+
+
+def _halves(notes: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Split numbered notes into two runs of about equal text length, for two columns."""
+    total = sum(len(text) for _, text in notes)
+    running, cut = 0, len(notes)
+    for i, (_, text) in enumerate(notes):
+        if running + len(text) / 2 > total / 2:
+            cut = i
+            break
+        running += len(text)
+    return [notes[:cut], notes[cut:]]
 
 
 def css_string(text: str) -> str:
