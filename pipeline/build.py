@@ -19,7 +19,7 @@ KINDS = ("briefing", "one-pager")
 
 # Which source field a one-pager block's words come from, for fit messages.
 BLOCK_SOURCES = {"ask": ("asks",), "bill": ("asks",), "facts": ("key_facts",), "points": ("one_pager", "points"),
-                 "qa": ("questions",), "masthead": ("title",), "sources": ("key_facts",)}
+                 "qa": ("questions",), "masthead": ("title",)}
 
 
 @dataclass
@@ -179,8 +179,7 @@ def typeset_all(project: Project, docs: list, report: Report, progress=None) -> 
             for problem in check_fonts(embedded_fonts(data), doc.families):
                 report.error(where, f"{doc.kind}: {problem}", "render.font")
         except FitError as exc:
-            path = next((p for b, p in BLOCK_SOURCES.items() if b == exc.block), ())
-            report.error(source.where(path), str(exc), "fit.overflow")
+            report.error(source.where(BLOCK_SOURCES.get(exc.longest, ("one_pager",))), str(exc), "fit.overflow")
             continue
         except TypesetError as exc:
             for problem in exc.problems:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from .render import Doc, with_fit
-from .typeset import content_bottom, layout_html
+from .typeset import clipped, content_bottom, layout_html
 
 PX_PER_MM = 96 / 25.4
 MAX_TRIES = 4  # real renders while stepping down from the estimate, before going straight to the floor
@@ -21,6 +21,7 @@ class Measure:
     spans: dict[str, tuple[float, float]]
     missing: list[str]
     bottom: float
+    clipped: list[str] = field(default_factory=list)
 
     @property
     def end(self) -> float:
@@ -28,7 +29,7 @@ class Measure:
 
     @property
     def fits(self) -> bool:
-        return self.pages == 1 and not self.missing and self.end <= self.bottom + 0.5
+        return self.pages == 1 and not self.missing and not self.clipped and self.end <= self.bottom + 0.5
 
 
 def measure(document, blocks: list[str]) -> Measure:
@@ -41,7 +42,7 @@ def measure(document, blocks: list[str]) -> Measure:
             missing.append(name)
         else:
             spans[name] = (start[1], end[1])
-    return Measure(len(document.pages), spans, missing, content_bottom(page))
+    return Measure(len(document.pages), spans, missing, content_bottom(page), clipped(page))
 
 
 @dataclass
@@ -59,14 +60,15 @@ class Fitted:
 class FitError(Exception):
     """A one-pager that does not fit even at the layout's floor, with what to cut."""
 
-    def __init__(self, block: str, overflow_mm: float, words: int, body: float, space: float, dropped: list[str]):
+    def __init__(self, block: str, overflow_mm: float, words: int, body: float, space: float, dropped: list[str],
+                 longest: str, longest_words: int):
         self.block, self.overflow_mm, self.words = block, overflow_mm, words
-        self.body, self.space, self.dropped = body, space, dropped
+        self.body, self.space, self.dropped, self.longest = body, space, dropped, longest
         left_out = f" and without {', '.join(dropped)}" if dropped else ""
         super().__init__(
             f"the one-pager does not fit on one page, even at the layout's floor (body {body:g}pt, "
-            f"spacing {space:.0%}{left_out}): block '{block}' runs {overflow_mm:.0f} mm past the foot of the page; "
-            f"cut about {words} words"
+            f"spacing {space:.0%}{left_out}): block '{block}' runs {max(1, round(overflow_mm))} mm past the foot "
+            f"of the page; cut about {words} words (the longest block is '{longest}', {longest_words} words)"
         )
 
 
@@ -150,10 +152,14 @@ def _overflow(current: Doc, floor: Measure, bottom: float, sizes: tuple[float, f
     over = floor.end - bottom
     culprit = next((n for n, (top, end) in sorted(floor.spans.items(), key=lambda i: i[1][0]) if end > bottom),
                    current.blocks[-1])
-    total_height = sum(end - top for top, end in floor.spans.values()) or 1.0
-    density = sum(current.words.values()) / total_height
+    # Words per px of the densest text block: cutting running text is what frees the space.
+    densities = [current.words.get(n, 0) / (end - top) for n, (top, end) in floor.spans.items()
+                 if end > top and current.words.get(n, 0) >= 15]
+    density = max(densities, default=sum(current.words.values()) / max(floor.end, 1.0))
     words = max(1, math.ceil(over * density * 1.1))
-    return FitError(culprit, over / PX_PER_MM, words, sizes[0], sizes[1], dropped)
+    longest = max(current.words, key=lambda n: current.words[n], default=culprit)
+    return FitError(culprit, over / PX_PER_MM, words, sizes[0], sizes[1], dropped,
+                    longest, current.words.get(longest, 0))
 
 
 def _pin(current, document, markup, got: Measure, k, size, real, dropped, count) -> Fitted:

@@ -170,11 +170,39 @@ def overfull_lines(document, tolerance: float = 0.5) -> list[str]:
     return found
 
 
+def clipped(page) -> list[str]:
+    """Boxes with fixed size and hidden overflow whose content runs past them (cut off without a word)."""
+    found = []
+    stack = list(getattr(page._page_box, "children", []))
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", [])
+        if children and box.style["overflow"] != "visible" and box.height != "auto":
+            bottom = box.content_box_y() + box.height
+            inner = [c for c in _descendants(box) if isinstance(c, (boxes.LineBox, boxes.ReplacedBox))]
+            lowest = max((c.position_y + c.margin_height() for c in inner), default=bottom)
+            if lowest > bottom + 0.5:
+                found.append(f"content cut off {(lowest - bottom) * 0.75:.1f}pt below a fixed-height box: "
+                             f"'{clean(_text(box))[:60]}'")
+                continue
+        stack.extend(children)
+    return found
+
+
+def _descendants(box):
+    for child in getattr(box, "children", []):
+        yield child
+        yield from _descendants(child)
+
+
 def _text(box) -> str:
+    """The text of a box; lines and blocks joined by spaces."""
     if isinstance(box, boxes.TextBox):
         return box.text
-    if isinstance(box, boxes.ParentBox):
+    if isinstance(box, boxes.InlineBox):
         return "".join(_text(c) for c in box.children)
+    if isinstance(box, boxes.ParentBox):
+        return " ".join(_text(c) for c in box.children)
     return ""
 
 

@@ -1,0 +1,39 @@
+"""Shared fixtures: throwaway copies of fixture projects, and one build of the sample sources per session."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ROOTS = Path(__file__).resolve().parent / "roots"
+
+
+def copy_project(dest: Path, name: str | None = None) -> Path:
+    """A project in `dest`: the fixture root's sources (or the sample's), with the repository's layouts."""
+    sources = ROOTS / name / "sources" if name else REPO / "sources"
+    shutil.copytree(sources, dest / "sources")
+    own_layouts = ROOTS / name / "layouts" if name else None
+    shutil.copytree(own_layouts if own_layouts and own_layouts.is_dir() else REPO / "layouts", dest / "layouts")
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of a fixture project: project('minimal'), or project() for the sample sources."""
+    def make(name: str | None = None) -> Path:
+        return copy_project(tmp_path / (name or "sample"), name)
+    return make
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    """The sample sources built once: (project root, outputs by (topic, kind), the report)."""
+    from pipeline.build import build
+    from pipeline.errors import Report
+
+    root = copy_project(tmp_path_factory.mktemp("sample"))
+    report = Report()
+    outputs = build(root, report)
+    return root, {(o.topic, o.kind): o for o in outputs}, report
