@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     except SourceErrors as exc:
         _print(exc.report)
         errors = len(exc.report.errors)
-        reason = f"{errors} error{'s' if errors != 1 else ''}" if errors else "warnings in strict mode"
+        reason = plural(errors, "error") if errors else "warnings in strict mode"
         print(f"press: {reason}; nothing was written", file=sys.stderr)
         return exc.exit_code
     except PressError as exc:
@@ -67,6 +67,11 @@ def _root(path: Path) -> Path:
     return root
 
 
+def plural(n: int, word: str) -> str:
+    """'1 topic', '2 topics'."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _print(report: Report) -> None:
     for line in report.lines():
         print(line, file=sys.stderr)
@@ -79,14 +84,14 @@ def _build(root: Path, args, report: Report) -> int:
 
     def progress(output, seconds: float) -> None:
         if not args.quiet:
-            pages = f"{output.pages} page{'s' if output.pages != 1 else ''}"
-            print(f"  {output.path}.pdf  {pages}  ({seconds:.1f} s)")
+            fitted = f", body {output.notes['body']:g}pt" if output.notes else ""
+            print(f"  {output.path}.pdf  {plural(output.pages, 'page')}{fitted}  ({seconds:.1f} s)")
 
     outputs = build(root, report, strict=args.strict, only=args.topic, progress=progress)
     _print(report)
     if not args.quiet:
         topics = len({o.topic for o in outputs})
-        print(f"press: built {len(outputs)} PDFs for {topics} topics into {root / 'out'}/ "
+        print(f"press: built {len(outputs)} PDFs for {plural(topics, 'topic')} into {root / 'out'}/ "
               f"in {time.perf_counter() - started:.1f} s (HTML beside each PDF)")
     return 0
 
@@ -100,8 +105,10 @@ def _check(root: Path, args, report: Report) -> int:
     if report.errors or (args.strict and report.warnings):
         raise SourceErrors(report)
     _print(report)
-    print(f"press: {len(project.topics)} topics, {len(project.library.items)} references and "
-          f"{len(project.layouts)} layouts are fine" + (f" ({len(report.warnings)} warnings)" if report.warnings else ""))
+    counts = (plural(len(project.topics), "topic"), plural(len(project.library.items), "reference"),
+              plural(len(project.layouts), "layout"))
+    print(f"press: {counts[0]}, {counts[1]} and {counts[2]} are fine"
+          + (f" ({plural(len(report.warnings), 'warning')})" if report.warnings else ""))
     return 0
 
 

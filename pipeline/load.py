@@ -85,6 +85,27 @@ class _Composer(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# PyYAML's words for common mistakes, and what they mean to someone editing a file.
+PLAIN = [
+    ("expected <block end>", "this line's indentation does not line up with the lines above it"),
+    ("did not find expected key", "this line's indentation does not line up with the lines above it"),
+    ("mapping values are not allowed here", "a second ': ' on one line; put the value in quotes"),
+    ("cannot start any token", "a tab or special character starts a value; indent with spaces and quote the value"),
+    ("could not find expected ':'", "a line without 'key: value' (is a colon missing, or a quote not closed?)"),
+    ("found unexpected end of stream", "a quote or bracket is opened but never closed"),
+    ("did not find expected ',' or ']'", "a [list] is not closed with ']'"),
+    ("did not find expected ',' or '}'", "a {mapping} is not closed with '}'"),
+    ("expected alphabetic or numeric character", "'&', '*' or '!' starts a value; put the value in quotes"),
+]
+
+
+def _plain(problem: str) -> str:
+    for words, meaning in PLAIN:
+        if words in problem:
+            return f"{meaning} (YAML: {problem})"
+    return problem
+
+
 def load_yaml(path: Path, shown: str, report: Report) -> Source | None:
     """Load one YAML file; problems go to `report` and give None."""
     try:
@@ -111,7 +132,7 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
             problem = f"{exc.context}: {exc.problem}"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         code = "yaml.alias" if "alias" in problem or "anchor" in problem else "yaml.syntax"
-        report.error((shown, line, col), f"{problem}" if code == "yaml.alias" else f"YAML syntax: {problem}", code)
+        report.error((shown, line, col), problem if code == "yaml.alias" else f"YAML syntax: {_plain(problem)}", code)
         return None
     except yaml.YAMLError as exc:
         report.error((shown, 1, 1), f"YAML syntax: {exc}", "yaml.syntax")
