@@ -144,9 +144,12 @@ def tidy(markup: str, language: str, title: str | None = None) -> str:
     a missing author, and (in American English) commas and periods outside closing quotes."""
     markup = re.sub(r"[.,] Edition(?=[.,])", "", markup)
     if title and markup.count(title) > 1:
-        first = markup.index(title) + len(title)
-        second = re.compile(r"(?:“|<i>)?" + re.escape(title) + r"(?:”|</i>)?(?: \([^)]*\))?[.,]?\s?")
-        markup = markup[:first] + second.sub("", markup[first:], count=1)
+        urls = [m.span() for m in re.finditer(r"https?://\S+", markup)]
+        outside = [m for m in re.finditer(re.escape(title), markup) if not any(a <= m.start() < b for a, b in urls)]
+        if len(outside) > 1:
+            first = outside[0].end()
+            second = re.compile(r"(?:“|<i>)?" + re.escape(title) + r"(?:”|</i>)?(?: \([^)]*\))?[.,]?\s?")
+            markup = markup[:first] + second.sub("", markup[first:], count=1)
     if language.startswith("en-US") or language == "en":
         markup = re.sub(r"”([.,])", r"\1”", markup)
     return markup
@@ -167,7 +170,7 @@ def check_text(text: str, path: tuple, source: Source, library: Library, report:
             used.add(item.key)
             if item.key not in library:
                 report.error(
-                    source.where_in(path, "@" + item.key),
+                    source.where_in(path, "@" + item.key, whole=True),
                     f"unknown citation '{item.key}'{did_you_mean(item.key, library.items)}",
                     "citation.unknown",
                 )
@@ -224,16 +227,21 @@ def _locale(language: str) -> str:
     return "en-US"
 
 
-URL = re.compile(r"(https?://[^\s<>\"]+?)(?=[.,;)]?(?:\s|$|<))")
+URL = re.compile(r"https?://[^\s<>\"]+")
 
 
 def linkify(markup: str) -> str:
-    """Wrap the URLs in formatted references in links, with break points after slashes."""
+    """Wrap the URLs in formatted references in links, with line-break chances after slashes and dots."""
     def link(match: re.Match) -> str:
-        url = match.group(1)
-        shown = re.sub(r"([/.?&=_-])", "\\1<wbr>", url.replace("https://", "").replace("http://", ""))
-        scheme = url.split("//")[0] + "//"
-        return f'<a class="url" href="{url}">{scheme}{shown}</a>'
+        url = match.group(0)
+        trail = ""
+        while url and (url[-1] in ".,;:" or url[-1] == ")" and url.count(")") > url.count("(")):
+            url, trail = url[:-1], url[-1] + trail
+        raw = html.unescape(url)
+        scheme, rest = raw.split("//", 1)
+        pieces = re.split(r"(?<=[/.?&=_-])", rest)
+        shown = "<wbr>".join(html.escape(piece, quote=False) for piece in pieces)
+        return f'<a class="url" href="{html.escape(raw)}">{scheme}//{shown}</a>{trail}'
     return URL.sub(link, markup)
 
 

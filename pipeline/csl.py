@@ -59,8 +59,9 @@ def bibtex_items(path: Path, shown: str, report: Report) -> list[tuple[str, dict
     library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:
         line = (getattr(block, "start_line", 0) or 0) + 1
-        reason = getattr(block, "error", None)
-        report.error((shown, line, 1), f"BibTeX entry cannot be read: {reason or 'syntax error'}", "citation.bibtex")
+        reason = str(getattr(block, "error", "") or "").strip()
+        reason = reason or "a brace is not closed or a comma is missing"
+        report.error((shown, line, 1), f"BibTeX entry cannot be read: {reason}", "citation.bibtex")
     out = []
     for entry in library.entries:
         where = (shown, entry.start_line + 1, 1)
@@ -78,7 +79,7 @@ def _entry(entry, where: tuple, report: Report) -> dict | None:
         report.error(where, f"unknown BibTeX entry type '@{entry.entry_type}'", "citation.bibtex")
         return None
     raw = {f.key.lower(): str(f.value) for f in entry.fields}
-    fields = {key: _strip(value) for key, value in raw.items()}
+    fields = {key: _strip(value, latex=key not in ("url", "doi")) for key, value in raw.items()}
     item: dict = {"id": entry.key, "type": kind}
     for key, value in fields.items():
         if key in BIBTEX_FIELDS:
@@ -87,7 +88,7 @@ def _entry(entry, where: tuple, report: Report) -> dict | None:
             report.warning(where, f"BibTeX field '{key}' of '{entry.key}' is not used", "citation.bibtex")
     for role in ("author", "editor"):
         if role in raw:
-            item[role] = [_name(n) for n in re.split(r"\s+and\s+", raw[role]) if n.strip()]
+            item[role] = [_name(n) for n in _split_names(raw[role]) if n.strip()]
     issued = _issued(fields)
     if issued:
         item["issued"] = issued
@@ -102,12 +103,29 @@ def _entry(entry, where: tuple, report: Report) -> dict | None:
     return _normalize(item)
 
 
-def _strip(value: str) -> str:
-    """Plain text from a BibTeX value: LaTeX accents and commands decoded, braces dropped."""
+def _strip(value: str, latex: bool = True) -> str:
+    """Plain text from a BibTeX value: LaTeX accents, commands and dashes decoded (not in URLs), braces dropped."""
     from pylatexenc.latex2text import LatexNodes2Text
 
-    text = LatexNodes2Text(math_mode="verbatim").latex_to_text(value) if "\\" in value else value
+    if latex:  # a bare & or % is text to a BibTeX author, not LaTeX syntax
+        value = re.sub(r"(?<!\\)([&%])", r"\\\1", value)
+    text = LatexNodes2Text(math_mode="verbatim").latex_to_text(value) if latex else value
     return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
+
+
+def _split_names(value: str) -> list[str]:
+    """Split 'A and B' at the top level only: braces keep '{Bill and Melinda Gates Foundation}' one name."""
+    names, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", value):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            names.append(value[start:match.start()])
+            start = match.end()
+    return names + [value[start:]]
 
 
 def _name(raw: str) -> dict:

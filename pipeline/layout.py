@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import jinja2
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from .errors import Report, did_you_mean, one_of
-from .load import load_yaml
+from .load import Source, load_yaml
 from .model import Slug, Strict, validate
 
 TOKEN_VALUE = re.compile(r"^[#\w\s.,%\"'()+\-*/]+$")
@@ -63,6 +63,12 @@ class LayoutSpec(Strict):
     fonts: list[FontFace] = Field(default_factory=list)
     briefing: BriefingSpec = Field(default_factory=BriefingSpec)
     one_pager: OnePagerSpec = Field(default_factory=OnePagerSpec)
+    _source: Source | None = PrivateAttr(None)
+
+    def where(self, name: str, path: tuple = ()) -> tuple[str, int, int]:
+        """The place in this layout's layout.yaml of `path` (its file when the spec was not loaded)."""
+        shown = f"layouts/{name}/layout.yaml"
+        return self._source.where(path) if self._source else (shown, 1, 1)
 
 
 @dataclass
@@ -109,6 +115,7 @@ def discover(root: Path, report: Report) -> dict[str, LayoutSpec]:
         spec = validate(LayoutSpec, source, report, "layout.yaml")
         if spec is None:
             continue
+        spec._source = source
         _check_spec(path.parent.name, spec, source, root, report)
         specs[path.parent.name] = spec
     return specs
@@ -122,7 +129,7 @@ def _check_spec(name: str, spec: LayoutSpec, source, root: Path, report: Report)
     for i, face in enumerate(spec.fonts):
         path = (root / "layouts" / name / face.file).resolve()
         if (root / "layouts").resolve() not in path.parents or not path.is_file():
-            report.error(source.where(("fonts", i, "file")), f"font file '{face.file}' is not in the layout folder",
+            report.error(source.where(("fonts", i, "file")), f"font file '{face.file}' is not a file under layouts/",
                          "layout.font")
     if name != "base" and spec.extends is None:
         report.error(source.where(), f"layout '{name}' must say which layout it extends (extends: base)",
@@ -139,11 +146,11 @@ def resolve(name: str, specs: dict[str, LayoutSpec], root: Path, where: tuple, r
     current: str | None = name
     while current is not None:
         if current in chain:
-            report.error((f"layouts/{current}/layout.yaml", 1, 1),
+            report.error(specs[current].where(current, ("extends",)),
                          f"layout inheritance loops: {' -> '.join(chain + [current])}", "layout.extends")
             return None
         if current not in specs:
-            report.error((f"layouts/{chain[-1]}/layout.yaml", 1, 1),
+            report.error(specs[chain[-1]].where(chain[-1], ("extends",)),
                          f"layout '{chain[-1]}' extends unknown layout '{current}'{did_you_mean(current, specs)}",
                          "layout.extends")
             return None
@@ -169,32 +176,47 @@ def resolve(name: str, specs: dict[str, LayoutSpec], root: Path, where: tuple, r
 
 
 def _check_resolved(layout: Layout, specs: dict[str, LayoutSpec], report: Report) -> None:
-    shown = f"layouts/{layout.id}/layout.yaml"
-    for kind, settings in (("briefing", layout.briefing), ("one-pager", layout.one_pager)):
+    for kind, key in (("briefing", "briefing"), ("one-pager", "one_pager")):
         known = layout.blocks(kind)
-        for name in settings.get("blocks", []) + settings.get("pinned", []):
-            if name not in known:
-                report.error((shown, 1, 1), f"{kind} block '{name}' has no template{did_you_mean(name, known)}; "
-                             f"known blocks: {', '.join(known)}", "layout.block")
-    for text, background in _contrast_pairs(layout, specs):
+        for field_name in ("blocks", "pinned"):
+            layer = next((x for x in layout.chain if getattr(getattr(specs[x], key), field_name, None)), None)
+            for i, name in enumerate(getattr(getattr(specs[layer], key), field_name) or [] if layer else []):
+                if name not in known:
+                    report.error(specs[layer].where(layer, (key, field_name, i)),
+                                 f"{kind} block '{name}' has no template{did_you_mean(name, known)}; "
+                                 f"known blocks: {', '.join(known)}", "layout.block")
+    for (text, background), where in _contrast_pairs(layout, specs):
         ratio = contrast(layout.tokens.get(text, ""), layout.tokens.get(background, ""))
         if ratio is None:
-            report.error((shown, 1, 1), f"contrast pair [{text}, {background}] must name two #rrggbb colour tokens",
+            report.error(where, f"contrast pair [{text}, {background}] must name two #rrggbb colour tokens",
                          "layout.contrast")
         elif ratio < 4.5:
-            report.error((shown, 1, 1), f"text colour '{text}' on '{background}' has contrast {ratio:.2f}:1; "
-                         "at least 4.5:1 is needed", "layout.contrast")
+            where = _token_where(layout, specs, (text, background)) or where
+            report.error(where, f"text colour '{text}' on '{background}' has contrast {ratio:.2f}:1 in layout "
+                         f"'{layout.id}'; at least 4.5:1 is needed", "layout.contrast")
     fit = layout.fit
     if fit.body_min > fit.body_max:
-        report.error((shown, 1, 1), f"one_pager.fit.body_min ({fit.body_min}pt) is above body_max ({fit.body_max}pt)",
-                     "layout.fit")
+        layer = next(x for x in layout.chain if specs[x].one_pager.fit is not None)
+        report.error(specs[layer].where(layer, ("one_pager", "fit")),
+                     f"one_pager.fit.body_min ({fit.body_min:g}pt) is above body_max ({fit.body_max:g}pt)", "layout.fit")
 
 
-def _contrast_pairs(layout: Layout, specs: dict[str, LayoutSpec]) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
+def _token_where(layout: Layout, specs: dict[str, LayoutSpec], tokens: tuple[str, ...]) -> tuple | None:
+    """Where the most specific layout of the chain sets one of `tokens`: the value to change."""
+    for layer in layout.chain:
+        for token in tokens:
+            if token in specs[layer].tokens:
+                return specs[layer].where(layer, ("tokens", token))
+    return None
+
+
+def _contrast_pairs(layout: Layout, specs: dict[str, LayoutSpec]) -> list[tuple[tuple[str, str], tuple]]:
+    """Every contrast pair of the chain, once, with where it was declared."""
+    pairs: dict[tuple[str, str], tuple] = {}
     for layer in reversed(layout.chain):
-        pairs += [p for p in specs[layer].contrast if p not in pairs]
-    return pairs
+        for i, pair in enumerate(specs[layer].contrast):
+            pairs.setdefault(tuple(pair), specs[layer].where(layer, ("contrast", i)))
+    return list(pairs.items())
 
 
 def environment(root: Path, chain: list[str]) -> jinja2.Environment:

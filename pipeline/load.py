@@ -1,6 +1,7 @@
 """Step 1, load: read YAML strictly (no aliases, no duplicate keys, no implicit typing) and keep a mark for every value."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,13 +47,15 @@ class Source:
                 return (self.path, 1, 1)
             path = path[:-1]
 
-    def where_in(self, path: PathKey, needle: str) -> tuple[str, int, int]:
-        """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar."""
+    def where_in(self, path: PathKey, needle: str, whole: bool = False) -> tuple[str, int, int]:
+        """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar.
+        With `whole`, a match must not run on into more name characters (so '@doe' is not found in '@doe2020')."""
         mark = self.values.get(tuple(path))
         if mark is not None and needle:
-            index = self.text.find(needle, mark.start, max(mark.end, mark.start + len(needle)))
-            if index >= 0:
-                return (self.path, *line_col(self.text, index))
+            after = r"(?![\w]|[:.#$%&+?<>~/-]\w)" if whole else ""
+            found = re.compile(re.escape(needle) + after).search(self.text, mark.start, max(mark.end, mark.start + len(needle)))
+            if found:
+                return (self.path, *line_col(self.text, found.start()))
         return self.where(path)
 
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from .errors import Report, did_you_mean, one_of
@@ -41,7 +41,20 @@ def _web(value: str) -> str:
     return value
 
 
+def _date(value: Any) -> Any:
+    """Only YYYY-MM-DD: no timestamps, no compact forms."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("date_parsing", "not a date written YYYY-MM-DD")
+
+
 Slug = Annotated[str, AfterValidator(_slug)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
 Language = Annotated[str, AfterValidator(_language)]
 Url = Annotated[str, AfterValidator(_web)]
 Markdown = Annotated[
@@ -178,8 +191,8 @@ class Topic(Strict):
     subtitle: str | None = None
     layout: Slug = Field(description="The layout under layouts/ that sets this topic.")
     status: Literal["draft", "approved"] = Field(description="draft or approved.")
-    as_of: dt.date = Field(description="The date the position speaks for (YYYY-MM-DD); printed on the documents.")
-    review_by: dt.date = Field(description="When the position must be reviewed; a warning is given after it.")
+    as_of: Date = Field(description="The date the position speaks for (YYYY-MM-DD); printed on the documents.")
+    review_by: Date = Field(description="When the position must be reviewed; a warning is given after it.")
     language: Language | None = Field(None, description="Overrides the organization's default language.")
     authors: list[Author] = Field(min_length=1)
     keywords: list[Text] = Field(default_factory=list, description="For PDF metadata and search.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Callable
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -129,7 +130,7 @@ def scan(text: str, language: str = "en") -> Findings:
             if token.type == "citation":
                 found.clusters.append(token.meta["cluster"])
             elif token.type == "image":
-                found.images.append((token.attrGet("src") or "", token.content))
+                found.images.append((unquote(token.attrGet("src") or ""), token.content))
             elif token.type == "link_open":
                 found.links.append(token.attrGet("href") or "")
             if token.children:
@@ -153,7 +154,7 @@ def to_html(
     md.add_render_rule(
         "image",
         lambda self, tokens, idx, options, env: env["image"](
-            tokens[idx].attrGet("src") or "", self.renderInlineAsText(tokens[idx].children or [], options, env)
+            unquote(tokens[idx].attrGet("src") or ""), self.renderInlineAsText(tokens[idx].children or [], options, env)
         ),
     )
     if block:

@@ -148,13 +148,13 @@ def test_inheritance_loop(tmp_path: Path):
     root = project(tmp_path, {"a/layout.yaml": "extends: b\n", "b/layout.yaml": "extends: a\n"})
     layout, lines = resolved(root, "a")
     assert layout is None
-    assert lines == ["layouts/a/layout.yaml:1:1: error: layout inheritance loops: a -> b -> a [layout.extends]"]
+    assert lines == ["layouts/a/layout.yaml:1:10: error: layout inheritance loops: a -> b -> a [layout.extends]"]
 
 
 def test_extends_an_unknown_layout(tmp_path: Path):
     _, lines = resolved(layout_a(tmp_path, "extends: bsae\n"), "a")
     assert lines == [
-        "layouts/a/layout.yaml:1:1: error: layout 'a' extends unknown layout 'bsae' (did you mean 'base'?) "
+        "layouts/a/layout.yaml:1:10: error: layout 'a' extends unknown layout 'bsae' (did you mean 'base'?) "
         "[layout.extends]"
     ]
 
@@ -195,7 +195,7 @@ def test_plain_token_values_are_fine(tmp_path: Path, value: str):
 def test_low_contrast_is_reported_with_the_ratio(tmp_path: Path):
     _, lines = resolved(layout_a(tmp_path, "extends: base\ntokens:\n  accent: '#777777'\n"), "a")
     assert lines == [
-        "layouts/a/layout.yaml:1:1: error: text colour 'accent' on 'paper' has contrast 4.48:1; at least 4.5:1 "
+        "layouts/a/layout.yaml:3:11: error: text colour 'accent' on 'paper' has contrast 4.48:1 in layout 'a'; at least 4.5:1 "
         "is needed [layout.contrast]"
     ]
 
@@ -203,7 +203,7 @@ def test_low_contrast_is_reported_with_the_ratio(tmp_path: Path):
 def test_contrast_pair_must_name_hex_colours(tmp_path: Path):
     _, lines = resolved(layout_a(tmp_path, "extends: base\ntokens:\n  ink: black\n"), "a")
     assert lines == [
-        "layouts/a/layout.yaml:1:1: error: contrast pair [ink, paper] must name two #rrggbb colour tokens "
+        "layouts/base/layout.yaml:7:5: error: contrast pair [ink, paper] must name two #rrggbb colour tokens "
         "[layout.contrast]"
     ]
 
@@ -212,9 +212,9 @@ def test_block_without_a_template_lists_the_known_blocks(tmp_path: Path):
     root = layout_a(tmp_path, "extends: base\none_pager:\n  blocks: [ask, fcats]\n  pinned: [contact]\n")
     _, lines = resolved(root, "a")
     assert lines == [
-        "layouts/a/layout.yaml:1:1: error: one-pager block 'fcats' has no template (did you mean 'facts'?); "
+        "layouts/a/layout.yaml:3:17: error: one-pager block 'fcats' has no template (did you mean 'facts'?); "
         "known blocks: ask, facts [layout.block]",
-        "layouts/a/layout.yaml:1:1: error: one-pager block 'contact' has no template; known blocks: ask, facts "
+        "layouts/a/layout.yaml:4:12: error: one-pager block 'contact' has no template; known blocks: ask, facts "
         "[layout.block]",
     ]
 
@@ -230,7 +230,7 @@ def test_block_template_added_by_a_child_is_known(tmp_path: Path):
 def test_fit_floor_above_the_ceiling(tmp_path: Path):
     _, lines = resolved(layout_a(tmp_path, "extends: base\none_pager:\n  fit:\n    body_min: 12\n"), "a")
     assert lines == [
-        "layouts/a/layout.yaml:1:1: error: one_pager.fit.body_min (12.0pt) is above body_max (11.0pt) [layout.fit]"
+        "layouts/a/layout.yaml:4:5: error: one_pager.fit.body_min (12pt) is above body_max (11pt) [layout.fit]"
     ]
 
 
@@ -239,14 +239,14 @@ def test_font_file_outside_the_layouts_is_refused(tmp_path: Path):
     root = layout_a(tmp_path, "extends: base\nfonts:\n  - {family: X, file: ../../outside.otf}\n")
     _, lines = found(root)
     assert lines == [
-        "layouts/a/layout.yaml:3:23: error: font file '../../outside.otf' is not in the layout folder [layout.font]"
+        "layouts/a/layout.yaml:3:23: error: font file '../../outside.otf' is not a file under layouts/ [layout.font]"
     ]
 
 
 def test_missing_font_file_is_refused(tmp_path: Path):
     _, lines = found(layout_a(tmp_path, "extends: base\nfonts:\n  - {family: X, file: fonts/none.otf}\n"))
     assert lines == [
-        "layouts/a/layout.yaml:3:23: error: font file 'fonts/none.otf' is not in the layout folder [layout.font]"
+        "layouts/a/layout.yaml:3:23: error: font file 'fonts/none.otf' is not a file under layouts/ [layout.font]"
     ]
 
 
