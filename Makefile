@@ -8,7 +8,14 @@ STAMP  := $(VENV)/.installed
 
 all: build ## Build every PDF for the sources into out/ (the default)
 
+# WeasyPrint needs Pango (present on this kind of machine) and HarfBuzz's subsetter for fast,
+# reproducible font subsets; install the latter with apt when it is missing and we may.
 $(STAMP): pyproject.toml
+	@ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    (apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0 >/dev/null)); } || \
+	  echo "note: install libharfbuzz-subset0 (or your system's HarfBuzz subset library) before building"
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from .cite import Library, check_style, check_text, load_library, style_path
-from .errors import Report, SourceErrors
+from .errors import PressError, Report, SourceErrors, did_you_mean
 from .layout import Layout, discover, resolve
 from .load import Source, load_yaml
 from .model import Organization, Topic, check_markdown, check_topic, image_problem, validate
@@ -97,6 +97,8 @@ def gather(root: Path, report: Report, today: dt.date | None = None, only: list[
             layouts[topic.layout] = resolve(topic.layout, specs, root, source.where(("layout",)), report)
         elif topic.layout not in specs:
             resolve(topic.layout, specs, root, source.where(("layout",)), report)
+        if topic.layout in layouts and layouts[topic.layout] is not None:
+            _check_blocks(topic, source, layouts[topic.layout], report)
         if only and topic.id not in only:
             continue
         topics.append((topic, source))
@@ -109,6 +111,18 @@ def gather(root: Path, report: Report, today: dt.date | None = None, only: list[
     if report.errors:
         return None
     return Project(root, org, org_source, topics, library, layouts, style)
+
+
+def _check_blocks(topic: Topic, source: Source, layout: Layout, report: Report) -> None:
+    """A topic's own block orders may only name blocks its layout has templates for."""
+    for kind, key, names in (("briefing", "briefing", topic.briefing.blocks),
+                             ("one-pager", "one_pager", topic.one_pager.blocks)):
+        known = layout.blocks(kind)
+        for i, name in enumerate(names or []):
+            if name not in known:
+                report.error(source.where((key, "blocks", i)),
+                             f"{kind} block '{name}' is not in layout '{layout.id}'{did_you_mean(name, known)}; "
+                             f"known blocks: {', '.join(known)}", "topic.block")
 
 
 def _check_org(org: Organization, source: Source, root: Path, report: Report) -> None:
@@ -150,9 +164,12 @@ def typeset_all(project: Project, docs: list, report: Report, progress=None) -> 
     """Step 6 for every document: typeset, fit one-pagers, and check pages, fonts, links and lines."""
     from .fit import FitError, fit
     from .render import render
-    from .typeset import (TypesetError, check_fonts, embedded_fonts, layout_html, missing_targets,
-                          overfull_lines, write_pdf)
+    from .typeset import (TypesetError, check_fonts, clipped, embedded_fonts, environment_problem, layout_html,
+                          missing_targets, overfull_lines, write_pdf)
 
+    problem = environment_problem()
+    if problem:
+        raise PressError(problem)
     outputs = []
     for doc, topic, source in docs:
         started = time.perf_counter()
@@ -175,6 +192,9 @@ def typeset_all(project: Project, docs: list, report: Report, progress=None) -> 
                     report.error(where, f"{doc.kind}: {problem}", "render.link")
             for problem in overfull_lines(document):
                 report.warning(where, f"{doc.kind}: {problem}", "typeset.overfull")
+            for number, page in enumerate(document.pages, 1):
+                for problem in clipped(page):
+                    report.error(where, f"{doc.kind}: page {number}: {problem}", "render.clipped")
             data = write_pdf(document)
             for problem in check_fonts(embedded_fonts(data), doc.families):
                 report.error(where, f"{doc.kind}: {problem}", "render.font")

@@ -18,6 +18,17 @@ ALLOWED_DIRS = ("sources", "layouts")
 PDF_OPTIONS = {"pdf_tags": True}
 
 
+def environment_problem() -> str | None:
+    """Why this machine cannot make reproducible PDFs, or None: WeasyPrint needs HarfBuzz's subsetter."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    if not harfbuzz_subset:
+        return ("WeasyPrint cannot find the HarfBuzz subsetting library, so fonts would be subset slowly and "
+                "not reproducibly; install it (Debian and Ubuntu: apt-get install libharfbuzz-subset0; "
+                "`make` does this when it runs as root)")
+    return None
+
+
 class Refused(FatalURLFetchingError):
     """A URL the fetcher will not read; stops the render."""
 
@@ -134,7 +145,9 @@ def embedded_fonts(data: bytes) -> list[str]:
 def check_fonts(names: list[str], families: list[str]) -> list[str]:
     """Fonts in the PDF that none of the layout's declared families accounts for."""
     allowed = [family.replace(" ", "-") for family in families]
-    stray = [n for n in names if not any(re.fullmatch(re.escape(a) + r"(,?-.*)?,?", n) for a in allowed)]
+    style = r"(?:-(?:Thin|Ultra|Extra|Semi|Demi|Light|Book|Regular|Medium|Bold|Heavy|Black|Italic|Oblique|Small|Caps" \
+            r"|Condensed|Expanded|Semi-Condensed))*"
+    stray = [n for n in names if not any(re.fullmatch(re.escape(a) + r",?" + style + r",?", n) for a in allowed)]
     return [f"the PDF embeds font '{n}', which the layout does not declare (a character none of its fonts has, "
             f"or a font-family it does not define); declared: {', '.join(families)}" for n in stray]
 
@@ -153,20 +166,23 @@ def missing_targets(document) -> list[str]:
 
 
 def overfull_lines(document, tolerance: float = 0.5) -> list[str]:
-    """Lines whose content runs past the right edge of their box (text a reader sees cut or in the margin)."""
+    """Lines whose content runs past the right edge of the block holding them (text in the margin, or cut)."""
     found = []
     for number, page in enumerate(document.pages, 1):
         stack = [page._page_box]
         while stack:
             box = stack.pop()
-            if isinstance(box, boxes.LineBox) and box.children:
-                right = box.position_x + box.width
-                end = max(child.position_x + child.margin_width() for child in box.children)
-                if end > right + tolerance:
-                    text = "".join(getattr(c, "text", "") or _text(c) for c in box.children).strip()
-                    found.append(f"page {number}: line overruns by {(end - right) * 0.75:.1f}pt: '{text[:60]}'")
             if isinstance(box, boxes.ParentBox):
-                stack.extend(box.children)
+                right = box.content_box_x() + box.width if box.width != "auto" else None
+                for child in box.children:
+                    if isinstance(child, boxes.LineBox) and child.children and right is not None:
+                        end = max(c.position_x + c.margin_width() for c in child.children)
+                        if end > right + tolerance:
+                            text = clean(_text(child))
+                            found.append(f"page {number}: line overruns by {(end - right) * 0.75:.1f}pt: "
+                                         f"'{text[:60]}'")
+                    else:
+                        stack.append(child)
     return found
 
 
