@@ -75,13 +75,13 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
     def markdown(text: str | None, block: bool = False) -> Markup:
         if not text:
             return Markup("")
-        return Markup(to_html(text, citer.cite, _image, language, block=block))
+        return Markup(to_html(text, citer.cite, _image, language, block=block, in_text=citer.mode == "in-text"))
 
     template = layout.env.get_template(f"{kind}.html.j2")
     sections = [Section(s.heading, s.body, s.id or _anchor(s.heading, i)) for i, s in enumerate(topic.sections, 1)]
     context = dict(
         kind=kind, topic=topic, org=org, layout=layout, lang=language, blocks=blocks, pinned=pinned,
-        labels=layout.labels, sections=sections, halves=_halves, toc=_toc(blocks, topic, sections, layout.labels, mode),
+        labels=layout.labels, sections=sections, halves=_halves, toc=_toc(blocks, topic, sections, layout.labels, citer.mode),
         template_file=_shown(template.filename, layout.root),
         md=markdown, md_block=lambda text: markdown(text, block=True),
         facts=[topic.key_facts[i - 1] for i in facts_at if i <= len(topic.key_facts)],

@@ -107,6 +107,8 @@ def make_markdown(language: str = "en") -> MarkdownIt:
     md.disable(["heading", "lheading", "code", "fence", "html_block", "html_inline", "hr", "reference"])
     md.validateLink = lambda url: True  # every link and image is checked by us, with a located message
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -146,17 +148,57 @@ def to_html(
     image: Callable[[str, str], str],
     language: str = "en",
     block: bool = False,
+    in_text: bool = False,
 ) -> str:
-    """HTML for a Markdown text; citations and images are drawn by the given callbacks."""
+    """HTML for a Markdown text; citations and images are drawn by the given callbacks.
+
+    Like Pandoc, citations move to suit the style: notes and source marks go after the punctuation
+    next to them, in-text citations ("(Author, 2021)") before it, wherever the writer put them."""
     md = parser(language)
     env = {"cite": cite, "image": image}
-    md.add_render_rule("citation", lambda self, tokens, idx, options, env: env["cite"](tokens[idx].meta["cluster"]))
-    md.add_render_rule(
-        "image",
-        lambda self, tokens, idx, options, env: env["image"](
-            unquote(tokens[idx].attrGet("src") or ""), self.renderInlineAsText(tokens[idx].children or [], options, env)
-        ),
-    )
-    if block:
-        return md.render(text, env)
-    return md.renderInline(text.strip(), env)
+    tokens = md.parse(text, env) if block else md.parseInline(text.strip(), env)
+    for token in tokens:
+        if token.children:
+            _place_citations(token.children, in_text)
+    return md.renderer.render(tokens, md.options, env)
+
+
+PUNCTUATION = ".,;:!?"
+
+
+def _place_citations(children: list[Token], in_text: bool) -> None:
+    """Move sentence punctuation across citations: before notes, after in-text citations."""
+    i = 0
+    while i < len(children):
+        token = children[i]
+        i += 1
+        if token.type != "citation":
+            continue
+        k = i - 1
+        before = children[k - 1] if k > 0 and children[k - 1].type == "text" else None
+        after = children[k + 1] if k + 1 < len(children) and children[k + 1].type == "text" else None
+        if in_text and before is not None and before.content[-1:] and before.content[-1] in PUNCTUATION:
+            mark = before.content[-1]
+            before.content = before.content[:-1].rstrip() + " "
+            if after is None:
+                after = Token("text", "", 0)
+                children.insert(k + 1, after)
+            after.content = mark + after.content
+        elif in_text and before is not None and not before.content.endswith(" "):
+            before.content += " "
+        elif not in_text and after is not None and after.content[:1] and after.content[0] in PUNCTUATION:
+            mark, after.content = after.content[0], after.content[1:]
+            if before is not None:
+                before.content = before.content.rstrip() + mark
+            else:
+                children.insert(k, Token("text", "", 0, content=mark))
+                i += 1
+
+
+def _render_citation(self, tokens, idx, options, env):
+    return env["cite"](tokens[idx].meta["cluster"])
+
+
+def _render_image(self, tokens, idx, options, env):
+    alt = self.renderInlineAsText(tokens[idx].children or [], options, env)
+    return env["image"](unquote(tokens[idx].attrGet("src") or ""), alt)

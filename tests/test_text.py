@@ -116,7 +116,7 @@ def test_citations_call_back_in_reading_order():
 
     out = to_html("First.[@a] Second [@b; @c, p. 2] and *third*[@a].", cite, lambda src, alt: "")
     assert seen == ["[@a]", "[@b; @c, p. 2]", "[@a]"]
-    assert out == "First.<sup>1</sup> Second <sup>2</sup> and <em>third</em><sup>3</sup>."
+    assert out == "First.<sup>1</sup> Second <sup>2</sup> and <em>third</em>.<sup>3</sup>"  # notes follow punctuation
 
 
 def test_bracketed_link_is_a_link_not_a_citation():
@@ -140,3 +140,12 @@ def test_scan_finds_citations_images_and_links_in_order():
     assert [c.raw for c in found.clusters] == ["[@a]", "[@b, p. 2]"]
     assert found.images == [("assets/map.svg", "map")]
     assert found.links == ["https://example.org"]
+
+
+def test_in_text_citations_go_before_the_punctuation_notes_after_it():
+    def cite(cluster):
+        return "[C]"
+
+    assert to_html("Found.[@a] Next [@b]. End [@c]", cite, None, in_text=True) == "Found [C]. Next [C]. End [C]"
+    assert to_html("Found.[@a] Next [@b]. End [@c]", cite, None) == "Found.[C] Next.[C] End [C]"
+    assert to_html("- item [@b].", cite, None, block=True, in_text=True) == "<ul>\n<li>item [C].</li>\n</ul>\n"
