@@ -13,7 +13,7 @@ from . import __version__
 from .cite import Citer, Library
 from .layout import Layout, font_face_css, token_css
 from .model import Organization, Topic
-from .text import Cluster, to_html
+from .text import Cluster, smart, to_html
 
 PAGE_SIZES = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
 FIT_STYLE = re.compile(r'<style id="press-fit">.*?</style>', re.S)
@@ -60,6 +60,7 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
            build_date: date | None = None, drop: tuple[str, ...] = ()) -> Doc:
     """Render one document (briefing or one-pager) to HTML; citations are numbered in reading order."""
     language = topic.language or org.defaults.language
+    topic = _typographic(topic, language)
     locale = language.replace("-", "_")
     settings = layout.briefing if kind == "briefing" else layout.one_pager
     blocks = [b for b in blocks_for(kind, topic, layout) if b not in drop]
@@ -110,6 +111,22 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
         optional=[b for b in fit.optional if b in blocks], fit=fit.model_dump(),
         words=_words_per_block(markup),
     )
+
+
+def _typographic(topic: Topic, language: str) -> Topic:
+    """The topic with typographic quotes and dashes in its plain-text fields (Markdown fields get them anyway)."""
+    def t(text):
+        return smart(text, language) if text else text
+
+    asks = [a.model_copy(update={"bill": a.bill.model_copy(update={"title": t(a.bill.title),
+                                                                   "status": t(a.bill.status)})})
+            if a.bill else a for a in topic.asks]
+    return topic.model_copy(update={
+        "title": t(topic.title), "subtitle": t(topic.subtitle), "asks": asks,
+        "sections": [s.model_copy(update={"heading": t(s.heading)}) for s in topic.sections],
+        "questions": [q.model_copy(update={"q": t(q.q)}) for q in topic.questions],
+        "authors": [a.model_copy(update={"role": t(a.role)}) for a in topic.authors],
+    })
 
 
 @dataclass(frozen=True)

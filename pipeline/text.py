@@ -1,6 +1,7 @@
 """Inline Markdown with Pandoc citations: parsing for checks, and HTML for rendering (raw HTML is never passed through)."""
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -113,6 +114,17 @@ def make_markdown(language: str = "en") -> MarkdownIt:
 
 
 _PARSERS: dict[str, MarkdownIt] = {}
+_SMART: dict[str, MarkdownIt] = {}
+
+
+def smart(text: str, language: str = "en") -> str:
+    """Plain text with typographic quotes, apostrophes and dashes (no other Markdown is read)."""
+    key = language.split("-")[0]
+    if key not in _SMART:
+        md = MarkdownIt("zero", {"typographer": True})
+        md.options["quotes"] = QUOTES.get(key, QUOTES["en"])
+        _SMART[key] = md.enable(["replacements", "smartquotes"])
+    return html.unescape(_SMART[key].renderInline(text))
 
 
 def parser(language: str = "en") -> MarkdownIt:

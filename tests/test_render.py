@@ -45,7 +45,7 @@ def test_text_from_the_sources_is_escaped_everywhere(project):
         assert "A &lt;script&gt;alert(1)&lt;/script&gt;" in markup
         assert "Human &lt;b&gt;Rights&lt;/b&gt; Watch" in markup
         # The running head gets the title as a CSS string that nothing can break out of.
-        assert '--running-topic: "A \\3c script\\3e alert\\28 1\\29 \\3c \\2f script\\3e  \\22 Position\\22 ";' \
+        assert '--running-topic: "A \\3c script\\3e alert\\28 1\\29 \\3c \\2f script\\3e  \\201c Position\\201d ";' \
             in markup
 
 
