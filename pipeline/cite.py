@@ -208,10 +208,31 @@ def style_path(name: str, sources_dir: Path) -> Path:
 # --- formatting --------------------------------------------------------------------------------
 
 
+def _cache_macros() -> None:
+    """citeproc-py looks every CSL macro up by XPath each time it is used (most of its run time here);
+    the macros of a parsed style never change, so remember them (same results, about 3x faster)."""
+    from citeproc import model
+
+    original = model.CitationStylesElement.get_macro
+    if getattr(original, "cached", False):
+        return
+    found: dict = {}
+
+    def get_macro(self, name):
+        key = (id(self.get_root()), name)  # styles are kept alive by _style's cache, so ids stay theirs
+        if key not in found:
+            found[key] = original(self, name)
+        return found[key]
+
+    get_macro.cached = True
+    model.CitationStylesElement.get_macro = get_macro
+
+
 @lru_cache(maxsize=8)
 def _style(path: Path, locale: str):
     from citeproc import CitationStylesStyle
 
+    _cache_macros()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return CitationStylesStyle(str(path), validate=False, locale=locale)
@@ -274,6 +295,8 @@ class Citer:
         self.notes: list[str] = []  # formatted note texts (footnote and endnote modes)
         self._formatted: list[str] = []
         self._replay: int | None = None
+        self._entries: list[tuple[str, str]] | None = None
+        self.collecting = False  # set by a renderer for its first pass
 
     def cite(self, cluster: Cluster) -> str:
         """The HTML for one citation, in reading order."""
@@ -301,6 +324,7 @@ class Citer:
     def replay(self) -> None:
         """Start the second pass: the same citations, in the same order, give the same HTML."""
         self._replay = 0
+        self.collecting = False
 
     def _format(self, cluster: Cluster) -> str:
         from citeproc import Citation, CitationItem
@@ -323,7 +347,15 @@ class Citer:
             return str(self._bib.cite(citation, lambda item: None))
 
     def bibliography(self) -> list[tuple[str, str]]:
-        """(key, formatted entry) for every cited reference, sorted as the style says."""
+        """(key, formatted entry) for every cited reference, sorted as the style says.
+        Empty while collecting (a first pass whose output is thrown away); computed once after."""
+        if self.collecting:
+            return []
+        if self._entries is None:
+            self._entries = self._format_bibliography()
+        return self._entries
+
+    def _format_bibliography(self) -> list[tuple[str, str]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if self.mode == "numbered":
@@ -337,7 +369,7 @@ class Citer:
     def sources(self) -> list[tuple[int, str]]:
         """(number, formatted entry) in order of first use, for numbered source notes."""
         entries = dict(self.bibliography())
-        return [(n, entries[key]) for n, key in enumerate(self.order, 1)]
+        return [(n, entries[key]) for n, key in enumerate(self.order, 1) if key in entries]
 
     @staticmethod
     def _citation_of(keys: list[str]):

@@ -102,6 +102,7 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
             modified=modified.isoformat(),
         ),
     )
+    citer.collecting = True
     template.render(context)  # first pass: every citation formatted in reading order
     citer.replay()
     markup = template.render(context)
