@@ -22,8 +22,8 @@ class FontFace(Strict):
 
     family: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ]+$")] = Field(description="The CSS font-family name.")
     file: str = Field(description="Path to an OpenType/TrueType file, relative to the layout folder.")
-    weight: int = Field(400, ge=100, le=900)
-    style: Literal["normal", "italic"] = "normal"
+    weight: int = Field(400, ge=100, le=900, description="The CSS font-weight this file provides.")
+    style: Literal["normal", "italic"] = Field("normal", description="normal or italic.")
 
 
 class Fit(Strict):
@@ -39,30 +39,30 @@ class Fit(Strict):
 class BriefingSpec(Strict):
     """The briefing's block order and how notes are set."""
 
-    blocks: list[Slug] | None = None
+    blocks: list[Slug] | None = Field(None, description="Block templates in reading order.")
     notes: Literal["footnotes", "endnotes"] | None = Field(None, description="For note styles such as Chicago.")
 
 
 class OnePagerSpec(Strict):
     """The one-pager's block order and fitting limits."""
 
-    blocks: list[Slug] | None = None
+    blocks: list[Slug] | None = Field(None, description="Block templates in reading order.")
     pinned: list[Slug] | None = Field(None, description="Blocks set at the foot of the page (the last ones).")
-    fit: Fit | None = None
+    fit: Fit | None = Field(None, description="How far the one-pager may step down to fit.")
 
 
 class LayoutSpec(Strict):
     """layouts/<id>/layout.yaml: a layout's tokens, fonts and document settings; a child overrides its parent."""
 
     extends: Slug | None = Field(None, description="The parent layout (every layout but base has one).")
-    description: str = ""
+    description: str = Field("", description="What makes this layout its own, for people choosing one.")
     tokens: dict[Slug, str] = Field(default_factory=dict, description="Brand tokens; each becomes --name in CSS.")
     contrast: list[tuple[Slug, Slug]] = Field(
         default_factory=list, description="Pairs [text, background] of colour tokens that must reach 4.5:1.")
     labels: dict[Slug, str] = Field(default_factory=dict, description="Words the templates print (translatable).")
-    fonts: list[FontFace] = Field(default_factory=list)
-    briefing: BriefingSpec = Field(default_factory=BriefingSpec)
-    one_pager: OnePagerSpec = Field(default_factory=OnePagerSpec)
+    fonts: list[FontFace] = Field(default_factory=list, description="Font files added to the parent's.")
+    briefing: BriefingSpec = Field(default_factory=BriefingSpec, description="Briefing settings.")
+    one_pager: OnePagerSpec = Field(default_factory=OnePagerSpec, description="One-pager settings.")
     _source: Source | None = PrivateAttr(None)
 
     def where(self, name: str, path: tuple = ()) -> tuple[str, int, int]:

@@ -111,9 +111,9 @@ class Organization(Strict):
     short_name: str | None = Field(None, description="Abbreviation used in running footers.")
     tagline: str | None = Field(None, description="One line under the logo on covers.")
     logo: Image = Field(description="The organization's logo (SVG preferred).")
-    contact: Contact
+    contact: Contact = Field(description="Address, phone, email and web site for the contact block.")
     disclaimer: Markdown | None = Field(None, description="Printed at the end of briefings and one-pagers.")
-    defaults: Defaults = Field(default_factory=Defaults)
+    defaults: Defaults = Field(default_factory=Defaults, description="Page size, citation style and language.")
 
 
 # --- topics/<id>.yaml -------------------------------------------------------------------------
@@ -122,7 +122,7 @@ class Organization(Strict):
 class Author(Strict):
     """A person responsible for the position."""
 
-    name: Text
+    name: Text = Field(description="As printed, for example SETF Policy Team.")
     role: str | None = Field(None, description="Job title, printed after the name.")
 
 
@@ -140,7 +140,7 @@ class Ask(Strict):
     """What the reader (a legislator or their staff) should do."""
 
     ask: Markdown = Field(description="The request, in one or two sentences.")
-    bill: Bill | None = None
+    bill: Bill | None = Field(None, description="The bill the ask refers to, when there is a real one.")
 
 
 class KeyFact(Strict):
@@ -154,7 +154,7 @@ class KeyFact(Strict):
 class Section(Strict):
     """A part of the position statement."""
 
-    heading: Text
+    heading: Text = Field(description="The section heading, as printed and in the contents.")
     id: Slug | None = Field(None, description="Anchor name; made from the heading when absent.")
     body: Markdown = Field(description="Paragraphs separated by blank lines; bullet lists allowed.")
 
@@ -187,22 +187,22 @@ class Topic(Strict):
     """sources/topics/<id>.yaml: one position, rendered as a briefing and a one-pager."""
 
     id: Slug = Field(description="Names the output files: out/<id>/<id>-briefing.pdf.")
-    title: Text
-    subtitle: str | None = None
+    title: Text = Field(description="Short title for covers, running heads and PDF metadata.")
+    subtitle: str | None = Field(None, description="One line under the title.")
     layout: Slug = Field(description="The layout under layouts/ that sets this topic.")
     status: Literal["draft", "approved"] = Field(description="draft or approved.")
     as_of: Date = Field(description="The date the position speaks for (YYYY-MM-DD); printed on the documents.")
     review_by: Date = Field(description="When the position must be reviewed; a warning is given after it.")
     language: Language | None = Field(None, description="Overrides the organization's default language.")
-    authors: list[Author] = Field(min_length=1)
+    authors: list[Author] = Field(min_length=1, description="Who is responsible; the PDF author.")
     keywords: list[Text] = Field(default_factory=list, description="For PDF metadata and search.")
     summary: Markdown = Field(description="The bottom line, in two or three sentences.")
-    asks: list[Ask] = Field(min_length=1)
-    key_facts: list[KeyFact] = Field(default_factory=list)
-    sections: list[Section] = Field(min_length=1)
-    questions: list[Question] = Field(default_factory=list)
-    one_pager: OnePager = Field(default_factory=OnePager)
-    briefing: Briefing = Field(default_factory=Briefing)
+    asks: list[Ask] = Field(min_length=1, description="What the reader should do; the first thing on the one-pager.")
+    key_facts: list[KeyFact] = Field(default_factory=list, description="Figures with sources; up to three on the one-pager.")
+    sections: list[Section] = Field(min_length=1, description="The position statement, in parts.")
+    questions: list[Question] = Field(default_factory=list, description="Questions and answers.")
+    one_pager: OnePager = Field(default_factory=OnePager, description="What the one-pager shows beyond the asks.")
+    briefing: Briefing = Field(default_factory=Briefing, description="Overrides for the briefing.")
 
     def texts(self) -> list[tuple[tuple, str]]:
         """Every Markdown field as (path, text), in reading order, for citation checks."""

@@ -73,3 +73,13 @@ def test_committed_schemas_match_the_models():
 
 def test_version():
     assert press("--version").stdout.startswith("press 0.")
+
+
+def test_every_key_of_every_format_is_documented():
+    from pipeline import schema
+
+    for name in schema.SCHEMAS:
+        found = schema.schema(name)
+        for definition in [found, *found.get("$defs", {}).values()]:
+            for key, prop in definition.get("properties", {}).items():
+                assert prop.get("description"), f"{name}: {definition.get('title')}.{key} has no description"
