@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import Report, did_you_mean
-from .load import Source, parse_yaml
+from .load import Source, parse_yaml, read_text
 from .csl import CSL_TYPES, CSL_VARIABLES, DATE_VARIABLES, NAME_VARIABLES, bibtex_items
 from .text import CLUSTER, Cluster, parse_cluster, scan
 
@@ -52,10 +52,8 @@ def load_library(folder: Path, shown: str, report: Report) -> Library:
 
 def _csl_file(path: Path, name: str, report: Report) -> list[tuple[str, dict, tuple]]:
     """CSL-JSON or CSL-YAML items; JSON is read as YAML so that every problem has a line and column."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        report.error((name, 0, 0), f"cannot read reference file: {exc}", "citation.library")
+    text = read_text(path, name, report)
+    if text is None:
         return []
     source = parse_yaml(text.replace("\t", "    "), name, report)
     if source is None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import citeproc
 
 from .errors import Report
+from .load import read_text
 
 _SCHEMA = Path(citeproc.__file__).parent / "data" / "schema" / "schemas" / "styles"
 
@@ -51,10 +52,8 @@ def bibtex_items(path: Path, shown: str, report: Report) -> list[tuple[str, dict
     """(key, CSL item, where) for every entry of a BibTeX file; problems go to `report`."""
     import bibtexparser
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        report.error((shown, 0, 0), f"cannot read reference file: {exc}", "citation.library")
+    text = read_text(path, shown, report)
+    if text is None:
         return []
     library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:

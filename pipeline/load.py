@@ -109,17 +109,21 @@ def _plain(problem: str) -> str:
     return problem
 
 
-def load_yaml(path: Path, shown: str, report: Report) -> Source | None:
-    """Load one YAML file; problems go to `report` and give None."""
+def read_text(path: Path, shown: str, report: Report) -> str | None:
+    """A source file's text; a file that cannot be read or is not UTF-8 is reported and gives None."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        report.error((shown, 1, 1), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})", "yaml.encoding")
-        return None
+        report.error((shown, 1, 1), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})", "file.encoding")
     except OSError as exc:
         report.error((shown, 0, 0), f"cannot read file: {exc.strerror}", "file.read")
-        return None
-    return parse_yaml(text, shown, report)
+    return None
+
+
+def load_yaml(path: Path, shown: str, report: Report) -> Source | None:
+    """Load one YAML file; problems go to `report` and give None."""
+    text = read_text(path, shown, report)
+    return None if text is None else parse_yaml(text, shown, report)
 
 
 def parse_yaml(text: str, shown: str, report: Report) -> Source | None:

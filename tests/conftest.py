@@ -19,6 +19,14 @@ def copy_project(dest: Path, name: str | None = None) -> Path:
     return dest
 
 
+def edit(root: Path, old: str, new: str, file: str = "sources/topics/mini.yaml") -> None:
+    """Replace text in one file of a throwaway project; the text must be there."""
+    path = root / file
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {file}"
+    path.write_text(text.replace(old, new))
+
+
 @pytest.fixture
 def project(tmp_path):
     """A copy of a fixture project: project('minimal'), or project() for the sample sources."""

@@ -171,6 +171,5 @@ def test_file_that_is_not_utf8(tmp_path: Path):
     report = Report()
     assert bibtex_items(tmp_path / "refs.bib", SHOWN, report) == []
     assert report.lines() == [
-        f"{SHOWN}: error: cannot read reference file: 'utf-8' codec can't decode byte 0xe9 in position 23: "
-        "invalid continuation byte [citation.library]"
+        f"{SHOWN}:1:1: error: file is not UTF-8 text (invalid continuation byte at byte 23) [file.encoding]"
     ]

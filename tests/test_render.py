@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.build import gather, render_all
 from pipeline.errors import Report
+from tests.conftest import edit
 from pipeline.render import css_string
 from tests.golden import GOLDEN, rendered
 
@@ -15,12 +16,6 @@ from tests.golden import GOLDEN, rendered
 def no_epoch(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
-
-def edit(root: Path, old: str, new: str, file: str = "sources/topics/mini.yaml") -> None:
-    path = root / file
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def html_of(root: Path) -> dict[str, str]:

@@ -9,12 +9,8 @@ from pypdf import PdfReader
 
 from pipeline.build import build
 from pipeline.errors import Report
+from tests.conftest import edit
 
-
-def edit(root: Path, file: str, old: str, new: str) -> None:
-    path = root / file
-    assert old in path.read_text()
-    path.write_text(path.read_text().replace(old, new))
 
 
 def text_of(path: Path) -> str:
@@ -25,7 +21,7 @@ def text_of(path: Path) -> str:
 
 def test_apa_is_one_setting_away(project):
     root = project("minimal")
-    edit(root, "sources/organization.yaml", "citation_style: chicago-notes-bibliography", "citation_style: apa")
+    edit(root, "citation_style: chicago-notes-bibliography", "citation_style: apa", "sources/organization.yaml")
     build(root, Report())
     briefing = text_of(root / "out/mini/mini-briefing.pdf")
     assert "(Human Rights Watch, 2021, p. 12)" in briefing
@@ -37,7 +33,7 @@ def test_apa_is_one_setting_away(project):
 
 def test_a4_paper(project):
     root = project("minimal")
-    edit(root, "sources/organization.yaml", "page_size: letter", "page_size: a4")
+    edit(root, "page_size: letter", "page_size: a4", "sources/organization.yaml")
     build(root, Report())
     for kind in ("briefing", "one-pager"):
         box = PdfReader(root / f"out/mini/mini-{kind}.pdf").pages[0].mediabox
@@ -46,7 +42,7 @@ def test_a4_paper(project):
 
 def test_a_layout_may_set_endnotes(project):
     root = project("minimal")
-    edit(root, "layouts/base/layout.yaml", "  notes: footnotes", "  notes: endnotes")
+    edit(root, "  notes: footnotes", "  notes: endnotes", "layouts/base/layout.yaml")
     build(root, Report())
     markup = (root / "out/mini/mini-briefing.html").read_text()
     assert markup.count('class="note-call"') == 7 and 'class="footnote"' not in markup

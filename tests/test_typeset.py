@@ -10,13 +10,8 @@ from pypdf import PdfReader
 from pipeline.build import build
 from pipeline.errors import Report, SourceErrors
 from pipeline.typeset import ProjectFetcher, Refused, check_fonts, layout_html
+from tests.conftest import edit
 
-
-def edit(root: Path, old: str, new: str, file: str = "sources/topics/mini.yaml") -> None:
-    path = root / file
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def failing_build(root: Path) -> list[str]:
