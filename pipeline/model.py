@@ -324,6 +324,7 @@ def _report_error(model: type[BaseModel], err: dict, source: Source, report: Rep
         report.error(source.where(loc), f"{name} {text}{got}", "schema.type")
 
 
+# Names pydantic puts in error locations for the member of a union or a validated type, not for a key.
 _TAGS = {"list[str]", "str", "int", "date"}
 
 

@@ -6,7 +6,6 @@ import logging
 import mimetypes
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -118,16 +117,6 @@ def write_pdf(document) -> bytes:
     if messages:
         raise TypesetError([f"WeasyPrint: {m}" for m in messages])
     return data
-
-
-@dataclass
-class Checks:
-    """What the typeset step verified about a PDF."""
-
-    pages: int
-    fonts: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    overfull: list[str] = field(default_factory=list)
 
 
 def embedded_fonts(data: bytes) -> list[str]:
