@@ -11,11 +11,9 @@ import jinja2
 
 from .cite import Library, check_style, check_text, load_library, style_path
 from .errors import PressError, Report, SourceErrors, did_you_mean
-from .layout import Layout, discover, resolve
+from .layout import KINDS, Layout, discover, resolve
 from .load import Source, load_yaml
 from .model import Organization, Topic, check_markdown, check_topic, image_problem, validate
-
-KINDS = ("briefing", "one-pager")
 
 # Which source field a one-pager block's words come from, for fit messages.
 BLOCK_SOURCES = {"ask": ("asks",), "bill": ("asks",), "facts": ("key_facts",), "points": ("one_pager", "points"),
@@ -139,13 +137,13 @@ def render_all(project: Project, report: Report) -> list:
     """Step 5 for every topic and kind; template errors are reported with their file and line."""
     from .render import render
 
-    docs = []
+    docs, date = [], build_date()
     for topic, source in project.topics:
         layout = project.layouts[topic.layout]
         for kind in KINDS:
             try:
-                docs.append((render(kind, topic, project.org, layout, project.library, project.style,
-                                    build_date()), topic, source))
+                docs.append((render(kind, topic, project.org, layout, project.library, project.style, date),
+                             topic, source))
             except jinja2.TemplateError as exc:
                 report.error(_template_where(exc, project.root), f"template error: {exc.message}", "layout.template")
     return docs

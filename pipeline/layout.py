@@ -93,16 +93,6 @@ class Layout:
         return sorted({n[len(prefix):-8] for n in self.env.list_templates() if n.startswith(prefix)
                        and n.endswith(".html.j2")})
 
-    def font_names(self) -> set[str]:
-        """PostScript names of the declared fonts: what a PDF may embed."""
-        from fontTools.ttLib import TTFont
-
-        names = set()
-        for _, rel in self.fonts:
-            with TTFont(self.root / rel, lazy=True) as font:
-                names.add(font["name"].getDebugName(6))
-        return names
-
 
 def discover(root: Path, report: Report) -> dict[str, LayoutSpec]:
     """Every layouts/<id>/layout.yaml, validated."""

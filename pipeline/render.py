@@ -13,7 +13,7 @@ from . import __version__
 from .cite import Citer, Library
 from .layout import Layout, font_face_css, token_css
 from .model import Organization, Topic
-from .text import Cluster, smart, to_html
+from .text import smart, to_html
 
 PAGE_SIZES = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
 FIT_STYLE = re.compile(r'<style id="press-fit">.*?</style>', re.S)
@@ -224,5 +224,3 @@ def _words_per_block(markup: str) -> dict[str, int]:
         words[match.group(1)] = len(html.unescape(text).split())
     return words
 
-
-__all__ = ["Doc", "render", "with_fit", "fit_css", "Cluster"]
