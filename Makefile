@@ -4,7 +4,7 @@ VENV   := .venv
 PRESS  := $(VENV)/bin/press
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build check test golden schema clean help
+.PHONY: all build check test bench golden schema clean help
 
 all: build ## Build every PDF for the sources into out/ (the default)
 
@@ -29,6 +29,9 @@ check: $(STAMP) ## Check the sources and layouts; write nothing
 
 test: $(STAMP) ## Run the whole test suite
 	$(VENV)/bin/python -m pytest -q
+
+bench: $(STAMP) ## Run the benchmarks under bench/ and print their tables (slow; not part of test)
+	@for b in bench/bench_*.py; do $(VENV)/bin/python $$b || exit 1; done
 
 golden: $(STAMP) ## Regenerate the golden HTML files the tests compare against
 	$(VENV)/bin/python -m tests.golden
