@@ -1,36 +1,20 @@
-"""The build: gather and check every source first, then render, typeset and fit every document, then write them all or nothing."""
+"""The build: gather and check every source, decide what is out of date, make it in worker processes, and write each result atomically."""
 from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
-import jinja2
+from . import KINDS
+from .errors import PressError, Report, SourceErrors
 
-from .cite import Library, check_style, check_text, load_library, style_path
-from .errors import PressError, Report, SourceErrors, did_you_mean
-from .layout import KINDS, Layout, discover, resolve
-from .load import Source, load_yaml
-from .model import Organization, Topic, check_markdown, check_topic, image_problem, validate
 
 # Which source field a one-pager block's words come from, for fit messages.
 BLOCK_SOURCES = {"ask": ("asks",), "bill": ("asks",), "facts": ("key_facts",), "points": ("one_pager", "points"),
                  "qa": ("questions",), "masthead": ("title",)}
-
-
-@dataclass
-class Project:
-    """Everything the sources say, checked: the organization, the topics, the library and the layouts."""
-
-    root: Path
-    org: Organization
-    org_source: Source
-    topics: list[tuple[Topic, Source]]
-    library: Library
-    layouts: dict[str, Layout]
-    style: Path
 
 
 @dataclass
@@ -44,192 +28,304 @@ class Output:
     pdf: bytes
     pages: int
     notes: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    key: str = ""
+    warnings: list = field(default_factory=list)  # this document's own warnings, as Diagnostic fields
 
 
-def build_date() -> dt.date | None:
-    """The date SOURCE_DATE_EPOCH names, if set (never the clock)."""
+@dataclass
+class Summary:
+    """What a build did: documents made now, those already up to date, and those that failed."""
+
+    built: list[Output] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (output path, why)
+    seconds: float = 0.0
+    release: Path | None = None
+
+
+def build_date(root: Path | None = None) -> dt.date | None:
+    """The date SOURCE_DATE_EPOCH names, else (given a root) the last commit's date; never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not (epoch and epoch.isdigit()) and root is not None:
+        try:
+            epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                                   timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            epoch = ""
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
     return None
 
 
-def gather(root: Path, report: Report, today: dt.date | None = None, only: list[str] | None = None) -> Project | None:
-    """Steps 1-4 for every source: load, validate, resolve citations and layouts. None if any error."""
-    today = today or dt.date.today()
-    org_path = root / "sources" / "organization.yaml"
-    org_source = load_yaml(org_path, "sources/organization.yaml", report) if org_path.is_file() else None
-    if org_source is None and not org_path.is_file():
-        report.error(("sources/organization.yaml", 0, 0), "the organization file is missing", "file.missing")
-    org = validate(Organization, org_source, report, "the organization file") if org_source else None
-    library = load_library(root / "sources" / "references", "sources/references", report)
-    specs = discover(root, report)
-    if "base" not in specs:
-        report.error(("layouts/base/layout.yaml", 0, 0), "the base layout is missing", "layout.base")
-    style = None
-    if org is not None:
-        _check_org(org, org_source, root, report)
-        check_style(org.defaults.citation_style, root / "sources", org_source.where(("defaults", "citation_style")),
-                    report)
-        if not report.errors:
-            style = style_path(org.defaults.citation_style, root / "sources")
-    topics, layouts, cited = [], {}, set()
-    paths = sorted((root / "sources" / "topics").glob("*.yaml"))
-    if not paths:
-        report.error(("sources/topics", 0, 0), "there are no topics (sources/topics/*.yaml)", "file.missing")
-    seen: dict[str, str] = {}
-    for path in paths:
-        shown = path.relative_to(root).as_posix()
-        source = load_yaml(path, shown, report)
-        topic = validate(Topic, source, report, "the topic file") if source else None
-        if topic is None:
-            continue
-        if topic.id in seen:
-            report.error(source.where(("id",)), f"topic id '{topic.id}' is also used by {seen[topic.id]}", "topic.id")
-        seen[topic.id] = shown
-        language = topic.language or (org.defaults.language if org else "en")
-        check_topic(topic, source, root, report, today)
-        for text_path, text in topic.texts():
-            cited |= check_text(text, text_path, source, library, report, language)
-        if topic.layout not in layouts and topic.layout in specs:
-            layouts[topic.layout] = resolve(topic.layout, specs, root, source.where(("layout",)), report)
-        elif topic.layout not in specs:
-            resolve(topic.layout, specs, root, source.where(("layout",)), report)
-        if topic.layout in layouts and layouts[topic.layout] is not None:
-            _check_blocks(topic, source, layouts[topic.layout], report)
-        if only and topic.id not in only:
-            continue
-        topics.append((topic, source))
-    for key in sorted(set(library.items) - cited):
-        report.warning(library.where[key], f"reference '{key}' is never cited", "citation.unused")
-    if only:
-        for name in only:
-            if name not in seen:
-                report.error(("sources/topics", 0, 0), f"no topic has the id '{name}'", "topic.unknown")
-    if report.errors:
-        return None
-    return Project(root, org, org_source, topics, library, layouts, style)
+def render_all(project, report: Report) -> list:
+    """Step 5 for every topic and kind, without typesetting (what `press check` runs)."""
+    import jinja2
 
-
-def _check_blocks(topic: Topic, source: Source, layout: Layout, report: Report) -> None:
-    """A topic's own block orders may only name blocks its layout has templates for."""
-    for kind, key, names in (("briefing", "briefing", topic.briefing.blocks),
-                             ("one-pager", "one_pager", topic.one_pager.blocks)):
-        known = layout.blocks(kind)
-        for i, name in enumerate(names or []):
-            if name not in known:
-                report.error(source.where((key, "blocks", i)),
-                             f"{kind} block '{name}' is not in layout '{layout.id}'{did_you_mean(name, known)}; "
-                             f"known blocks: {', '.join(known)}", "topic.block")
-
-
-def _check_org(org: Organization, source: Source, root: Path, report: Report) -> None:
-    problem = image_problem(org.logo.file, root)
-    if problem:
-        report.error(source.where(("logo", "file")), problem, "organization.logo")
-    if not org.logo.alt.strip():
-        report.error(source.where(("logo", "alt")), "the logo has no alt text", "organization.logo")
-    if org.disclaimer:
-        check_markdown(org.disclaimer, ("disclaimer",), source, root, report, org.defaults.language)
-
-
-def render_all(project: Project, report: Report) -> list:
-    """Step 5 for every topic and kind; template errors are reported with their file and line."""
+    from .gather import _template_where
     from .render import render
 
-    docs, date = [], build_date()
+    docs = []
     for topic, source in project.topics:
-        layout = project.layouts[topic.layout]
         for kind in KINDS:
             try:
-                docs.append((render(kind, topic, project.org, layout, project.library, project.style, date),
-                             topic, source))
+                docs.append((render(kind, topic, project.org, project.layouts[topic.layout], project.library,
+                                    project.style, build_date()), topic, source))
             except jinja2.TemplateError as exc:
                 report.error(_template_where(exc, project.root), f"template error: {exc.message}", "layout.template")
     return docs
 
 
-def _template_where(exc: jinja2.TemplateError, root: Path) -> tuple[str, int, int]:
-    filename = getattr(exc, "filename", None) or ""
-    try:
-        filename = Path(filename).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        pass
-    return (filename or "layouts", getattr(exc, "lineno", 0) or 0, 1 if getattr(exc, "lineno", 0) else 0)
+def make_document(project, topic, source, kind: str, date: dt.date | None, report: Report, folder: str = "out"):
+    """Steps 5-6 for one document: render, typeset, fit and check it. (Output, WeasyPrint document) or (None, None)."""
+    import jinja2
 
-
-def typeset_all(project: Project, docs: list, report: Report, progress=None) -> list[Output]:
-    """Step 6 for every document: typeset, fit one-pagers, and check pages, fonts, links and lines."""
+    from .gather import _template_where
     from .fit import FitError, fit
     from .render import render
-    from .typeset import (TypesetError, check_fonts, clipped, embedded_fonts, environment_problem, layout_html,
-                          missing_targets, overfull_lines, write_pdf)
+    from .typeset import (TypesetError, check_fonts, clipped, embedded_fonts, layout_html, missing_targets,
+                          overfull_lines, write_pdf)
 
-    problem = environment_problem()
-    if problem:
-        raise PressError(problem)
-    outputs = []
-    for doc, topic, source in docs:
-        started = time.perf_counter()
-        where = source.where()
-        notes: dict = {}
-        try:
-            if doc.kind == "one-pager":
-                layout = project.layouts[topic.layout]
-                fitted = fit(doc, project.root, lambda drop: render(
-                    "one-pager", topic, project.org, layout, project.library, project.style, build_date(), drop))
-                document, markup = fitted.document, fitted.html
-                notes = {"body": fitted.body, "space": fitted.space, "renders": fitted.renders}
-                for name in fitted.dropped:
-                    report.warning(where, f"one-pager: left out optional block '{name}' to fit the page",
-                                   "fit.dropped")
-            else:
-                markup = doc.html
-                document = layout_html(markup, project.root, doc.stem, doc.topic)
-                for problem in missing_targets(document):
-                    report.error(where, f"{doc.kind}: {problem}", "render.link")
-            for problem in overfull_lines(document):
-                report.warning(where, f"{doc.kind}: {problem}", "typeset.overfull")
-            for number, page in enumerate(document.pages, 1):
-                for problem in clipped(page):
-                    report.error(where, f"{doc.kind}: page {number}: {problem}", "render.clipped")
-            data = write_pdf(document)
-            for problem in check_fonts(embedded_fonts(data), doc.families):
-                report.error(where, f"{doc.kind}: {problem}", "render.font")
-        except FitError as exc:
-            report.error(source.where(BLOCK_SOURCES.get(exc.longest, ("one_pager",))), str(exc), "fit.overflow")
-            continue
-        except TypesetError as exc:
-            for problem in exc.problems:
-                report.error(where, f"{doc.kind}: {problem}", "render.weasyprint")
-            continue
-        outputs.append(Output(doc.topic, doc.kind, f"out/{doc.topic}/{doc.stem}", markup, data,
-                              len(document.pages), notes))
-        if progress:
-            progress(outputs[-1], time.perf_counter() - started)
-    return outputs
+    started = time.perf_counter()
+    layout, where, notes, mine = project.layouts[topic.layout], source.where(), {}, Report()
+    try:
+        doc = render(kind, topic, project.org, layout, project.library, project.style, date)
+        if kind == "one-pager":
+            fitted = fit(doc, project.root, lambda drop: render(
+                "one-pager", topic, project.org, layout, project.library, project.style, date, drop))
+            document, markup = fitted.document, fitted.html
+            notes = {"body": fitted.body, "space": fitted.space, "renders": fitted.renders}
+            for name in fitted.dropped:
+                mine.warning(where, f"one-pager: left out optional block '{name}' to fit the page", "fit.dropped")
+        else:
+            markup = doc.html
+            document = layout_html(markup, project.root, doc.stem, doc.topic)
+            for problem in missing_targets(document):
+                mine.error(where, f"{kind}: {problem}", "render.link")
+        for problem in overfull_lines(document):
+            mine.warning(where, f"{kind}: {problem}", "typeset.overfull")
+        for number, page in enumerate(document.pages, 1):
+            for problem in clipped(page):
+                mine.error(where, f"{kind}: page {number}: {problem}", "render.clipped")
+        data = write_pdf(document)
+        for problem in check_fonts(embedded_fonts(data), doc.families):
+            mine.error(where, f"{kind}: {problem}", "render.font")
+    except jinja2.TemplateError as exc:
+        mine.error(_template_where(exc, project.root), f"template error: {exc.message}", "layout.template")
+    except FitError as exc:
+        mine.error(source.where(BLOCK_SOURCES.get(exc.longest, ("one_pager",))), str(exc), "fit.overflow")
+    except TypesetError as exc:
+        for problem in exc.problems:
+            mine.error(where, f"{kind}: {problem}", "render.weasyprint")
+    report.extend(mine)
+    if mine.errors:
+        return None, None
+    output = Output(topic.id, kind, f"{folder}/{topic.id}/{doc.stem}", markup, data, len(document.pages), notes,
+                    time.perf_counter() - started, warnings=[astuple(d) for d in mine.warnings])
+    return output, document
 
 
-def write_all(root: Path, outputs: list[Output]) -> None:
-    """Step 7: every HTML and PDF file, each written atomically."""
-    from .finish import write_atomic
+def _expected(root: Path, folder: str, only: list[str] | None, packets: bool) -> list[str]:
+    """Every output path a build must leave up to date, known from file names alone (a topic id is its file name)."""
+    ids = sorted(p.stem for p in (root / "sources" / "topics").glob("*.yaml"))
+    paths = [f"{folder}/{t}/{t}-{kind}" for t in ids if not only or t in only for kind in KINDS]
+    return paths + ([f"{folder}/packet-{kind}s" for kind in KINDS] if packets else [])
 
-    for output in outputs:
-        write_atomic(root / f"{output.path}.html", output.html.encode("utf-8"))
-        write_atomic(root / f"{output.path}.pdf", output.pdf)
+
+def _fresh(root: Path, state, paths: list[str]) -> bool:
+    """Whether every one of these outputs is recorded in the cache and on disk exactly as recorded."""
+    from .graph import intact
+
+    for path in paths:
+        entry = state.outputs.get(path)
+        if entry is None or not intact(root, f"{path}.pdf", entry["sha256"]) or (
+                entry.get("html") and not intact(root, f"{path}.html", entry["html"])):
+            return False
+    return True
 
 
 def build(root: Path, report: Report, strict: bool = False, only: list[str] | None = None,
-          today: dt.date | None = None, progress=None) -> list[Output]:
-    """Check everything, make every document in memory, and write them only if nothing failed."""
-    project = gather(root, report, today, only)
-    if project is None:
-        raise SourceErrors(report)
-    docs = render_all(project, report)
-    if report.errors:
-        raise SourceErrors(report)
-    outputs = typeset_all(project, docs, report, progress)
-    if report.errors or (strict and report.warnings):
-        raise SourceErrors(report)
-    write_all(root, outputs)
-    return outputs
+          today: dt.date | None = None, progress=None, jobs: int | None = None, release: bool = False,
+          allow_stale: bool = False, packets: bool = False, timeout: float = 300.0, memory_mb: int = 2048) -> Summary:
+    """Bring every output up to date: check the sources, make what changed in worker processes, write each result."""
+    from . import graph
+
+    started = time.perf_counter()
+    today = today or dt.date.today()
+    strict, packets = strict or release, packets or release
+    folder = "out/.press/release" if release else "out"
+    date = build_date(root if release else None)
+    state_path = root / "out" / ".press" / ("release.json" if release else "state.json")
+    summary = Summary()
+    with graph.Lock(root / "out" / ".press", "out/"):
+        state, damaged = graph.load_state(state_path)
+        if damaged:
+            report.warning((state_path.relative_to(root).as_posix(), 0, 0), damaged, "cache.damaged")
+        files, tools = graph.file_hashes(root), graph.versions()
+        env = {"tools": tools, "date": date.isoformat() if date else None, "today": today.isoformat(),
+               "strict": strict, "allow_stale": allow_stale, "only": sorted(only or [])}
+        expected = _expected(root, folder, only, packets)
+        if not damaged and state.files == files and state.env == env and _fresh(root, state, expected):
+            for fields in state.warnings:
+                report.add(*fields)
+            summary.skipped = expected
+        else:
+            _make_all(root, report, state, state_path, files, tools, env, date, folder, expected, summary,
+                      strict=strict, only=only, today=today, progress=progress, jobs=jobs or os.cpu_count() or 1,
+                      release=release, allow_stale=allow_stale, packets=packets, timeout=timeout,
+                      memory_mb=memory_mb)
+        if report.errors or (strict and _strict_warnings(report, allow_stale)):
+            raise SourceErrors(report, summary)
+        if release:
+            from .release import publish
+
+            summary.release = publish(root, folder, state, env, expected)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _strict_warnings(report: Report, allow_stale: bool) -> list:
+    return [w for w in report.warnings if not (allow_stale and w.code == "topic.stale") and w.code != "cache.damaged"]
+
+
+def _make_all(root, report, state, state_path, files, tools, env, date, folder, expected, summary, *, strict, only,
+              today, progress, jobs, release, allow_stale, packets, timeout, memory_mb) -> None:
+    """The slow path: gather everything, then make each out-of-date output in a worker and record it."""
+    from . import graph
+    from .finish import write_atomic
+    from .workers import Failure, run
+
+    from .gather import gather
+
+    gathered = Report()
+    project = gather(root, gathered, today, only)
+    if project is not None and release:
+        _release_checks(project, gathered, allow_stale)
+    report.extend(gathered)
+    if project is None or gathered.errors or (strict and _strict_warnings(gathered, allow_stale)):
+        return
+    keys = graph.output_keys(project, files, tools, date, folder)
+    todo = [path for path in expected if state.outputs.get(path, {}).get("key") != keys[path]
+            or not _fresh(root, state, [path])]
+    summary.skipped = [path for path in expected if path not in todo]
+    sources = {topic.id: (topic, source) for topic, source in project.topics}
+    tasks = _tasks(todo, sources, state, folder)
+    if tasks:
+        from . import fit, render, typeset  # noqa: F401 - imported once here, shared by every forked worker
+        problem = typeset.environment_problem()
+        if problem:
+            raise PressError(problem)
+
+    def work(task):
+        mine = Report()
+        made = _run_task(project, sources, task, date, mine, folder, todo)
+        return made, mine.items
+
+    def done(task, result):
+        names = [p for p in _task_paths(task, folder, sources) if p in todo]
+        if isinstance(result, Failure):
+            for path in names:
+                topic = path.split("/")[-2] if "/packet-" not in path else None
+                where = (sources[topic][1].path, 0, 0) if topic in sources else ("layouts/base", 0, 0)
+                report.error(where, f"{path}.pdf: {result.message}", "build.worker")
+                summary.failed.append((path, result.message))
+            return
+        made, items = result
+        for item in items:
+            report.add(*astuple(item))
+        for output in made:
+            if output.path not in todo:
+                continue
+            if strict and [w for w in output.warnings if not (allow_stale and w[5] == "topic.stale")]:
+                summary.failed.append((output.path, "warnings in strict mode"))
+                continue
+            if output.html:
+                write_atomic(root / f"{output.path}.html", output.html.encode("utf-8"))
+            write_atomic(root / f"{output.path}.pdf", output.pdf)
+            output.key = keys[output.path]
+            state.outputs[output.path] = {
+                "key": output.key, "sha256": graph.digest(output.pdf),
+                "html": graph.digest(output.html.encode()) if output.html else None,
+                "pages": output.pages, "topic": output.topic, "kind": output.kind, "seconds": round(output.seconds, 3),
+                "warnings": output.warnings}
+            graph.save_state(state_path, state)
+            summary.built.append(output)
+            if progress:
+                progress(output)
+        for path in names:
+            if path in todo and path not in {o.path for o in made} and path not in dict(summary.failed):
+                summary.failed.append((path, "see the errors above"))
+
+    if tasks:
+        if hasattr(progress, "start"):
+            progress.start(len(todo))
+        try:
+            run(tasks, work, done, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
+        finally:
+            if hasattr(progress, "close"):
+                progress.close()
+    complete = not summary.failed and not report.errors
+    state.files = files if complete else {}
+    state.env = env
+    state.warnings = [astuple(w) for w in gathered.warnings] + [
+        tuple(w) for path in expected for w in state.outputs.get(path, {}).get("warnings", [])]
+    for fields in state.warnings[len(gathered.warnings):]:
+        report.add(*fields)
+    graph.save_state(state_path, state)
+
+
+def _release_checks(project, report: Report, allow_stale: bool) -> None:
+    """A release takes approved topics only, and stale ones only when allowed."""
+    for topic, source in project.topics:
+        if topic.status == "draft":
+            report.error(source.where(("status",)), f"topic '{topic.id}' is a draft; a release takes approved "
+                         "topics only", "release.draft")
+    if not allow_stale:
+        for warning in [w for w in report.warnings if w.code == "topic.stale"]:
+            report.items.remove(warning)
+            report.error((warning.path, warning.line, warning.col),
+                         warning.message + "; a release refuses it unless you pass --allow-stale", "release.stale")
+
+
+def _tasks(todo: list[str], sources: dict, state, folder: str) -> list[tuple]:
+    """Work for the workers, longest first: a packet's task also makes its parts; other documents one by one."""
+    tasks, covered = [], set()
+    for kind in KINDS:
+        packet = f"{folder}/packet-{kind}s"
+        if packet in todo:
+            tasks.append(("packet", kind))
+            covered |= {f"{folder}/{t}/{t}-{kind}" for t in sources}
+    singles = [p for p in todo if p not in covered and "/packet-" not in p]
+    singles.sort(key=lambda p: (-state.outputs.get(p, {}).get("seconds", 2.0 if p.endswith("briefing") else 1.0), p))
+    return tasks + [("document", p.split("/")[-2], p.rsplit("-", 1)[-1] if p.endswith("briefing") else "one-pager")
+                    for p in singles]
+
+
+def _task_paths(task: tuple, folder: str, sources: dict) -> list[str]:
+    if task[0] == "document":
+        return [f"{folder}/{task[1]}/{task[1]}-{task[2]}"]
+    return [f"{folder}/packet-{task[1]}s"] + [f"{folder}/{t}/{t}-{task[1]}" for t in sources]
+
+
+def _run_task(project, sources: dict, task: tuple, date, report: Report, folder: str, todo: list[str]):
+    """In a worker: make one document, or every part of a packet and the packet itself."""
+    if task[0] == "document":
+        topic, source = sources[task[1]]
+        output, _ = make_document(project, topic, source, task[2], date, report, folder)
+        return [output] if output else []
+    from .packet import assemble
+    from .typeset import write_pdf
+
+    kind, made, parts = task[1], [], []
+    for topic, source in project.topics:
+        output, document = make_document(project, topic, source, kind, date, report, folder)
+        if output is None:
+            return made
+        made.append(output)
+        parts.append((topic, document))
+    started = time.perf_counter()
+    packet = assemble(kind, parts, project.org, project.base, project.root, date)
+    data = write_pdf(packet)
+    made.append(Output("", kind, f"{folder}/packet-{kind}s", "", data, len(packet.pages), {},
+                       time.perf_counter() - started))
+    return made

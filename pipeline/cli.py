@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import PressError, Report, SourceErrors, UsageError
+from .progress import plural
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,6 +20,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (for releases)")
     build.add_argument("--topic", action="append", metavar="ID", help="build only this topic (repeatable)")
     build.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    build.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                       help="worker processes (default: the number of cores)")
+    build.add_argument("--release", action="store_true",
+                       help="strict release into out/release/ with packets, a manifest and SHA256SUMS")
+    build.add_argument("--allow-stale", action="store_true",
+                       help="let a release include topics past their review_by date")
+    build.add_argument("--packets", action="store_true",
+                       help="also make the packets: all one-pagers, and all briefings, each in one PDF")
+    build.add_argument("--timeout", type=_positive, default=300, metavar="SECONDS",
+                       help="stop a document that takes longer than this (default: 300)")
+    build.add_argument("--memory-limit", type=_positive, default=2048, metavar="MB",
+                       help="address-space limit of each worker (default: 2048)")
 
     check = commands.add_parser("check", help="check sources, references and layouts; write nothing")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -26,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print a JSON Schema of a source format, or write them all")
     schema.add_argument("name", nargs="?", choices=["organization", "topic", "layout"])
     schema.add_argument("--write", action="store_true", help="write all schemas to sources/schemas/")
+
+    verify = commands.add_parser("verify", help="re-check a release folder against its manifest")
+    verify.add_argument("folder", type=Path, nargs="?", default=Path("out/release"),
+                        help="the release folder (default: out/release)")
 
     for sub in (build, check, schema):
         sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
@@ -40,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report = Report()
     try:
+        if args.command == "verify":
+            return _verify(args.folder)
         root = _root(args.root)
         if args.command == "build":
             return _build(root, args, report)
@@ -50,7 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         _print(exc.report)
         errors = len(exc.report.errors)
         reason = plural(errors, "error") if errors else "warnings in strict mode"
-        print(f"press: {reason}; nothing was written", file=sys.stderr)
+        made = exc.summary.built if exc.summary else []
+        if made:
+            print(f"press: {reason}; wrote {plural(len(made), 'document')} that succeeded, "
+                  "kept the previous files of the others", file=sys.stderr)
+        else:
+            print(f"press: {reason}; nothing was written", file=sys.stderr)
         return exc.exit_code
     except PressError as exc:
         print(f"press: error: {exc}", file=sys.stderr)
@@ -67,11 +91,6 @@ def _root(path: Path) -> Path:
     return root
 
 
-def plural(n: int, word: str) -> str:
-    """'1 topic', '2 topics'."""
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def _print(report: Report) -> None:
     for line in report.lines():
         print(line, file=sys.stderr)
@@ -79,25 +98,42 @@ def _print(report: Report) -> None:
 
 def _build(root: Path, args, report: Report) -> int:
     from .build import build
+    from .progress import Progress, summary
 
-    started = time.perf_counter()
-
-    def progress(output, seconds: float) -> None:
-        if not args.quiet:
-            fitted = f", body {output.notes['body']:g}pt" if output.notes else ""
-            print(f"  {output.path}.pdf  {plural(output.pages, 'page')}{fitted}  ({seconds:.1f} s)")
-
-    outputs = build(root, report, strict=args.strict, only=args.topic, progress=progress)
+    if args.release and args.topic:
+        raise UsageError("a release builds every topic; drop --topic")
+    progress = Progress(quiet=args.quiet)
+    result = build(root, report, strict=args.strict, only=args.topic, progress=progress, jobs=args.jobs,
+                   release=args.release, allow_stale=args.allow_stale, packets=args.packets,
+                   timeout=args.timeout, memory_mb=args.memory_limit)
     _print(report)
     if not args.quiet:
-        topics = len({o.topic for o in outputs})
-        print(f"press: built {len(outputs)} PDFs for {plural(topics, 'topic')} into {root / 'out'}/ "
-              f"in {time.perf_counter() - started:.1f} s (HTML beside each PDF)")
+        print(summary(result, "out/"))
     return 0
 
 
+def _verify(folder: Path) -> int:
+    from .release import verify
+
+    problems, checked = verify(folder)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"press: {plural(len(problems), 'problem')} in {folder}; do not use this release", file=sys.stderr)
+        return 1
+    print(f"press: all {plural(checked, 'file')} in {folder} match the manifest")
+    return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got '{text}'")
+    return int(text)
+
+
 def _check(root: Path, args, report: Report) -> int:
-    from .build import gather, render_all
+    from .build import render_all
+    from .gather import gather
 
     project = gather(root, report)
     if project is not None:

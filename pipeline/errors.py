@@ -55,7 +55,7 @@ class Report:
         return [d for d in self.items if d.severity == "warning"]
 
     def lines(self) -> list[str]:
-        return [str(d) for d in sorted(self.items, key=lambda d: (d.path, d.line, d.col, d.code))]
+        return [str(d) for d in sorted(self.items, key=lambda d: (d.path, d.line, d.col, d.code, d.message))]
 
 
 class PressError(Exception):
@@ -73,9 +73,10 @@ class UsageError(PressError):
 class SourceErrors(PressError):
     """The sources or layouts have errors; the report holds every one of them."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, summary=None):
         super().__init__(f"{len(report.errors)} error(s)")
         self.report = report
+        self.summary = summary  # what the build still made, if it got that far
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:

@@ -9,12 +9,12 @@ from typing import Annotated, Literal
 import jinja2
 from pydantic import Field, PrivateAttr
 
+from . import KINDS
 from .errors import Report, did_you_mean, one_of
 from .load import Source, load_yaml
 from .model import Slug, Strict, validate
 
 TOKEN_VALUE = re.compile(r"^[#\w\s.,%\"'()+\-*/]+$")
-KINDS = ("briefing", "one-pager")
 
 
 class FontFace(Strict):

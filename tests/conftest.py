@@ -27,6 +27,12 @@ def edit(root: Path, old: str, new: str, file: str = "sources/topics/mini.yaml")
     path.write_text(text.replace(old, new))
 
 
+def written(root: Path) -> list[str]:
+    """The documents a build wrote under out/ (not its cache), as sorted relative paths."""
+    out = root / "out"
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and ".press" not in p.parts)
+
+
 @pytest.fixture
 def project(tmp_path):
     """A copy of a fixture project: project('minimal'), or project() for the sample sources."""
@@ -43,5 +49,5 @@ def sample(tmp_path_factory):
 
     root = copy_project(tmp_path_factory.mktemp("sample"))
     report = Report()
-    outputs = build(root, report)
+    outputs = build(root, report).built
     return root, {(o.topic, o.kind): o for o in outputs}, report

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import written
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -40,7 +42,7 @@ def test_build_with_the_same_errors_writes_nothing(project):
     result = press("build", "--root", str(root))
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == "press: 4 errors; nothing was written"
-    assert not (root / "out").exists()
+    assert written(root) == []
 
 
 def test_check_on_good_sources_says_what_it_checked(project):

@@ -6,11 +6,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.build import build, gather, render_all
+from pipeline.build import build, render_all
+from pipeline.gather import gather
 from pipeline.errors import Report, SourceErrors
 from pipeline.fit import FitError, fit, measure
 from pipeline.render import render
 from pipeline.typeset import layout_html
+from tests.conftest import written
 
 SENTENCE = "Protection matters because returns are unsafe and people face arrest"
 
@@ -67,7 +69,7 @@ def test_content_that_cannot_fit_reports_block_overflow_and_words(project):
         "block 'points' runs ")
 
 
-def test_build_reports_the_overflow_at_the_source_and_writes_nothing(project):
+def test_build_reports_the_overflow_at_the_source_and_writes_only_the_briefing(project):
     root = project("minimal")
     with_points(root, 16)
     report = Report()
@@ -75,7 +77,7 @@ def test_build_reports_the_overflow_at_the_source_and_writes_nothing(project):
         build(root, report)
     [line] = [line for line in report.lines() if "[fit.overflow]" in line]
     assert line.startswith("sources/topics/mini.yaml:37:5: error: the one-pager does not fit on one page")
-    assert not (root / "out").exists()
+    assert written(root) == ["mini/mini-briefing.html", "mini/mini-briefing.pdf"]  # the one-pager alone failed
 
 
 def test_optional_blocks_are_dropped_in_order_with_a_warning(project):
@@ -84,7 +86,7 @@ def test_optional_blocks_are_dropped_in_order_with_a_warning(project):
     layout = root / "layouts/base/layout.yaml"
     layout.write_text(layout.read_text().replace("    optional: []", "    optional: [qa, points]"))
     report = Report()
-    outputs = build(root, report)
+    outputs = build(root, report).built
     one = next(o for o in outputs if o.kind == "one-pager")
     assert one.pages == 1
     assert "sources/topics/mini.yaml:1:1: warning: one-pager: left out optional block 'qa' to fit the page " \

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import gather, render_all
+from pipeline.build import render_all
+from pipeline.gather import gather
 from pipeline.errors import Report
 from tests.conftest import edit
 from pipeline.render import css_string

@@ -10,15 +10,16 @@ from pypdf import PdfReader
 from pipeline.build import build
 from pipeline.errors import Report, SourceErrors
 from pipeline.typeset import ProjectFetcher, Refused, check_fonts, layout_html
-from tests.conftest import edit
+from tests.conftest import edit, written
 
 
 
-def failing_build(root: Path) -> list[str]:
+def failing_build(root: Path, kept: tuple[str, ...] = ()) -> list[str]:
+    """The build's messages; only the documents named in `kept` (those without the problem) were written."""
     report = Report()
     with pytest.raises(SourceErrors):
         build(root, report)
-    assert not (root / "out").exists()
+    assert written(root) == [f"mini/mini-{kind}.{ext}" for kind in kept for ext in ("html", "pdf")]
     return report.lines()
 
 
@@ -85,7 +86,7 @@ def test_a_missing_image_in_a_template_is_not_quietly_alt_text(project):
     root = project("minimal")
     edit(root, "  file: assets/logo.svg", "  file: assets/logo.svg", "sources/organization.yaml")
     (root / "layouts/base/templates/blocks/one-pager/band.html.j2").write_text('<img src="sources/assets/gone.png" alt="gone">\n')
-    lines = failing_build(root)
+    lines = failing_build(root, kept=("briefing",))
     assert lines == ["sources/topics/mini.yaml:1:1: error: one-pager: 'sources/assets/gone.png' does not exist "
                      "[render.weasyprint]"]
 
@@ -93,7 +94,7 @@ def test_a_missing_image_in_a_template_is_not_quietly_alt_text(project):
 def test_a_character_no_layout_font_has_is_caught(project):
     root = project("minimal")
     edit(root, "summary: Returns are not safe", "summary: Returns (عودة) are not safe")
-    lines = failing_build(root)
+    lines = failing_build(root, kept=("one-pager",))
     assert lines[0] == (
         "sources/topics/mini.yaml:1:1: error: briefing: the PDF embeds font 'DejaVu-Sans', which the layout does "
         "not declare (a character none of its fonts has, or a font-family it does not define); declared: "

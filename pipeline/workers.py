@@ -1,0 +1,122 @@
+"""Worker processes: each task runs in a child that may crash, hang or run out of memory without taking the build down."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Any, Callable, Iterable
+
+
+@dataclass
+class Failure:
+    """Why a task produced nothing, in words for the person running the build."""
+
+    message: str
+
+
+def _serve(conn, work: Callable[[Any], Any], memory_mb: int) -> None:
+    """A worker's loop: take a task, send back its result or its failure, until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        task = conn.recv()
+        if task is None:
+            return
+        try:
+            result = work(task)
+        except MemoryError:
+            result = Failure(f"ran out of memory (the limit is {memory_mb} MB per worker)")
+        except RecursionError:
+            result = Failure("the layout nests too deeply (recursion limit reached)")
+        except Exception as exc:  # noqa: BLE001 - any bug in one document must not stop the others
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            result = Failure(f"internal error {type(exc).__name__}: {exc} "
+                             f"(at {os.path.basename(frame.filename)}:{frame.lineno})")
+        conn.send(result)
+
+
+class _Worker:
+    def __init__(self, context, work, memory_mb: int):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, work, memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+        self.task = None
+        self.deadline = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _death(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"the worker crashed ({signal.Signals(-code).name})"
+        except ValueError:
+            return f"the worker crashed (signal {-code})"
+    return f"the worker exited unexpectedly (status {code})"
+
+
+def run(tasks: Iterable[Any], work: Callable[[Any], Any], done: Callable[[Any, Any], None], jobs: int = 1,
+        timeout: float = 300.0, memory_mb: int = 0) -> None:
+    """Run `work(task)` for every task in `jobs` forked workers; call `done(task, result or Failure)` as each ends.
+
+    Tasks go out in the order given (put the longest first). A worker that dies or passes `timeout` seconds
+    is replaced, and only its task fails.
+    """
+    queue = list(tasks)
+    queue.reverse()
+    context = multiprocessing.get_context("fork")
+    workers = [_Worker(context, work, memory_mb) for _ in range(max(1, min(jobs, len(queue))))]
+    try:
+        while queue or any(w.task is not None for w in workers):
+            for worker in workers:
+                if worker.task is None and queue:
+                    worker.task = queue.pop()
+                    worker.deadline = time.monotonic() + timeout
+                    worker.conn.send(worker.task)
+            busy = [w for w in workers if w.task is not None]
+            left = min(w.deadline for w in busy) - time.monotonic()
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=max(0.0, left))
+            for i, worker in enumerate(workers):
+                if worker.task is None:
+                    continue
+                result = None
+                if worker.conn in ready:
+                    try:
+                        result = worker.conn.recv()
+                    except (EOFError, OSError):
+                        result = None
+                if result is None and (worker.process.sentinel in ready or worker.conn in ready):
+                    worker.process.join(1)
+                    result = Failure(_death(worker.process.exitcode))
+                elif result is None and time.monotonic() >= worker.deadline:
+                    result = Failure(f"took longer than {timeout:g} s and was stopped")
+                if result is None:
+                    continue
+                task, worker.task = worker.task, None
+                if isinstance(result, Failure):  # a worker that failed once is not trusted again
+                    worker.stop(kill=True)
+                    workers[i] = _Worker(context, work, memory_mb)
+                done(task, result)
+    finally:
+        for worker in workers:
+            worker.stop(kill=worker.task is not None)
