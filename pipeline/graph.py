@@ -147,6 +147,12 @@ class Lock:
         self.handle.close()
 
 
+def _serves(path: str, kind: str) -> bool:
+    """Whether a layout file can affect documents of this kind (the other kind's CSS and templates cannot)."""
+    other = "one-pager" if kind == "briefing" else "briefing"
+    return f"/css/{other}/" not in path and f"/blocks/{other}/" not in path and not path.endswith(f"/{other}.html.j2")
+
+
 def output_keys(project, files: dict[str, str], tools: dict[str, str], date, folder: str) -> dict[str, str]:
     """The input key of every document: its topic, the organization, the references it cites, its layout chain,
     the shared assets, the tools and the build date. Packets are keyed by their parts."""
@@ -156,11 +162,12 @@ def output_keys(project, files: dict[str, str], tools: dict[str, str], date, fol
     keys = {}
     for topic, source in project.topics:
         chain = project.layouts[topic.layout].chain
-        parts = dict(common, topic=files.get(source.path), layout={
-            p: h for p, h in files.items() if p.startswith("layouts/") and p.split("/")[1] in chain},
-            references={k: project.library.items[k] for k in sorted(project.cites.get(topic.id, ()))})
+        parts = dict(common, topic=files.get(source.path),
+                     references={k: project.library.items[k] for k in sorted(project.cites.get(topic.id, ()))})
         for kind in ("briefing", "one-pager"):
-            keys[f"{folder}/{topic.id}/{topic.id}-{kind}"] = key(dict(parts, kind=kind))
+            layout = {p: h for p, h in files.items()
+                      if p.startswith("layouts/") and p.split("/")[1] in chain and _serves(p, kind)}
+            keys[f"{folder}/{topic.id}/{topic.id}-{kind}"] = key(dict(parts, kind=kind, layout=layout))
     base = {p: h for p, h in files.items() if p.startswith("layouts/base/")}
     for kind in ("briefing", "one-pager"):
         keys[f"{folder}/packet-{kind}s"] = key(dict(common, base=base, kind=kind, parts=[

@@ -94,10 +94,11 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
         fit_style=Markup(fit_css(fit.body_max, 1, page_size)),
         stylesheets=layout.css[kind], version=__version__,
         meta=dict(
-            title=f"{topic.title}: {topic.subtitle}" if topic.subtitle else topic.title,
+            title=(f"{layout.labels.get('draft', 'Draft').upper()}: " if topic.status == "draft" else "")
+            + (f"{topic.title}: {topic.subtitle}" if topic.subtitle else topic.title),
             author=", ".join(a.name for a in topic.authors) + f" ({org.name})",
             description=_plain(topic.summary),
-            keywords=", ".join(topic.keywords),
+            keywords=", ".join(topic.keywords + (["draft"] if topic.status == "draft" else [])),
             created=topic.as_of.isoformat(),
             modified=modified.isoformat(),
         ),

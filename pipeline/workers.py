@@ -1,6 +1,8 @@
 """Worker processes: each task runs in a child that may crash, hang or run out of memory without taking the build down."""
 from __future__ import annotations
 
+import ctypes
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -22,10 +24,16 @@ class Failure:
 def _serve(conn, work: Callable[[Any], Any], memory_mb: int) -> None:
     """A worker's loop: take a task, send back its result or its failure, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    faulthandler.disable()  # a crash is reported once, by the parent, in words
+    parent = os.getppid()
+    _die_with_parent()
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
+        while not conn.poll(0.5):
+            if os.getppid() != parent:  # the build was killed: nobody will read what we make
+                return
         task = conn.recv()
         if task is None:
             return
@@ -40,6 +48,15 @@ def _serve(conn, work: Callable[[Any], Any], memory_mb: int) -> None:
             result = Failure(f"internal error {type(exc).__name__}: {exc} "
                              f"(at {os.path.basename(frame.filename)}:{frame.lineno})")
         conn.send(result)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the build process dies (kill -9 included)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)  # this process, libc included
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the parent check in the loop still ends an orphaned worker
 
 
 class _Worker:
