@@ -4,7 +4,7 @@ VENV   := .venv
 PRESS  := $(VENV)/bin/press
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build check test bench golden schema clean help
+.PHONY: all build release verify check test bench golden schema clean help
 
 all: build ## Build every PDF for the sources into out/ (the default)
 
@@ -23,6 +23,12 @@ $(STAMP): pyproject.toml
 
 build: $(STAMP) ## Build briefings and one-pagers into out/
 	$(PRESS) build
+
+release: $(STAMP) ## Strict release build into out/release/ with packets, manifest and SHA256SUMS
+	$(PRESS) build --release $(if $(ALLOW_STALE),--allow-stale)
+
+verify: $(STAMP) ## Re-check out/release/ against its manifest
+	$(PRESS) verify out/release
 
 check: $(STAMP) ## Check the sources and layouts; write nothing
 	$(PRESS) check

@@ -1,0 +1,67 @@
+"""Build speed and memory on the sample sources: cold builds with 1 and 2 workers, no-op and one-topic rebuilds."""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import median, run, table  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PRESS = [sys.executable, "-m", "pipeline", "build", "--quiet"]
+TOPIC = "sanctions"
+
+
+def fresh(base: Path, name: str) -> Path:
+    root = base / name
+    shutil.rmtree(root, ignore_errors=True)
+    for folder in ("sources", "layouts"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="cold builds per worker count (default 3)")
+    args = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="press-bench-"))
+    cold: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    for i in range(args.runs):
+        for jobs in (1, 2):  # alternate, so both see the same machine load
+            root = fresh(base, f"cold-{jobs}")
+            cold[jobs].append(run(PRESS + ["--jobs", str(jobs), "--root", str(root)], cwd=REPO)[:2])
+    root = base / "cold-1"
+    state = json.loads((root / "out/.press/state.json").read_text())["body"]["outputs"]
+    own = sum(v["seconds"] for k, v in state.items() if k.startswith(f"out/{TOPIC}/"))
+    noop = [run(PRESS + ["--root", str(root)], cwd=REPO)[0] for _ in range(7)]
+    topic = root / f"sources/topics/{TOPIC}.yaml"
+    edits = []
+    for n in range(args.runs):
+        text = topic.read_text()
+        topic.write_text(text.replace("summary: ", f"summary: {'Again, ' if n % 2 == 0 else ''}", 1)
+                         .replace("summary: Again, Again, ", "summary: "))
+        edits.append(run(PRESS + ["--root", str(root)], cwd=REPO)[0])
+    one, two = median([w for w, _ in cold[1]]), median([w for w, _ in cold[2]])
+    peak = max(m for runs in cold.values() for _, m in runs)
+    rows = [
+        ("cold build, --jobs 1", f"{one:.2f} s", "", ", ".join(f"{w:.2f}" for w, _ in cold[1])),
+        ("cold build, --jobs 2", f"{two:.2f} s", f"ratio {two / one:.2f} (goal <= 0.60)",
+         ", ".join(f"{w:.2f}" for w, _ in cold[2])),
+        ("no-op rebuild (whole command)", f"{median(noop):.3f} s", "goal <= 0.2 s", ", ".join(f"{w:.3f}" for w in noop)),
+        (f"{TOPIC}: its own render time", f"{own:.2f} s", "briefing + one-pager, from the jobs-1 build", ""),
+        (f"rebuild after editing {TOPIC}'s summary", f"{median(edits):.2f} s",
+         f"{median(edits) / own:.2f}x its render time (goal <= 1.3x)", ", ".join(f"{w:.2f}" for w in edits)),
+        ("peak memory of a full build", f"{peak:.0f} MB", "goal <= 400 MB (all processes together)",
+         ", ".join(f"{m:.0f}" for runs in cold.values() for _, m in runs)),
+    ]
+    print(f"Build benchmark: sample sources, {args.runs} cold builds per worker count, medians\n")
+    print(table(rows, ("measure", "median", "against the goal", "every run")))
+    shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
