@@ -90,8 +90,8 @@ def contents(parts: list[tuple[Topic, object]], language: str = "en") -> list[En
     for topic, document in parts:
         pages = len(document.pages)
         lang = topic.language or language
-        entries.append(Entry(topic.id, smart(topic.title, lang), smart(topic.subtitle, lang) if topic.subtitle else None,
-                             start, pages))
+        subtitle = smart(topic.subtitle, lang) if topic.subtitle else None
+        entries.append(Entry(topic.id, smart(topic.title, lang), subtitle, start, pages))
         start += pages
     return entries
 
