@@ -158,16 +158,34 @@ def keywords(parts: list[tuple[Topic, object]]) -> list[str]:
 
 def layout_cover(kind: str, entries: list[Entry], org: Organization, layout: Layout, root: Path, day: date,
                  words: list[str]):
-    """The cover laid out on exactly one page: with subtitles if they fit, else without; else PacketError."""
+    """The cover laid out on exactly one page: with subtitles if they fit, else without; else PacketError.
+
+    Fitting means one page, and, when the template marks them (ids `packet-contents-end` and `packet-foot`),
+    the end of the contents above the foot, which is set at the bottom of the page and would overlap it."""
     for compact in (False, True):
         markup = cover_html(kind, entries, org, layout, day, words, compact)
         document = layout_html(markup, root, f"{kind}-packet", "packets")
-        if len(document.pages) == 1:
+        problem = _overflow(document)
+        if problem is None:
             return document, markup
     raise PacketError(
-        f"{kind} packet: the cover's contents list {len(entries)} topics, which need {len(document.pages)} pages "
-        f"even without subtitles; the cover must be one page: make packets of fewer topics, or make the "
-        f"contents smaller in the layout's css/packet/ styles")
+        f"{kind} packet: the cover's contents list {len(entries)} topics, which {problem} even without "
+        f"subtitles; the cover must be one page: make packets of fewer topics, or make the contents smaller in "
+        f"the layout's css/packet/ styles")
+
+
+GAP = 12 * 96 / 72  # the least space (CSS px) between the end of the contents and the foot
+
+
+def _overflow(document) -> str | None:
+    """Why a laid-out cover does not fit its one page, or None."""
+    if len(document.pages) != 1:
+        return f"need {len(document.pages)} pages"
+    anchors = document.pages[0].anchors
+    end, foot = anchors.get("packet-contents-end"), anchors.get("packet-foot")
+    if end is not None and foot is not None and end[1] > foot[1] - GAP:
+        return f"run {(end[1] - foot[1] + GAP) / 96:.1f} in too long for the space above the foot of the page"
+    return None
 
 
 def _part_pages(topic: Topic, document, entry: Entry, label: str) -> list:

@@ -270,10 +270,14 @@ def test_a_long_contents_drops_the_subtitles_to_stay_on_one_page(sample):
     assert [page for _, page in internal_links(reader, 0)][-1] == 10
 
 
-def test_contents_too_long_for_one_page_is_an_error_that_says_so(sample):
-    parts = many(sample.parts["one-pager"], 40)
-    with pytest.raises(PacketError, match=r"one-pager packet: the cover's contents list 40 topics, which need "
-                                          r"\d pages even without subtitles; the cover must be one page"):
+@pytest.mark.parametrize("count, why", [
+    (40, r"need 2 pages"),
+    (16, r"run 0\.\d in too long for the space above the foot of the page"),  # one page, but over the foot
+])
+def test_contents_too_long_for_one_page_is_an_error_that_says_so(sample, count, why):
+    parts = many(sample.parts["one-pager"], count)
+    with pytest.raises(PacketError, match=rf"one-pager packet: the cover's contents list {count} topics, which "
+                                          rf"{why} even without subtitles; the cover must be one page"):
         assemble("one-pager", parts, sample.org, sample.base, sample.root, date(2026, 3, 2))
 
 
