@@ -42,6 +42,9 @@ DEFAULT_LABELS = {
     "page": "Page",
 }
 SEPARATOR = "--"  # part anchors are "<topic id>--<name>"; topic ids are slugs, which never contain "--"
+# How the cover is set, tried in turn until the contents fit: as designed; with less space around the title
+# and between the lines; that and without the subtitles. The template adds `packet-<density>` to the body.
+DENSITIES = ("normal", "tight", "compact")
 TOPIC_STATE = "closed"  # the outline opens on the list of topics; each opens to its part's own bookmarks
 
 
@@ -113,8 +116,8 @@ def stylesheets(layout: Layout) -> list[str]:
 
 
 def cover_html(kind: str, entries: list[Entry], org: Organization, layout: Layout, day: date,
-               keywords: list[str], compact: bool = False) -> str:
-    """The cover's HTML: branding, title, date and the contents; `compact` leaves the subtitles out."""
+               keywords: list[str], density: str = "normal") -> str:
+    """The cover's HTML: branding, title, date and the contents, at a density of DENSITIES."""
     language = org.defaults.language
     labels = layout.labels
     name = title(kind, layout)
@@ -126,7 +129,7 @@ def cover_html(kind: str, entries: list[Entry], org: Organization, layout: Layou
     disclaimer = Markup(to_html(org.disclaimer, lambda cluster: "", lambda src, alt: str(escape(alt)), language)) \
         if org.disclaimer else Markup("")
     return template.render(
-        kind=kind, org=org, layout=layout, lang=language, labels=labels, entries=entries, compact=compact,
+        kind=kind, org=org, layout=layout, lang=language, labels=labels, entries=entries, density=density,
         title=name, kicker=org.name, date=day,
         intro=labels.get(f"packet-intro-{kind}", DEFAULT_LABELS[f"packet-intro-{kind}"]),
         date_long=format_date(day, "long", locale=_babel(language.replace("-", "_"))),
@@ -158,12 +161,12 @@ def keywords(parts: list[tuple[Topic, object]]) -> list[str]:
 
 def layout_cover(kind: str, entries: list[Entry], org: Organization, layout: Layout, root: Path, day: date,
                  words: list[str]):
-    """The cover laid out on exactly one page: with subtitles if they fit, else without; else PacketError.
+    """The cover laid out on exactly one page, at the first of DENSITIES at which it fits; else PacketError.
 
     Fitting means one page, and, when the template marks them (ids `packet-contents-end` and `packet-foot`),
     the end of the contents above the foot, which is set at the bottom of the page and would overlap it."""
-    for compact in (False, True):
-        markup = cover_html(kind, entries, org, layout, day, words, compact)
+    for density in DENSITIES:
+        markup = cover_html(kind, entries, org, layout, day, words, density)
         document = layout_html(markup, root, f"{kind}-packet", "packets")
         problem = _overflow(document)
         if problem is None:

@@ -260,6 +260,14 @@ def many(parts: list, count: int) -> list:
             for i in range(count)]
 
 
+def test_a_longer_contents_is_set_tighter_with_its_subtitles(sample):
+    parts = many(sample.parts["one-pager"], 7)
+    reader = PdfReader(io.BytesIO(write_pdf(assemble("one-pager", parts, sample.org, sample.base, sample.root,
+                                                     date(2026, 3, 2)))))
+    assert len(reader.pages) == 8
+    assert "An addictive drug trade" in flat(reader.pages[0].extract_text())  # a subtitle
+
+
 def test_a_long_contents_drops_the_subtitles_to_stay_on_one_page(sample):
     parts = many(sample.parts["one-pager"], 10)
     data = write_pdf(assemble("one-pager", parts, sample.org, sample.base, sample.root, date(2026, 3, 2)))
