@@ -228,7 +228,8 @@ def assemble(kind: str, parts: list[tuple[Topic, object]], org: Organization, la
     root: the project root (the cover, like every document, may only read files under sources/ and layouts/).
     build_date: the date printed on the cover (SOURCE_DATE_EPOCH's); None for the newest `as_of` of the parts.
 
-    Write it with `typeset.write_pdf(document)`. Its pages: 1 + the parts' pages. Its outline: "Contents" (the
+    Write it with `typeset.write_pdf(document)`; `document.press_cover_html` is the cover's HTML (for writing
+    beside the PDF, like every document's). Its pages: 1 + the parts' pages. Its outline: "Contents" (the
     cover), then per topic a level-1 entry with the part's own bookmarks beneath. Its metadata: the title
     "<organization>: <packet title>", the organization as author, the organization's language, every part's
     keywords. Raises PacketError (a TypesetError) when there is nothing to combine, a topic id repeats, a part
@@ -250,7 +251,7 @@ def assemble(kind: str, parts: list[tuple[Topic, object]], org: Organization, la
             raise PacketError(f"{kind} packet: the {kind} of topic '{topic.id}': {problem}")
     entries = contents(parts, org.defaults.language)
     day = packet_date(parts, build_date)
-    cover, _ = layout_cover(kind, entries, org, layout, root, day, keywords(parts))
+    cover, markup = layout_cover(kind, entries, org, layout, root, day, keywords(parts))
     pages = list(cover.pages)
     for (topic, document), entry in zip(parts, entries):
         pages += _part_pages(topic, document, entry, entry.title)
@@ -258,4 +259,5 @@ def assemble(kind: str, parts: list[tuple[Topic, object]], org: Organization, la
     # The parts' font configurations hold the font files their pages draw with: keep them alive while the
     # packet lives, even if the caller lets go of the parts' documents before writing the packet.
     packet.press_parts = [document for _, document in parts]
+    packet.press_cover_html = markup  # to write beside the PDF, as the build does for every document
     return packet

@@ -172,6 +172,14 @@ def test_outline_has_one_entry_per_topic_with_the_parts_bookmarks_beneath(sample
                [(depth + 1, title, page + entry.start - 1) for depth, title, page in own]
         assert len(own) >= (4 if kind == "one-pager" else 10)
     assert sum(1 for depth, _, _ in got if depth == 0) == len(entries) + 1
+    # The outline opens on the list of topics: each topic's entry is closed (a negative /Count).
+    item, counts = reader.trailer["/Root"]["/Outlines"]["/First"].get_object(), []
+    while True:
+        counts.append(item.get("/Count", 0))
+        if "/Next" not in item:
+            break
+        item = item["/Next"].get_object()
+    assert counts[0] == 0 and all(count < 0 for count in counts[1:])
 
 
 def test_links_inside_a_part_land_in_that_part(sample, packets):
@@ -240,6 +248,8 @@ def test_without_a_build_date_the_cover_shows_the_newest_position_date(sample):
     document = assemble("one-pager", parts, sample.org, sample.base, sample.root, None)
     newest = max(topic.as_of for topic, _ in parts)
     assert document.metadata.created == newest.isoformat()
+    assert f'<time datetime="{newest.isoformat()}">' in document.press_cover_html
+    assert 'href="#packet-part-captagon"' in document.press_cover_html
 
 
 def test_the_cover_labels_come_from_the_layout(sample):
