@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from . import __version__
 from .layout import KINDS, Layout, font_face_css, token_css
 from .model import Organization, Topic
-from .render import PAGE_SIZES, _babel, _plain, _shown, css_string
+from .render import PAGE_SIZES, _babel, _shown, css_string
 from .text import smart, to_html
 from .typeset import TypesetError, layout_html, missing_targets
 
@@ -191,7 +191,7 @@ def _overflow(document) -> str | None:
     return None
 
 
-def _part_pages(topic: Topic, document, entry: Entry, label: str) -> list:
+def _part_pages(topic: Topic, document, label: str) -> list:
     """Copies of a part's pages with its anchors and internal links renamed and its bookmarks one level down,
     under a level-1 bookmark (the topic's title) and a start anchor on its first page."""
     pages = []
@@ -254,10 +254,10 @@ def assemble(kind: str, parts: list[tuple[Topic, object]], org: Organization, la
     cover, markup = layout_cover(kind, entries, org, layout, root, day, keywords(parts))
     pages = list(cover.pages)
     for (topic, document), entry in zip(parts, entries):
-        pages += _part_pages(topic, document, entry, entry.title)
+        pages += _part_pages(topic, document, entry.title)
     packet = cover.copy(pages)
-    # The parts' font configurations hold the font files their pages draw with: keep them alive while the
-    # packet lives, even if the caller lets go of the parts' documents before writing the packet.
+    # The parts' font configurations own the temporary font files their pages draw with; a precaution: keep
+    # them alive as long as the packet (letting go of the parts before writing was seen to work without it).
     packet.press_parts = [document for _, document in parts]
     packet.press_cover_html = markup  # to write beside the PDF, as the build does for every document
     return packet
