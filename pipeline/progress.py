@@ -12,7 +12,8 @@ def plural(n: int, word: str) -> str:
 def line(output) -> str:
     """One finished document: its file, pages, fit and time."""
     fitted = f", body {output.notes['body']:g}pt" if output.notes else ""
-    return f"  {output.path}.pdf  {plural(output.pages, 'page')}{fitted}  ({output.seconds:.1f} s)"
+    shown = output.path.replace("out/.press/release/", "out/release/", 1)  # where it will be published
+    return f"  {shown}.pdf  {plural(output.pages, 'page')}{fitted}  ({output.seconds:.1f} s)"
 
 
 class Progress:
@@ -47,5 +48,5 @@ def summary(result, root_shown: str) -> str:
     parts = [f"built {len(result.built)}", f"{len(result.skipped)} up to date"]
     if result.failed:
         parts.append(f"{len(result.failed)} failed")
-    where = f" into {result.release}/" if result.release else f" in {root_shown}"
+    where = " into out/release/" if result.release else f" in {root_shown}"
     return f"press: {', '.join(parts)}{where} ({result.seconds:.1f} s)"
