@@ -21,10 +21,11 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: pages shared by forked workers are counted once across them, not once each."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -32,14 +33,14 @@ def _rss_kb(pid: int) -> int:
 
 
 def run(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float, str]:
-    """Run a command; return (wall seconds, peak MB of the process and its children together, stdout)."""
+    """Run a command; return (wall seconds, peak MB (PSS) of the process and its children together, stdout)."""
     peak = [0]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], sum(_rss_kb(p) for p in _tree(process.pid)))
+            peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(process.pid)))
             time.sleep(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -126,9 +126,29 @@ def load_yaml(path: Path, shown: str, report: Report) -> Source | None:
     return None if text is None else parse_yaml(text, shown, report)
 
 
+def _fast_node(text: str):
+    """The node tree from libyaml (C, several times faster), or None for anything but a plain valid file,
+    which then goes through the Python composer so that every message stays the same."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    try:
+        for event in yaml.parse(text, Loader=yaml.CBaseLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None
+        return yaml.compose(text, Loader=yaml.CBaseLoader) or False
+    except yaml.YAMLError:
+        return None
+
+
 def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
     """Parse YAML text into a Source; syntax errors go to `report` and give None."""
     source = Source(shown, text)
+    node = _fast_node(text)
+    if node is False:  # an empty document
+        return source
+    if node is not None:
+        source.data = _build(node, (), source, report)
+        return source
     loader = _Composer(text)
     try:
         node = loader.get_single_node()
@@ -156,7 +176,7 @@ def _build(node, path: PathKey, source: Source, report: Report) -> Any:
     """Plain data from a node: every scalar a string (or None), every key checked."""
     source.values[path] = _mark(node)
     if isinstance(node, ScalarNode):
-        if node.style is None and node.value in NULLS:
+        if not node.style and node.value in NULLS:  # plain style: None from Python, '' from libyaml
             return None
         return node.value
     if isinstance(node, SequenceNode):

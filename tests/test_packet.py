@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.build import gather
+from pipeline.gather import gather
 from pipeline.errors import Report
 from pipeline.fit import fit
 from pipeline.layout import discover, resolve
