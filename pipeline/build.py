@@ -62,7 +62,7 @@ def render_all(project, report: Report) -> list:
     """Step 5 for every topic and kind, without typesetting (what `press check` runs)."""
     import jinja2
 
-    from .gather import _template_where
+    from .gather import template_error
     from .render import render
 
     docs = []
@@ -72,7 +72,7 @@ def render_all(project, report: Report) -> list:
                 docs.append((render(kind, topic, project.org, project.layouts[topic.layout], project.library,
                                     project.style, build_date()), topic, source))
             except jinja2.TemplateError as exc:
-                report.error(_template_where(exc, project.root), f"template error: {exc.message}", "layout.template")
+                template_error(exc, project.root, report)
     return docs
 
 
@@ -80,7 +80,7 @@ def make_document(project, topic, source, kind: str, date: dt.date | None, repor
     """Steps 5-6 for one document: render, typeset, fit and check it. (Output, WeasyPrint document) or (None, None)."""
     import jinja2
 
-    from .gather import _template_where
+    from .gather import template_error
     from .fit import FitError, fit
     from .render import render
     from .typeset import (TypesetError, check_fonts, clipped, embedded_fonts, layout_html, missing_targets,
@@ -111,7 +111,7 @@ def make_document(project, topic, source, kind: str, date: dt.date | None, repor
         for problem in check_fonts(embedded_fonts(data), doc.families):
             mine.error(where, f"{kind}: {problem}", "render.font")
     except jinja2.TemplateError as exc:
-        mine.error(_template_where(exc, project.root), f"template error: {exc.message}", "layout.template")
+        template_error(exc, project.root, mine)
     except FitError as exc:
         mine.error(source.where(BLOCK_SOURCES.get(exc.longest, ("one_pager",))), str(exc), "fit.overflow")
     except TypesetError as exc:
@@ -313,19 +313,31 @@ def _run_task(project, sources: dict, task: tuple, date, report: Report, folder:
         topic, source = sources[task[1]]
         output, _ = make_document(project, topic, source, task[2], date, report, folder)
         return [output] if output else []
+    import jinja2
+
+    from .gather import template_error
     from .packet import assemble
-    from .typeset import write_pdf
+    from .typeset import TypesetError, write_pdf
 
     kind, made, parts = task[1], [], []
     for topic, source in project.topics:
         output, document = make_document(project, topic, source, kind, date, report, folder)
-        if output is None:
-            return made
-        made.append(output)
-        parts.append((topic, document))
+        if output is not None:
+            made.append(output)
+            parts.append((topic, document))
+    if len(parts) < len(project.topics):
+        return made  # the failed parts are reported; a packet without them would mislead
     started = time.perf_counter()
-    packet = assemble(kind, parts, project.org, project.base, project.root, date)
-    data = write_pdf(packet)
+    try:
+        packet = assemble(kind, parts, project.org, project.base, project.root, date)
+        data = write_pdf(packet)
+    except jinja2.TemplateError as exc:
+        template_error(exc, project.root, report)
+        return made
+    except TypesetError as exc:
+        for problem in exc.problems:
+            report.error(("layouts/base/layout.yaml", 0, 0), f"{folder}/packet-{kind}s.pdf: {problem}", "packet")
+        return made
     made.append(Output("", kind, f"{folder}/packet-{kind}s", "", data, len(packet.pages), {},
                        time.perf_counter() - started))
     return made

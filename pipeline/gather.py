@@ -112,13 +112,16 @@ def _check_org(org: Organization, source: Source, root: Path, report: Report) ->
         check_markdown(org.disclaimer, ("disclaimer",), source, root, report, org.defaults.language)
 
 
-def _template_where(exc: jinja2.TemplateError, root: Path) -> tuple[str, int, int]:
+def template_error(exc: jinja2.TemplateError, root: Path, report: Report) -> None:
+    """Report a template problem at the template's file and line (or the layouts folder for a missing one)."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        report.error(("layouts", 0, 0), f"template '{exc.name}' is in no layout of the chain", "layout.template")
+        return
     filename = getattr(exc, "filename", None) or ""
-    try:
-        filename = Path(filename).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        pass
-    return (filename or "layouts", getattr(exc, "lineno", 0) or 0, 1 if getattr(exc, "lineno", 0) else 0)
-
-
-
+    if filename:
+        try:
+            filename = Path(filename).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    line = getattr(exc, "lineno", 0) or 0
+    report.error((filename or "layouts", line, 1 if line else 0), f"template error: {exc.message}", "layout.template")

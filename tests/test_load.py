@@ -3,6 +3,7 @@ located message for every problem and a mark for every value."""
 from pathlib import Path
 
 from pipeline.errors import Report
+from tests.conftest import REPO
 from pipeline.load import load_yaml, parse_yaml
 
 SHOWN = "sources/topics/t.yaml"
@@ -163,3 +164,16 @@ def test_utf8_file_loads_with_its_shown_path(tmp_path: Path):
     source = load_yaml(path, SHOWN, Report())
     assert source.path == SHOWN
     assert source.data == {"title": "Caf\u00e9"}
+
+
+def test_libyaml_and_the_python_composer_give_the_same_data_and_marks(monkeypatch):
+    """Valid files are read by libyaml for speed; every value and mark must equal the Python composer's."""
+    import pipeline.load as load
+
+    paths = sorted((REPO / "sources").rglob("*.yaml")) + sorted((REPO / "layouts").rglob("*.yaml"))
+    fast = {p: load.parse_yaml(p.read_text(), p.name, Report()) for p in paths}
+    monkeypatch.setattr(load, "_fast_node", lambda text: None)
+    for path in paths:
+        slow = load.parse_yaml(path.read_text(), path.name, Report())
+        assert (fast[path].data, fast[path].values, fast[path].keys) == (slow.data, slow.values, slow.keys), path
+    assert len(paths) >= 13
