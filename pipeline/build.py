@@ -171,7 +171,8 @@ def build(root: Path, report: Report, strict: bool = False, only: list[str] | No
             summary.skipped = expected
         else:
             _make_all(root, report, state, state_path, files, tools, env, date, folder, expected, summary,
-                      strict=strict, only=only, today=today, progress=progress, jobs=jobs or os.cpu_count() or 1,
+                      strict=strict, only=only, today=today, progress=progress,
+                      jobs=jobs or len(os.sched_getaffinity(0)),
                       release=release, allow_stale=allow_stale, packets=packets, timeout=timeout,
                       memory_mb=memory_mb)
         if report.errors or (strict and _strict_warnings(report, allow_stale)):

@@ -28,7 +28,7 @@ class Progress:
         if not self.quiet and total and self.stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="doc", file=self.stream, leave=False, dynamic_ncols=True)
+            self.bar = tqdm(total=total, unit="doc", file=self.stream, leave=False, dynamic_ncols=True, mininterval=0)
 
     def __call__(self, output) -> None:
         if self.bar is not None:

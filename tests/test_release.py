@@ -158,3 +158,23 @@ def test_progress_lines_in_ci_a_summary_and_quiet(project):
     edit(root, "Returns are not safe", "Returns are still not safe")
     quiet = press(root, "build", "--quiet")
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+
+
+def test_a_copied_release_is_up_to_date_and_one_topic_edit_remakes_it_and_the_packets_only(released, tmp_path):
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(released[0], root)  # new modification times everywhere, same bytes
+    same = press(root, "build", "--release", env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert same.returncode == 0, same.stderr
+    assert same.stdout.startswith("press: built 0, 6 up to date into out/release/ (")
+    edit(root, "Returns are not safe", "Returns are still not safe", "sources/topics/other.yaml")
+    again = press(root, "build", "--release", env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert again.returncode == 0, again.stderr
+    assert sorted(line.split()[0] for line in again.stdout.splitlines()[:-1]) == [
+        "out/release/other/other-briefing.pdf", "out/release/other/other-one-pager.pdf",
+        "out/release/packet-briefings.pdf", "out/release/packet-one-pagers.pdf"]
+    assert again.stdout.splitlines()[-1].startswith("press: built 4, 2 up to date into out/release/ (")
+    assert press(root, "verify").returncode == 0
+    for name in ("mini/mini-briefing.pdf", "mini/mini-one-pager.pdf"):
+        assert (root / "out/release" / name).read_bytes() == (released[0] / "out/release" / name).read_bytes()
