@@ -180,7 +180,7 @@ def build(root: Path, report: Report, strict: bool = False, only: list[str] | No
         if release:
             from .release import publish
 
-            summary.release = publish(root, folder, state, env, expected)
+            summary.release = publish(root, folder, state, env, expected, report.lines())
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -194,9 +194,8 @@ def _make_all(root, report, state, state_path, files, tools, env, date, folder, 
     """The slow path: gather everything, then make each out-of-date output in a worker and record it."""
     from . import graph
     from .finish import write_atomic
-    from .workers import Failure, run
-
     from .gather import gather
+    from .workers import Failure, run
 
     gathered = Report()
     project = gather(root, gathered, today, only)

@@ -12,8 +12,11 @@ MANIFEST, SUMS = "manifest.json", "SHA256SUMS"
 VERSIONS = ("position-press", "weasyprint", "pydyf", "pypdf", "pango")
 
 
-def publish(root: Path, folder: str, state, env: dict, expected: list[str]) -> Path:
-    """Copy the release's PDFs from the staging folder into out/release/, with manifest and sums, all at once."""
+def publish(root: Path, folder: str, state, env: dict, expected: list[str], allowed: list[str]) -> Path:
+    """Copy the release's PDFs from the staging folder into out/release/, with manifest and sums, all at once.
+
+    `allowed` are the warnings the release was explicitly allowed to carry (stale topics); the manifest keeps them.
+    """
     from .finish import write_atomic
 
     final, temp = root / "out" / "release", root / "out" / ".press" / "release.new"
@@ -31,7 +34,7 @@ def publish(root: Path, folder: str, state, env: dict, expected: list[str]) -> P
                       "sha256": entry["sha256"], "inputs": entry["key"]})
     tools = env["tools"]
     manifest = {"format": 1, "build_date": env["date"], "versions": {name: tools[name] for name in VERSIONS},
-                "files": files}
+                "allowed": allowed, "files": files}
     write_atomic(temp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
     write_atomic(temp / SUMS, "".join(f"{f['sha256']}  {f['path']}\n" for f in files).encode())
     old = root / "out" / ".press" / "release.old"

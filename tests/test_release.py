@@ -47,7 +47,7 @@ def test_a_release_has_every_pdf_both_packets_a_manifest_and_sums(released):
     assert sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()) == sorted(
         FILES + ["SHA256SUMS", "manifest.json"])
     manifest = json.loads((release / "manifest.json").read_text())
-    assert manifest["build_date"] == "2025-11-24"
+    assert manifest["build_date"] == "2025-11-24" and manifest["allowed"] == []
     assert set(manifest["versions"]) == {"position-press", "weasyprint", "pydyf", "pypdf", "pango"}
     assert manifest["versions"]["weasyprint"].startswith("70.")
     sums = []
@@ -133,7 +133,7 @@ def test_a_release_refuses_drafts_by_name_and_stale_topics_unless_allowed(projec
     assert allowed.stderr.splitlines() == [
         "sources/topics/mini.yaml:7:12: warning: topic 'mini' was due for review on 2025-01-01; check the facts "
         "and move review_by forward [topic.stale]"]
-    assert (root / "out/release/manifest.json").is_file()
+    assert json.loads((root / "out/release/manifest.json").read_text())["allowed"] == allowed.stderr.splitlines()
 
 
 def test_a_draft_says_so_on_every_page_and_in_its_metadata(project):
