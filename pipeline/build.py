@@ -176,10 +176,12 @@ def typeset_all(project: Project, docs: list, report: Report, progress=None) -> 
         try:
             if doc.kind == "one-pager":
                 layout = project.layouts[topic.layout]
-                fitted = fit(doc, project.root, lambda drop: render(
-                    "one-pager", topic, project.org, layout, project.library, project.style, build_date(), drop))
+                fitted = fit(doc, project.root, lambda drop, doc=doc: render(
+                    "one-pager", topic, project.org, layout, project.library, project.style, build_date(), drop,
+                    band=doc.band))
                 document, markup = fitted.document, fitted.html
-                notes = {"body": fitted.body, "space": fitted.space, "renders": fitted.renders}
+                notes = {"body": fitted.body, "space": fitted.space, "renders": fitted.renders,
+                         "anchors": {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")}}
                 for name in fitted.dropped:
                     report.warning(where, f"one-pager: left out optional block '{name}' to fit the page",
                                    "fit.dropped")
