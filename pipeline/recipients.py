@@ -332,8 +332,10 @@ def _congress_committees(path: Path, shown: str, report: Report) -> dict[str, tu
     """thomas_id -> (display name, chamber) from committees-current.yaml; None without the file."""
     if not path.is_file():
         return None
-    known = {}
-    for item in _items(_compose(path, shown, report), shown, "a list of committees", report):
+    root, known = _compose(path, shown, report), {}
+    if root is None:
+        return None  # unreadable: reported, and codes go unchecked
+    for item in _items(root, shown, "a list of committees", report):
         code, name = _text(_find(item, "thomas_id")), _text(_find(item, "name"))
         if code and name:  # "House Committee on the Budget" -> "Budget"
             known[code] = (re.sub(r"^(House|Senate) (Committee on (the )?)?", "", name), _text(_find(item, "type")))
