@@ -8,6 +8,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
@@ -62,6 +63,9 @@ def read(path: Path, report: Report, display: str | None = None) -> list[Recipie
     and a row or entry with an error is left out while the others are returned. `display` is the
     path as shown in messages (default: `path` itself)."""
     shown = display or str(path)
+    if not path.exists():
+        report.error((shown, 0, 0), "no such file or folder", "file.read")
+        return []
     if path.is_dir():
         if not (path / LEGISLATORS).is_file():
             report.error((shown, 0, 0), f"a recipients folder needs {LEGISLATORS} (the congress-legislators format)",
@@ -225,7 +229,7 @@ def _make(fields: dict, at: Callable, line: int, shown: str, known, seen: dict, 
     """A checked Recipient from raw field values, or None (with the reasons reported); `seen` maps each
     id met so far to its line, so that a repeated id is reported at its second row."""
     before = len(report.errors)
-    if fields["id"] in seen:
+    if fields["id"] and fields["id"] in seen:
         report.error(at("id"), f"duplicate id '{fields['id']}' (first on line {seen[fields['id']]})",
                      "recipients.duplicate")
     seen.setdefault(fields["id"], line)
@@ -320,9 +324,8 @@ def _mark(shown: str, node) -> tuple[str, int, int]:
     return (shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _items(node, shown: str, what: str, report: Report) -> list:
-    """The items of a top-level YAML list (or the pairs of a mapping when `what` says so)."""
-    kind = MappingNode if what.startswith("a mapping") else SequenceNode
+def _items(node, kind: type, what: str, shown: str, report: Report) -> list:
+    """The items of a YAML list, or the (key, value) pairs of a mapping; anything else is reported."""
     if node is not None and not isinstance(node, kind):
         report.error(_mark(shown, node), f"expected {what} here", "recipients.yaml")
     return node.value if isinstance(node, kind) else []
@@ -335,7 +338,7 @@ def _congress_committees(path: Path, shown: str, report: Report) -> dict[str, tu
     root, known = _compose(path, shown, report), {}
     if root is None:
         return None  # unreadable: reported, and codes go unchecked
-    for item in _items(root, shown, "a list of committees", report):
+    for item in _items(root, SequenceNode, "a list of committees", shown, report):
         code, name = _text(_find(item, "thomas_id")), _text(_find(item, "name"))
         if code and name:  # "House Committee on the Budget" -> "Budget"
             known[code] = (re.sub(r"^(House|Senate) (Committee on (the )?)?", "", name), _text(_find(item, "type")))
@@ -351,9 +354,9 @@ def _memberships(path: Path, shown: str, report: Report) -> dict[str, dict[str, 
     if not path.is_file():
         return members
     root = _compose(path, shown, report)
-    for key, value in _items(root, shown, "a mapping of committee codes to members", report):
+    for key, value in _items(root, MappingNode, "committee codes and their members", shown, report):
         code = re.sub(r"^([A-Z]{4})\d+$", r"\1", _text(key))
-        for member in _items(value, shown, "a list of members", report):
+        for member in _items(value, SequenceNode, "a list of members", shown, report):
             members.setdefault(_text(_find(member, "bioguide")), {}).setdefault(code, _mark(shown, member))
     return members
 
@@ -366,34 +369,45 @@ def _read_congress(folder: Path, shown: str, report: Report) -> list[Recipient]:
     known = _congress_committees(folder / COMMITTEES_YAML, f"{shown}/{COMMITTEES_YAML}", report)
     members = _memberships(folder / MEMBERSHIP, f"{shown}/{MEMBERSHIP}", report)
     file = f"{shown}/{LEGISLATORS}"
+    root = _compose(folder / LEGISLATORS, file, report)
     made, seen = [], {}
-    for item in _items(_compose(folder / LEGISLATORS, file, report), file, "a list of legislators", report):
+    for item in _items(root, SequenceNode, "a list of legislators", file, report):
         terms = _find(item, "terms")
         if not isinstance(terms, SequenceNode) or not terms.value:
             report.error(_mark(file, item), "a legislator needs a list of terms", "recipients.yaml")
             continue
-        term, name = terms.value[-1], _find(item, "name")  # the last term is the current one
-        nodes = {"id": _find(item, "id", "bioguide"), "name": name, "chamber": _find(term, "type"),
-                 "state": _find(term, "state"), "district": _find(term, "district"), "party": _find(term, "party")}
-        fields = {key: _text(node) for key, node in nodes.items()}
-        first, last, full = (_text(_find(name, key)) for key in ("first", "last", "official_full"))
-        suffix = _text(_find(name, "suffix"))
-        fields["name"] = full or " ".join(filter(None, (first, last))) + (f", {suffix}" if suffix else "")
-        if full and last not in full:  # "Pablo José Hernández", whose last name is given as "Hernández Rivera"
-            last = full.split(",")[0].split()[-1]
-        chamber = fields["chamber"] = {"sen": "senate", "rep": "house"}.get(fields["chamber"], fields["chamber"])
-        kind = "PR" if chamber == "house" and fields["state"] == "PR" else chamber
-        if chamber == "house" and fields["state"] in ("AS", "DC", "GU", "MP", "VI"):
-            kind = "delegate"
-        fields["honorific"], abbreviation = HONORIFICS.get(kind, ("", ""))
-        fields["short"] = f"{abbreviation} {last}" if abbreviation and last else ""
-        address = re.sub(r"[;,]?\s*Washington,? DC \d{5}(-\d{4})?$", "", _text(_find(term, "address")))
-        fields["office"] = _text(_find(term, "office")) or address
+        fields, nodes = _legislator(item, terms.value[-1])  # the last term is the current one
         fields["committees"] = sorted(members.get(fields["id"], {}).items())
-        fields["extra"] = tuple((key, _text(_find(term, key))) for key in ("phone", "url") if _find(term, key))
-        at = lambda key, item=item, nodes=nodes: _mark(file, nodes.get(key) or item)  # noqa: E731
+        at = partial(_node_at, file, nodes, item)
         made.append(_make(fields, at, item.start_mark.line + 1, file, known, seen, report))
     return [r for r in made if r is not None]
+
+
+def _legislator(item: MappingNode, term: MappingNode) -> tuple[dict, dict]:
+    """The recipient fields of one legislator, unchecked, and the node each came from."""
+    name = _find(item, "name")
+    nodes = {"id": _find(item, "id", "bioguide"), "name": name, "chamber": _find(term, "type"),
+             "state": _find(term, "state"), "district": _find(term, "district"), "party": _find(term, "party")}
+    fields = {key: _text(node) for key, node in nodes.items()}
+    first, last, full, suffix = (_text(_find(name, key)) for key in ("first", "last", "official_full", "suffix"))
+    fields["name"] = full or " ".join(filter(None, (first, last))) + (f", {suffix}" if suffix else "")
+    if full and last not in full:  # "Pablo José Hernández", whose last name is given as "Hernández Rivera"
+        last = full.split(",")[0].split()[-1]
+    chamber = fields["chamber"] = {"sen": "senate", "rep": "house"}.get(fields["chamber"], fields["chamber"])
+    kind = chamber
+    if chamber == "house" and fields["state"] in ("AS", "DC", "GU", "MP", "PR", "VI"):
+        kind = "PR" if fields["state"] == "PR" else "delegate"
+    fields["honorific"], abbreviation = HONORIFICS.get(kind, (chamber, ""))  # an unknown chamber is reported
+    fields["short"] = f"{abbreviation} {last}" if abbreviation and last else ""
+    address = re.sub(r"[;,]?\s*Washington,? DC \d{5}(-\d{4})?$", "", _text(_find(term, "address")))
+    fields["office"] = _text(_find(term, "office")) or address
+    fields["extra"] = tuple((key, _text(_find(term, key))) for key in ("phone", "url") if _find(term, key))
+    return fields, nodes
+
+
+def _node_at(file: str, nodes: dict, item, key: str) -> tuple[str, int, int]:
+    """Where a legislator's field was given (their entry, if it was not)."""
+    return _mark(file, nodes.get(key) or item)
 
 
 # --- choosing and ordering ------------------------------------------------------------------------

@@ -177,10 +177,18 @@ def test_committees_csv_problems_are_reported(tmp_path):
     ]
 
 
+def test_malformed_quoting(tmp_path):
+    path = csv_file(tmp_path, HEADER + 'x1,"Ada" Lee,Senator,senate,WA,,D,,,\nx2,Bo,Senator,senate,OR,,D,,,\n')
+    people, lines = read(path, "people.csv")
+    assert [r.id for r in people] == ["x2"]
+    assert lines == ["people.csv:2:1: error: malformed CSV row (',' expected after '\"') [recipients.csv]"]
+
+
 def test_not_a_recipients_source(tmp_path):
     (tmp_path / "people.txt").write_text("id\n")
     assert read(tmp_path / "people.txt", "people.txt")[1] == [
         "people.txt: error: recipients come from a .csv file or a congress-legislators folder [recipients.source]"]
+    assert read(tmp_path / "gone.csv", "gone.csv")[1] == ["gone.csv: error: no such file or folder [file.read]"]
     assert read(tmp_path, "folder")[1] == [
         "folder: error: a recipients folder needs legislators-current.yaml (the congress-legislators format) "
         "[recipients.source]"]
@@ -221,6 +229,18 @@ def test_congress_yaml_syntax_error_is_located(tmp_path):
     assert people == []
     assert lines == ["congress/legislators-current.yaml:32:13: error: YAML syntax: did not find expected ',' or ']' "
                      "[yaml.syntax]"]
+
+
+def test_congress_unknown_term_type(tmp_path):
+    folder = tmp_path / "congress"
+    shutil.copytree(ROOTS / "congress", folder)
+    path = folder / "legislators-current.yaml"
+    path.write_text(path.read_text().replace("  - type: sen\n", "  - type: del\n"))
+    people, lines = read(folder, "congress")
+    assert [r.id for r in people] == ["X000002", "X000003"]
+    assert lines[1] == "congress/legislators-current.yaml:15:11: error: unknown chamber 'del'; use 'house', 'senate' " \
+        "[recipients.chamber]"
+    assert len(lines) == 4
 
 
 def test_congress_bad_utf8_is_located(tmp_path):
