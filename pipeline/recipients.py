@@ -129,7 +129,7 @@ class _Row:
 
     def at(self, column: str | None = None, needle: str = "") -> tuple[str, int, int]:
         """(path, line, col) of a cell, or of `needle` inside it; the row's start without a column."""
-        if column not in self.columns:
+        if column not in self.columns or self.columns[column] >= len(self.starts):
             return (self.shown, self.line, 1)
         start = self.starts[self.columns[column]]
         found = self.raw.find(needle, start) if needle else -1
@@ -160,12 +160,18 @@ def _rows(text: str, shown: str, report: Report):
 
 
 def _cell_starts(raw: str) -> tuple[list[int], int | None]:
-    """Where each cell of a raw CSV row starts, and where a quote left open at the end was opened."""
-    starts, opened = [0], None
+    """Where each cell of a raw CSV row starts, and where a quote left open at the end was opened.
+    As in the csv module, only a quote that starts a cell opens a quoted cell; '""' inside one is a quote."""
+    starts, opened, origin, closed = [0], None, 0, -2
     for i, char in enumerate(raw):
-        if char == '"':
-            opened = None if opened is not None else i
-        elif char == "," and opened is None:
+        if opened is not None:
+            if char == '"':
+                opened, closed = None, i
+        elif char == '"' and i == starts[-1]:
+            opened = origin = i
+        elif char == '"' and i == closed + 1:
+            opened = origin
+        elif char == ",":
             starts.append(i + 1)
     return starts, opened
 

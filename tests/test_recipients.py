@@ -184,6 +184,13 @@ def test_malformed_quoting(tmp_path):
     assert lines == ["people.csv:2:1: error: malformed CSV row (',' expected after '\"') [recipients.csv]"]
 
 
+def test_quotes_inside_cells_keep_columns_right(tmp_path):
+    path = csv_file(tmp_path, HEADER + 'x1,Jo"hn O\'Day,Senator,senate,"W""A",,D,,,\n')
+    assert read(path, "people.csv") == ([], [
+        "people.csv:2:31: error: unknown state code 'W\"A' (use a two-letter postal code such as 'WA', 'DC' or 'PR') "
+        "[recipients.state]"])
+
+
 def test_not_a_recipients_source(tmp_path):
     (tmp_path / "people.txt").write_text("id\n")
     assert read(tmp_path / "people.txt", "people.txt")[1] == [
