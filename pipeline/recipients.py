@@ -231,10 +231,10 @@ def _read_csv(path: Path, shown: str, report: Report) -> list[Recipient]:
 
 # --- checks shared by both formats ----------------------------------------------------------------
 
-def _make(fields: dict, at: Callable, line: int, shown: str, known, seen: dict, report: Report) -> Recipient | None:
+def _make(fields: dict, at: Callable, line: int, shown: str, known, seen: dict, into: Report) -> Recipient | None:
     """A checked Recipient from raw field values, or None (with the reasons reported); `seen` maps each
     id met so far to its line, so that a repeated id is reported at its second row."""
-    before = len(report.errors)
+    report = Report()
     if fields["id"] and fields["id"] in seen:
         report.error(at("id"), f"duplicate id '{fields['id']}' (first on line {seen[fields['id']]})",
                      "recipients.duplicate")
@@ -272,7 +272,8 @@ def _make(fields: dict, at: Callable, line: int, shown: str, known, seen: dict, 
         elif known is not None and known[code][1] in CHAMBERS and chamber in CHAMBERS and known[code][1] != chamber:
             report.error(where, f"committee '{code}' is a {known[code][1]} committee, but {fields['name']} "
                          f"is in the {chamber}", "recipients.committee")
-    if len(report.errors) > before:
+    into.extend(report)
+    if report.errors:
         return None
     return Recipient(
         id=rid, name=fields["name"], honorific=fields["honorific"], chamber=chamber, state=state,
@@ -431,11 +432,10 @@ def select(recipients: Iterable[Recipient], report: Report, *, chamber: str | No
     "house"), from any of `states`, on any of `committees` (codes; `known_committees` adds codes that are
     valid though nobody here is on them), or among `ids`. An unknown value is an error in `report`, with
     the close matches, and then nothing is selected."""
-    recipients = list(recipients)
-    before = len(report.errors)
+    recipients, problems = list(recipients), Report()
     chamber = chamber.strip().lower() if chamber is not None else None
     if chamber is not None and chamber not in CHAMBERS:
-        report.error(("--chamber", 0, 0), f"unknown chamber '{chamber}'; use {one_of(CHAMBERS)}", "recipients.filter")
+        problems.error(("--chamber", 0, 0), f"unknown chamber '{chamber}'; use {one_of(CHAMBERS)}", "recipients.filter")
     wanted = {}
     for option, values, valid, fold in (
         ("state", states, STATES, str.upper),
@@ -446,8 +446,9 @@ def select(recipients: Iterable[Recipient], report: Report, *, chamber: str | No
             continue
         wanted[option] = {fold(word) for word in _words(values)}
         for word in sorted(wanted[option] - set(valid)):
-            report.error((f"--{option}", 0, 0), f"unknown {option} '{word}'{_close(word, valid)}", "recipients.filter")
-    if len(report.errors) > before:
+            problems.error((f"--{option}", 0, 0), f"unknown {option} '{word}'{_close(word, valid)}", "recipients.filter")
+    report.extend(problems)
+    if problems.errors:
         return []
     return [r for r in recipients
             if (chamber is None or r.chamber == chamber)

@@ -113,6 +113,13 @@ def test_bad_rows_are_located_and_the_others_kept():
     assert people[-1].name == "Marie-Claire Delacroix"  # the row after the unclosed quote is still read
 
 
+def test_reading_again_into_the_same_report_still_leaves_bad_rows_out():
+    report = Report()
+    first = rs.read(ROOTS / "bad" / "recipients.csv", report)
+    assert rs.read(ROOTS / "bad" / "recipients.csv", report) == first
+    assert len(report.errors) == 6
+
+
 def test_missing_required_columns(tmp_path):
     path = csv_file(tmp_path, "id,name,chamber,office\nx1,Ada Lee,senate,SH-511\n")
     assert read(path, "people.csv") == ([], [
