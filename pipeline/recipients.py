@@ -30,8 +30,28 @@ SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)
 COMMITTEES_CSV = "committees.csv"
 LEGISLATORS, MEMBERSHIP, COMMITTEES_YAML = (
     "legislators-current.yaml", "committee-membership-current.yaml", "committees-current.yaml")
-# libyaml composes the 1 MB legislators file in about 0.1 s; the pure-Python composer takes 2.4 s.
-LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+class _Text:
+    """A YAML loader mix-in taking every scalar as text: no implicit typing, and no resolver to run
+    for each of the legislators file's 120,000 nodes."""
+
+    TAGS = {ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+            SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+            MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
+
+    def resolve(self, kind, value, implicit):
+        return self.TAGS[kind]
+
+    def descend_resolver(self, parent, index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+
+class _Loader(_Text, getattr(yaml, "CBaseLoader", yaml.BaseLoader)):
+    """libyaml's composer; PyYAML's own, about ten times slower, when libyaml is missing."""
 
 
 @dataclass(frozen=True)
@@ -297,7 +317,7 @@ def _compose(path: Path, shown: str, report: Report):
     text = read_text(path, shown, report)
     if text is None:
         return None
-    loader, collecting = LOADER(text), gc.isenabled()
+    loader, collecting = _Loader(text), gc.isenabled()
     gc.disable()  # hundreds of thousands of nodes: collecting during composition doubles its time
     try:
         return loader.get_single_node()

@@ -234,6 +234,13 @@ def test_congress_miniature():
         "HSFA": "Foreign Affairs", "SSFR": "Foreign Relations", "JSEC": "Joint Economic Committee"}
 
 
+def test_congress_without_libyaml_reads_the_same(monkeypatch):
+    import yaml
+    with_libyaml = read(ROOTS / "congress", "congress")
+    monkeypatch.setattr(rs, "_Loader", type("PureLoader", (rs._Text, yaml.BaseLoader), {}))
+    assert read(ROOTS / "congress", "congress") == with_libyaml
+
+
 def test_congress_yaml_syntax_error_is_located(tmp_path):
     folder = tmp_path / "congress"
     shutil.copytree(ROOTS / "congress", folder)
