@@ -241,7 +241,7 @@ def _read_csv(path: Path, shown: str, report: Report) -> list[Recipient]:
     extras = [name for name in (rows[0].columns if rows else ()) if name not in COLUMNS]
     made, seen = [], {}
     for row in rows:
-        fields = {name: row.get(name) for name in COLUMNS}
+        fields = {name: " ".join(row.get(name).split()) for name in COLUMNS}  # one line, single spaces
         codes = re.split(r"[\s;]+", row.get("committees").upper())
         fields["committees"] = [(code, row.at("committees", code)) for code in codes if code]
         fields["extra"] = tuple((name, row.get(name)) for name in extras)

@@ -86,6 +86,15 @@ def test_committee_names_from_committees_csv():
     assert names["SSBK"] == "Banking, Housing, and Urban Affairs"
 
 
+def test_a_cell_on_two_lines(tmp_path):
+    path = csv_file(tmp_path, HEADER + 'x1,Ada  Lee,Senator,senate,WA,,D,"511 Hart\nSenate Office Building",,\n'
+                    "x2,Bo Lee,Senator,senate,XX,,D,,,\n")
+    people, lines = read(path, "people.csv")
+    assert (people[0].name, people[0].office) == ("Ada Lee", "511 Hart Senate Office Building")
+    assert lines == ["people.csv:4:26: error: unknown state code 'XX' (use a two-letter postal code such as 'WA', "
+                     "'DC' or 'PR') [recipients.state]"]
+
+
 def test_byte_order_mark_and_crlf_are_accepted(tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes(("\ufeff" + HEADER + "x1,Ada Lee,Senator,senate,WA,,D,SH-511,,\n").replace("\n", "\r\n").encode())
