@@ -216,7 +216,7 @@ def _make(job: tuple[str, list[Copy]]) -> list[tuple[int, str]]:
     done = []
     for copy in copies:
         data = stamp(_BASE, band_content(_BASE, copy.lines, qr.matrix(copy.url)))
-        write_atomic(Path(root) / copy.file, data)
+        write_atomic(Path(root) / copy.file, data, sync=False)
         done.append((copy.order, hashlib.sha256(data).hexdigest()))
     return done
 
@@ -259,7 +259,11 @@ def run_pool(function, jobs: list, base, workers: int):
         for job in jobs:
             yield function(job)
         return
-    with ProcessPoolExecutor(workers, initializer=_init, initargs=(base,)) as pool:
+    import multiprocessing
+
+    # Workers start from a small server process, not a copy of this one (which has WeasyPrint and a laid-out page).
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(base,)) as pool:
         yield from pool.map(function, jobs)
 
 
@@ -280,7 +284,9 @@ def personalize(project, topic_id: str, recipients: list[Recipient], report: Rep
     if topic is None:
         raise PressError(f"no topic has the id '{topic_id}'")
     layout = project.layouts[topic.layout]
-    if not check_settings(project, topic, layout, report):
+    settings = Report()
+    if not check_settings(project, topic, layout, settings):
+        report.extend(settings)
         raise SourceErrors(report)
     result, clock = Result(), time.perf_counter()
     folder = f"out/personalized/{topic.id}"
@@ -314,6 +320,7 @@ def personalize(project, topic_id: str, recipients: list[Recipient], report: Rep
             by_order[order].sha256 = digest
         if progress:
             progress("made", len(batch))
+    os.sync()  # the copies were renamed into place unsynced; one flush for all of them
     result.seconds["make"] = time.perf_counter() - clock
     clock = time.perf_counter()
     failed = set()
