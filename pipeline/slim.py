@@ -1,14 +1,16 @@
-"""Personalize, slim: a smaller shared base: every embedded OpenType CFF font becomes a bare CID-keyed CFF with the same glyphs and ids."""
+"""Personalize, slim: a smaller shared base: every embedded OpenType CFF font becomes a bare CID-keyed CFF holding only the glyphs the page uses, under the same ids."""
 from __future__ import annotations
 
 import io
 
 
-def cid_keyed(program: bytes) -> bytes:
-    """The CFF table of an OpenType font as a CID-keyed CFF whose CID of every glyph is its glyph id.
+def cid_keyed(program: bytes, keep: set[int]) -> bytes:
+    """The CFF table of an OpenType font as a CID-keyed CFF with only the glyphs `keep` (and .notdef), the CID of
+    each being its glyph id in `program`.
 
-    WeasyPrint keeps glyph ids when it subsets (so its text uses them as CIDs); the font then carries a name for
-    every glyph of the full font and tables a PDF reader never uses. Identity CIDs need no names at all."""
+    WeasyPrint keeps glyph ids when it subsets (its text uses them as CIDs), so its fonts carry an empty slot and a
+    name for every glyph of the full font, and tables a PDF reader never uses. A CID-keyed CFF maps CIDs to glyphs
+    through its charset, so the slots and the names can go while the text stays as it is."""
     from fontTools.cffLib import FDArrayIndex, FDSelect, FontDict
     from fontTools.ttLib import TTFont
 
@@ -18,10 +20,11 @@ def cid_keyed(program: bytes) -> bytes:
     if hasattr(top, "ROS"):
         return cff_bytes(font)
     names = list(top.charset)
-    renamed = [".notdef"] + [f"cid{i:05d}" for i in range(1, len(names))]
-    rename = dict(zip(names, renamed))
-    top.CharStrings.charStrings = {rename[k]: v for k, v in top.CharStrings.charStrings.items()}
-    top.charset = renamed
+    kept = [0] + sorted(g for g in keep if 0 < g < len(names))
+    renamed = {names[g]: (".notdef" if g == 0 else f"cid{g:05d}") for g in kept}
+    strings = top.CharStrings.charStrings
+    top.CharStrings.charStrings = {renamed[k]: strings[k] for k in renamed}
+    top.charset = [renamed[names[g]] for g in kept]
     top.ROS = ("Adobe", "Identity", 0)
     top.CIDCount = len(names)
     face = FontDict()
@@ -34,7 +37,7 @@ def cid_keyed(program: bytes) -> bytes:
     top.FDArray = faces
     select = FDSelect()
     select.format = 3
-    select.gidArray = [0] * len(names)
+    select.gidArray = [0] * len(kept)
     top.FDSelect = select
     for key in ("Private", "Encoding"):
         top.rawDict.pop(key, None)
@@ -50,12 +53,16 @@ def cff_bytes(font) -> bytes:
 
 
 def slim_fonts(doc) -> None:
-    """Replace every /FontFile3 /OpenType program of a pikepdf document by its CID-keyed CFF."""
+    """Replace every /FontFile3 /OpenType program of a pikepdf document's CIDFonts by its CID-keyed CFF, keeping
+    the glyphs the font's /W array gives widths for (every glyph its text draws)."""
     import pikepdf
 
+    from .stamp import _w_gids
+
     for obj in doc.objects:
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" and "/FontFile3" in obj:
-            stream = obj.FontFile3
-            if stream.get("/Subtype") == "/OpenType":
-                stream.write(cid_keyed(stream.read_bytes()))
-                stream.Subtype = pikepdf.Name("/CIDFontType0C")
+        if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType0" and "/W" in obj):
+            continue
+        stream = obj.FontDescriptor.get("/FontFile3")
+        if stream is not None and stream.get("/Subtype") == "/OpenType":
+            stream.write(cid_keyed(stream.read_bytes(), _w_gids(obj.W)))
+            stream.Subtype = pikepdf.Name("/CIDFontType0C")

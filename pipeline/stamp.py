@@ -14,49 +14,39 @@ MARK = "PressBand"  # the name of the band font in the page's resources
 
 @dataclass
 class BandFont:
-    """A subset of the band's font covering every character of the run: its program and what drawing text needs."""
+    """The band's font cut down to every character of the run, glyph ids kept: its program and what drawing needs."""
 
     name: str  # BaseFont, with a subset tag derived from the program
-    program: bytes  # OpenType (CFF) file
+    program: bytes  # OpenType (CFF) file; glyph ids are those of the full font
     gids: dict[str, int]  # character -> glyph id (= CID under Identity-H)
     widths: dict[int, int]  # glyph id -> advance in 1/1000 em
     ascent: int
     descent: int
     bbox: tuple[int, int, int, int]
     cap_height: int
+    source: str = ""  # the full font file
+    postscript: str = ""  # its PostScript name, to find the same face among a page's fonts
 
     @classmethod
     def subset(cls, path: Path, family: str, chars: set[str]) -> BandFont:
         """Subset `path` to `chars` (those it has) deterministically: no timestamps, no layout tables."""
-        from fontTools import subset
         from fontTools.ttLib import TTFont
 
         font = TTFont(path, recalcTimestamp=False)
         cmap = font.getBestCmap()
-        wanted = sorted({ord(c) for c in chars if ord(c) in cmap} | {0x20})
-        options = subset.Options()
-        options.layout_features = []
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "DSIG", "meta"]
-        options.name_IDs = [1, 2, 4, 6]
-        options.notdef_outline = True
-        options.desubroutinize = True
-        options.hinting = False
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=wanted)
-        subsetter.subset(font)
-        out = io.BytesIO()
-        font.save(out)
-        program = out.getvalue()
-        font = TTFont(io.BytesIO(program), recalcTimestamp=False)
         scale = 1000 / font["head"].unitsPerEm
-        gids = {chr(code): font.getGlyphID(name) for code, name in font.getBestCmap().items()}
-        widths = {font.getGlyphID(name): round(advance * scale) for name, (advance, _) in font["hmtx"].metrics.items()}
+        gids = {chr(code): font.getGlyphID(cmap[code]) for code in sorted({ord(c) for c in chars} | {0x20})
+                if code in cmap}
+        metrics = font["hmtx"].metrics
+        order = font.getGlyphOrder()
+        widths = {gid: round(metrics[order[gid]][0] * scale) for gid in sorted(set(gids.values()))}
+        program = subset_program(path, set(gids.values()))
         head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
         return cls(f"{tag}+{family.replace(' ', '-')}", program, gids, widths, round(hhea.ascent * scale),
                    round(hhea.descent * scale),
                    tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
-                   round(getattr(os2, "sCapHeight", 700) * scale))
+                   round(getattr(os2, "sCapHeight", 700) * scale), str(path), postscript_name(font))
 
     def missing(self, text: str) -> str:
         """The characters of `text` the font has no glyph for."""
@@ -69,6 +59,32 @@ class BandFont:
     def encode(self, text: str) -> str:
         """`text` as a hex string of 2-byte glyph ids (Identity-H)."""
         return "".join(f"{self.gids.get(c, 0):04X}" for c in text)
+
+
+def subset_program(path, gids: set[int]) -> bytes:
+    """An OpenType CFF font with only the glyphs `gids` (and .notdef), each keeping its glyph id."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, recalcTimestamp=False)
+    options = subset.Options()
+    options.retain_gids = True
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "DSIG", "meta"]
+    options.name_IDs = [1, 2, 4, 6]
+    options.notdef_outline = True
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=sorted(gids | {0}))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def postscript_name(font) -> str:
+    """A TTFont's PostScript name (name id 6), or ''."""
+    return str(font["name"].getDebugName(6) or "") if "name" in font else ""
 
 
 @dataclass
@@ -107,7 +123,7 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
         resources = page.obj.Resources
         if "/Font" not in resources:
             resources.Font = pikepdf.Dictionary()
-        resources.Font[f"/{MARK}"] = _font_objects(doc, font)
+        resources.Font[f"/{MARK}"] = _same_face(doc, resources.Font, font) or _font_objects(doc, font)
         mcid = _tag_band(doc, page)
         slim_fonts(doc)
         out = io.BytesIO()
@@ -129,6 +145,54 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
 
     return Base(data, band_object, size, root, info, startxref, mcid, box("band-text"), box("band-qr"), height,
                 _rgb(colour), font, ids)
+
+
+def _same_face(doc, fonts, font: BandFont):
+    """The page's own font of the band's face, grown by the band's glyphs (glyph ids are kept on both sides, so
+    the page's text is untouched); None when the page does not use that face."""
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    for key in sorted(fonts.keys()):
+        found = fonts[key]
+        if found.get("/Subtype") != "/Type0" or "/ToUnicode" not in found:
+            continue
+        descendant = found.DescendantFonts[0]
+        program = descendant.FontDescriptor.get("/FontFile3")
+        if program is None or program.get("/Subtype") != "/OpenType":
+            continue
+        if postscript_name(TTFont(io.BytesIO(program.read_bytes()), lazy=True)) != font.postscript:
+            continue
+        used = _w_gids(descendant.get("/W", pikepdf.Array()))
+        added = sorted(set(font.widths) - used)
+        program.write(subset_program(font.source, used | set(font.widths)))
+        widths = descendant.get("/W", pikepdf.Array())
+        for gid in added:
+            widths.extend([gid, pikepdf.Array([font.widths[gid]])])
+        descendant.W = widths
+        cmap = found.ToUnicode.read_bytes()
+        extra = _bfchar(sorted((gid, char) for char, gid in font.gids.items() if gid in added)).encode("ascii")
+        at = cmap.rindex(b"endcmap")
+        found.ToUnicode.write(cmap[:at] + extra + b"\n" + cmap[at:])
+        return found
+    return None
+
+
+def _w_gids(widths) -> set[int]:
+    """The glyph ids a CIDFont's /W array gives widths for."""
+    import pikepdf
+
+    gids, i = set(), 0
+    items = list(widths)
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], pikepdf.Array):
+            gids.update(range(first, first + len(items[i + 1])))
+            i += 2
+        else:
+            gids.update(range(first, int(items[i + 1]) + 1))
+            i += 3
+    return gids
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
@@ -167,13 +231,20 @@ def _to_unicode(font: BandFont) -> bytes:
              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
              "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def", "1 begincodespacerange", "<0000> <FFFF>",
              "endcodespacerange"]
+    lines.append(_bfchar(pairs))
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode("ascii")
+
+
+def _bfchar(pairs: list[tuple[int, str]]) -> str:
+    """ToUnicode CMap entries for (glyph id, character) pairs, in blocks of at most 100."""
+    lines = []
     for start in range(0, len(pairs), 100):
         chunk = pairs[start:start + 100]
         lines.append(f"{len(chunk)} beginbfchar")
         lines += [f"<{gid:04X}> <{char.encode('utf-16-be').hex().upper()}>" for gid, char in chunk]
         lines.append("endbfchar")
-    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
-    return "\n".join(lines).encode("ascii")
+    return "\n".join(lines)
 
 
 def _tag_band(doc, page) -> int:
