@@ -30,7 +30,7 @@ class Copy:
     order: int  # position in walking order, 1-based, over the whole selection (all shards)
     id: str
     name: str  # the name as printed (the short form when the long one did not fit)
-    label: str  # the first band line without its lead-in, for bookmarks: "Senator Maria Cantwell (D-WA)"
+    label: str  # for the index and bookmarks: "Senator Maria Cantwell (D-WA)"
     url: str
     lines: list[tuple[str, float]]
     file: str  # relative to the project root
@@ -85,7 +85,7 @@ def check_settings(project, topic, layout, report: Report) -> bool:
     return not report.errors
 
 
-def line_fields(r: Recipient, topic, names: dict[str, str], day: str, short: bool = False) -> dict[str, str]:
+def line_fields(r: Recipient, topic, names: dict[str, str], day: str) -> dict[str, str]:
     """The values band lines may name, for one recipient."""
     codes = [c for c in topic.committees if c in r.committees]
     values = dict(honorific=r.honorific, name=r.name, short=r.short or r.name, seat=seat(r), state=r.state,
@@ -147,7 +147,7 @@ def plan(recipients: list[Recipient], topic, band, font, width: float, url: str,
         if problem:
             report.error(r.at(), f"{r.honorific} {r.name} ({r.id}): {problem}; no copy made", "personalize.fit")
             continue
-        label = re.sub(r"^.*?\b(?=" + re.escape(r.honorific) + r"\b)", "", lines[0][0]) if lines else r.name
+        label = f"{r.honorific} {r.name}" + (f" ({seat(r)})" if seat(r) else "")
         copies.append(Copy(order[r.id], r.id, printed, label, url_for(url, topic.id, r), lines, f"{folder}/{r.id}.pdf"))
     return copies
 
@@ -165,15 +165,15 @@ def band_date(language: str) -> str:
 # --- the shared base, made once per run ---------------------------------------------------------------------
 
 
-def base_document(project, topic, source, report: Report, band: dict | None = None):
-    """The topic's one-pager through the normal pipeline (render, typeset, fit, checks) with the band given:
-    empty boxes of the band's size (the base every copy is stamped on) or one office's full band."""
+def base_document(project, topic, source, report: Report):
+    """The topic's one-pager through the normal pipeline (render, typeset, fit, checks) with the band's boxes
+    empty but sized: the base every copy is stamped on. None (and errors in `report`) if it fails a check."""
     from .build import typeset_all
     from .render import render
 
     layout = project.layouts[topic.layout]
     doc = render("one-pager", topic, project.org, layout, project.library, project.style, _build_date(), (),
-                 band=band or {"lines": []})
+                 band={"lines": []})
     outputs = typeset_all(project, [(doc, topic, source)], report)
     return outputs[0] if outputs else None
 
