@@ -206,8 +206,8 @@ def _init(base) -> None:
     _BASE = base
 
 
-def _make(job: tuple[str, list[Copy]]) -> list[tuple[int, str]]:
-    """Stamp and write a chunk of copies; returns (order, sha256) per copy."""
+def _make(job: tuple[str, list[Copy]]) -> list[tuple[int, str, list[str]]]:
+    """Stamp and write a chunk of copies; returns (order, sha256, problems) per copy."""
     from . import qr
     from .finish import write_atomic
     from .stamp import band_content, stamp
@@ -217,25 +217,30 @@ def _make(job: tuple[str, list[Copy]]) -> list[tuple[int, str]]:
     for copy in copies:
         data = stamp(_BASE, band_content(_BASE, copy.lines, qr.matrix(copy.url)))
         write_atomic(Path(root) / copy.file, data, sync=False)
-        done.append((copy.order, hashlib.sha256(data).hexdigest()))
+        done.append((copy.order, hashlib.sha256(data).hexdigest(), []))
     return done
 
 
-def _full(job: tuple[str, list[tuple[Copy, str]]]) -> list[tuple[int, str]]:
-    """Typeset, check and write a chunk of full renders (HTML made in the main process)."""
+def _full(job: tuple[str, list[tuple[Copy, str]]]) -> list[tuple[int, str, list[str]]]:
+    """Typeset, check and write a chunk of full renders (HTML made in the main process); a copy WeasyPrint
+    complains about, or whose page clips content, is not written and comes back with its problems."""
     from .finish import write_atomic
-    from .typeset import clipped, layout_html, write_pdf
+    from .typeset import TypesetError, clipped, layout_html, write_pdf
 
     root, items = job
     done = []
     for copy, markup in items:
-        document = layout_html(markup, Path(root), copy.id, "personalized")
-        problems = [p for page in document.pages for p in clipped(page)]
-        data = write_pdf(document)
+        try:
+            document = layout_html(markup, Path(root), copy.id, "personalized")
+            problems = [p for page in document.pages for p in clipped(page)]
+            data = b"" if problems else write_pdf(document)
+        except TypesetError as exc:
+            problems = exc.problems
         if problems:
-            raise PressError(f"{copy.file}: {problems[0]}")
-        write_atomic(Path(root) / copy.file, data)
-        done.append((copy.order, hashlib.sha256(data).hexdigest()))
+            done.append((copy.order, "", problems))
+            continue
+        write_atomic(Path(root) / copy.file, data, sync=False)
+        done.append((copy.order, hashlib.sha256(data).hexdigest(), []))
     return done
 
 
@@ -272,8 +277,8 @@ def run_pool(function, jobs: list, base, workers: int):
 
 def personalize(project, topic_id: str, recipients: list[Recipient], report: Report, *, names: dict | None = None,
                 full: bool = False, jobs: int = 2, shard: tuple[int, int] | None = None,
-                order: dict[str, int] | None = None, everyone: list[Recipient] | None = None, verify: bool = True,
-                progress=None) -> Result:
+                order: dict[str, int] | None = None, everyone: list[Recipient] | None = None,
+                verify: bool = True) -> Result:
     """Make, write and verify one copy per recipient (already selected and in walking order), then the index
     (and, unsharded, the print file). `order` gives each recipient's place in the whole selection's walking
     order (default: the list's order); `everyone` is that whole selection, whose characters the band font covers
@@ -315,17 +320,21 @@ def personalize(project, topic_id: str, recipients: list[Recipient], report: Rep
         batches = run_pool(_full, [(root, chunk) for chunk in _chunks(items, 4)], None, jobs)
     else:
         batches = run_pool(_make, [(root, chunk) for chunk in _chunks(copies)], base, jobs)
+    failed = set()
     for batch in batches:
-        for order, digest in batch:
+        for order, digest, problems in batch:
             by_order[order].sha256 = digest
-        if progress:
-            progress("made", len(batch))
+            if problems:
+                failed.add(order)
+                copy = by_order[order]
+                report.error((copy.file, 0, 0), f"the copy for {copy.name} ({copy.id}) could not be made: "
+                             f"{'; '.join(problems)}", "personalize.render")
     os.sync()  # the copies were renamed into place unsynced; one flush for all of them
     result.seconds["make"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    failed = set()
     if verify:
-        for batch in run_pool(_check, [(root, chunk) for chunk in _chunks(copies)], base, jobs):
+        made = [c for c in copies if c.order not in failed]
+        for batch in run_pool(_check, [(root, chunk) for chunk in _chunks(made)], base, jobs):
             for order, problems in batch:
                 if problems:
                     copy = by_order[order]
@@ -339,7 +348,7 @@ def personalize(project, topic_id: str, recipients: list[Recipient], report: Rep
     index = index_name(shard)
     write_index(project.root / folder / index, result.copies)
     if shard is None:
-        collate(project.root, result.copies, project.root / folder / f"{topic.id}-print.pdf")
+        collate(project.root, result.copies, project.root / folder / f"{topic.id}-print.pdf", report)
     result.seconds["index"] = time.perf_counter() - clock
     return result
 
@@ -406,18 +415,32 @@ def combine(root: Path, topic_id: str, report: Report) -> list[Copy]:
         else:
             good.append(c)
     write_index(folder / "index.csv", good)
-    collate(root, good, folder / f"{topic_id}-print.pdf")
+    collate(root, good, folder / f"{topic_id}-print.pdf", report)
     return good
 
 
-def collate(root: Path, copies: list[Copy], target: Path) -> None:
-    """The print file: every copy's page in walking order with a bookmark each; the base page is shared."""
+def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> None:
+    """The print file: every copy's page in walking order with a bookmark each; the base page is shared.
+    It is checked as the copies are: pdfium must open it and count one page per copy."""
+    import pypdfium2 as pdfium
+
     from .collate import print_file
     from .finish import write_atomic
 
     if not copies:
         return
-    write_atomic(target, print_file([(c.label, root / c.file) for c in sorted(copies, key=lambda c: c.order)]))
+    data = print_file([(c.label, root / c.file) for c in sorted(copies, key=lambda c: c.order)])
+    shown = target.relative_to(root).as_posix()
+    try:
+        pages = len(pdfium.PdfDocument(data))
+    except pdfium.PdfiumError as exc:
+        report.error((shown, 0, 0), f"the print file does not open ({exc}); it was not written", "personalize.proof")
+        return
+    if pages != len(copies):
+        report.error((shown, 0, 0), f"the print file has {pages} pages for {len(copies)} copies; it was not written",
+                     "personalize.proof")
+        return
+    write_atomic(target, data)
 
 
 def cpu_jobs() -> int:

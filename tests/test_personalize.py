@@ -122,9 +122,15 @@ def test_each_copy_is_one_page_with_every_font_embedded_and_the_band_tagged(samp
         for name in fonts.keys():
             descriptor = fonts[name].DescendantFonts[0].FontDescriptor
             assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), name
-        document = pdf.Root.StructTreeRoot.K[0]
-        first = document.K[0]
-        assert (str(first.S), list(first.K)) == ("/P", [int(first.K[0])])
+        tree = pdf.Root.StructTreeRoot
+        first = tree.K[0].K[0]
+        mcid = int(first.K[0])
+        assert (str(first.S), list(first.K)) == ("/P", [mcid])
+        nums = tree.ParentTree.Nums
+        marks = nums[list(nums)[::2].index(int(pdf.pages[0].StructParents)) * 2 + 1]
+        assert marks[mcid].objgen == first.objgen
+        band = pdf.pages[0].Contents[0].read_bytes()
+        assert band.startswith(f"q\n/P <</MCID {mcid}>> BDC".encode())
     assert check_fonts(embedded_fonts(data), ["Source Serif 4", "Source Serif 4 Display", "Source Sans 3"]) == []
 
 
@@ -204,6 +210,22 @@ def test_a_character_the_band_font_lacks_is_reported_by_name(tmp_path):
     assert problems(result)[0] == ("people.csv:2:1: error: Representative Li 李 (r1): the band font has no glyph "
                                    "for '李'; no copy made [personalize.fit]")
     assert [r["recipient"] for r in index(root)] == ["r2"]
+
+
+def test_a_bad_recipient_row_is_located_and_the_others_are_still_made(tmp_path):
+    root = copy_project(tmp_path / "p")
+    (root / "people.csv").write_text(
+        HEADER + "r1,Ana Ruiz,Representative,,house,XX,25,D,2470 Rayburn House Office Building,HSFA\n"
+        + "r2,Zoë Åberg,Representative,,house,FL,26,D,2471 Rayburn House Office Building,HSFA\n", encoding="utf-8")
+    result = press(root, "--recipients", "people.csv", "--jobs", "1")
+    assert result.returncode == 1
+    assert problems(result) == [
+        "people.csv:2:35: error: unknown state code 'XX' (use a two-letter postal code such as 'WA', 'DC' or 'PR') "
+        "[recipients.state]",
+        "press: 1 problem; the other copies were made"]
+    assert [r["recipient"] for r in index(root)] == ["r2"]
+    assert texts((root / "out/personalized/sanctions/r2.pdf").read_bytes())[0].startswith(
+        "Prepared for the office of Representative Zoë Åberg (D-FL-26)")
 
 
 def test_an_unknown_field_in_the_url_template_is_located(tmp_path):
