@@ -4,9 +4,9 @@ from __future__ import annotations
 import io
 
 
-def cid_keyed(program: bytes, keep: set[int]) -> bytes:
+def cid_keyed(program: bytes, keep: set[int], aliases: dict[int, int] | None = None) -> bytes:
     """The CFF table of an OpenType font as a CID-keyed CFF with only the glyphs `keep` (and .notdef), the CID of
-    each being its glyph id in `program`.
+    each being its glyph id in `program`; `aliases` ({cid: glyph id}) adds a copy of a glyph under another CID.
 
     WeasyPrint keeps glyph ids when it subsets (its text uses them as CIDs), so its fonts carry an empty slot and a
     name for every glyph of the full font, and tables a PDF reader never uses. A CID-keyed CFF maps CIDs to glyphs
@@ -23,10 +23,12 @@ def cid_keyed(program: bytes, keep: set[int]) -> bytes:
     kept = [0] + sorted(g for g in keep if 0 < g < len(names))
     renamed = {names[g]: (".notdef" if g == 0 else f"cid{g:05d}") for g in kept}
     strings = top.CharStrings.charStrings
+    extra = sorted((aliases or {}).items())
     top.CharStrings.charStrings = {renamed[k]: strings[k] for k in renamed}
-    top.charset = [renamed[names[g]] for g in kept]
+    top.CharStrings.charStrings.update({f"cid{cid:05d}": strings[names[gid]] for cid, gid in extra})
+    top.charset = [renamed[names[g]] for g in kept] + [f"cid{cid:05d}" for cid, _ in extra]
     top.ROS = ("Adobe", "Identity", 0)
-    top.CIDCount = len(names)
+    top.CIDCount = max([len(names)] + [cid + 1 for cid, _ in extra])
     face = FontDict()
     face.Private = top.Private
     face.FontMatrix = getattr(top, "FontMatrix", [0.001, 0, 0, 0.001, 0, 0])
@@ -37,7 +39,7 @@ def cid_keyed(program: bytes, keep: set[int]) -> bytes:
     top.FDArray = faces
     select = FDSelect()
     select.format = 3
-    select.gidArray = [0] * len(kept)
+    select.gidArray = [0] * len(top.charset)
     top.FDSelect = select
     for key in ("Private", "Encoding"):
         top.rawDict.pop(key, None)
@@ -52,9 +54,10 @@ def cff_bytes(font) -> bytes:
     return out.getvalue()
 
 
-def slim_fonts(doc) -> None:
+def slim_fonts(doc, aliases: dict | None = None) -> None:
     """Replace every /FontFile3 /OpenType program of a pikepdf document's CIDFonts by its CID-keyed CFF, keeping
-    the glyphs the font's /W array gives widths for (every glyph its text draws)."""
+    the glyphs the font's /W array gives widths for (every glyph its text draws); `aliases` maps a CIDFont's
+    object id to the {cid: glyph id} copies it needs."""
     import pikepdf
 
     from .stamp import _w_gids
@@ -64,5 +67,6 @@ def slim_fonts(doc) -> None:
             continue
         stream = obj.FontDescriptor.get("/FontFile3")
         if stream is not None and stream.get("/Subtype") == "/OpenType":
-            stream.write(cid_keyed(stream.read_bytes(), _w_gids(obj.W)))
+            own = (aliases or {}).get(obj.objgen, {})
+            stream.write(cid_keyed(stream.read_bytes(), _w_gids(obj.W) - set(own), own))
             stream.Subtype = pikepdf.Name("/CIDFontType0C")

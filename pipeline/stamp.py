@@ -5,7 +5,7 @@ import hashlib
 import io
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PX = 0.75  # pt per CSS px
@@ -123,9 +123,14 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
         resources = page.obj.Resources
         if "/Font" not in resources:
             resources.Font = pikepdf.Dictionary()
-        resources.Font[f"/{MARK}"] = _same_face(doc, resources.Font, font) or _font_objects(doc, font)
+        aliases: dict = {}
+        shared = _same_face(doc, resources.Font, font, aliases)
+        if shared is not None:
+            resources.Font[f"/{MARK}"], font = shared
+        else:
+            resources.Font[f"/{MARK}"] = _font_objects(doc, font)
         mcid = _tag_band(doc, page)
-        slim_fonts(doc)
+        slim_fonts(doc, aliases)
         out = io.BytesIO()
         doc.save(out, compress_streams=True, recompress_flate=True, deterministic_id=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -147,9 +152,11 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
                 _rgb(colour), font, ids)
 
 
-def _same_face(doc, fonts, font: BandFont):
-    """The page's own font of the band's face, grown by the band's glyphs (glyph ids are kept on both sides, so
-    the page's text is untouched); None when the page does not use that face."""
+def _same_face(doc, fonts, font: BandFont, aliases: dict):
+    """The page's own font of the band's face grown by the band's glyphs, and the band font as it is then drawn;
+    None when the page does not use that face. Glyph ids stay as they are, so the page's text is untouched. A glyph
+    the page already uses for another character (one glyph serves '-' and U+2010, say) gets a second CID of its
+    own, recorded in `aliases` (font object -> {cid: glyph id}), so that each extracts as its own character."""
     import pikepdf
     from fontTools.ttLib import TTFont
 
@@ -163,19 +170,42 @@ def _same_face(doc, fonts, font: BandFont):
             continue
         if postscript_name(TTFont(io.BytesIO(program.read_bytes()), lazy=True)) != font.postscript:
             continue
-        used = _w_gids(descendant.get("/W", pikepdf.Array()))
-        added = sorted(set(font.widths) - used)
-        program.write(subset_program(font.source, used | set(font.widths)))
-        widths = descendant.get("/W", pikepdf.Array())
-        for gid in added:
-            widths.extend([gid, pikepdf.Array([font.widths[gid]])])
-        descendant.W = widths
         cmap = found.ToUnicode.read_bytes()
-        extra = _bfchar(sorted((gid, char) for char, gid in font.gids.items() if gid in added)).encode("ascii")
+        mapped = _mapped(cmap)
+        used = _w_gids(descendant.get("/W", pikepdf.Array()))
+        program.write(subset_program(font.source, used | set(font.widths)))
+        gids, widths, new, spare = dict(font.gids), dict(font.widths), [], max(max(font.widths), max(used, default=0))
+        own = aliases.setdefault(descendant.objgen, {})
+        for char, gid in sorted(font.gids.items()):
+            if mapped.get(gid, char) != char:
+                spare += 1
+                own[spare], gids[char], widths[spare] = gid, spare, font.widths[gid]
+                new.append((spare, char))
+            elif gid not in used and gid not in mapped:
+                new.append((gid, char))
+        table = descendant.get("/W", pikepdf.Array())
+        for cid, _ in new:
+            table.extend([cid, pikepdf.Array([widths[cid]])])
+        descendant.W = table
         at = cmap.rindex(b"endcmap")
-        found.ToUnicode.write(cmap[:at] + extra + b"\n" + cmap[at:])
-        return found
+        found.ToUnicode.write(cmap[:at] + _bfchar(sorted(set(new))).encode("ascii") + b"\n" + cmap[at:])
+        return found, replace(font, gids=gids, widths=widths)
     return None
+
+
+def _mapped(cmap: bytes) -> dict[int, str]:
+    """Glyph id -> text of a ToUnicode CMap's bfchar entries and bfrange entries with a start value."""
+    text = cmap.decode("latin-1")
+    found = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for code, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            found[int(code, 16)] = bytes.fromhex(value).decode("utf-16-be", "replace")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for first, last, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            start = int(value, 16)
+            for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
+                found[code] = chr(start + offset)
+    return found
 
 
 def _w_gids(widths) -> set[int]:

@@ -21,9 +21,9 @@ URL = "https://setf.ngo/briefings/sanctions?office="
 HEADER = "id,name,honorific,short,chamber,state,district,party,office,committees\n"
 
 
-def press(root: Path, *args: str) -> subprocess.CompletedProcess:
+def press(root: Path, *args: str, topic: str = "sanctions") -> subprocess.CompletedProcess:
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
-    return subprocess.run([sys.executable, "-m", "pipeline", "personalize", "sanctions", "--root", str(root), *args],
+    return subprocess.run([sys.executable, "-m", "pipeline", "personalize", topic, "--root", str(root), *args],
                           cwd=root, capture_output=True, text=True, timeout=300, env=env)
 
 
@@ -132,6 +132,18 @@ def test_each_copy_is_one_page_with_every_font_embedded_and_the_band_tagged(samp
         band = pdf.pages[0].Contents[0].read_bytes()
         assert band.startswith(f"q\n/P <</MCID {mcid}>> BDC".encode())
     assert check_fonts(embedded_fonts(data), ["Source Serif 4", "Source Serif 4 Display", "Source Sans 3"]) == []
+
+
+def test_a_glyph_the_page_uses_for_another_character_still_reads_as_the_band_character(tmp_path):
+    # The refugee-return one-pager hyphenates: its hyphen glyph reads as U+2010, while names have '-' (U+002D).
+    root = copy_project(tmp_path / "p")
+    result = press(root, "--recipients", str(SAMPLE_CSV), "--id", "sample-nunez", "--jobs", "1",
+                   topic="refugee-return")
+    assert result.returncode == 0, result.stderr
+    data = (root / "out/personalized/refugee-return/sample-nunez.pdf").read_bytes()
+    for text in texts(data):
+        assert text.splitlines()[0] == "Prepared for the office of Representative José Ñúñez-O'Brien (D-NM-2)"
+        assert "\u2010" in text  # the page's own hyphenation, as it was
 
 
 def test_each_qr_code_decodes_to_its_office_address(sample_run):
