@@ -119,6 +119,11 @@ def _check(root: Path, args, report: Report) -> int:
     project = gather(root, report)
     if project is not None:
         render_all(project, report)
+        if project.org.personalize is not None:  # the QR address and the band lines of `press personalize`
+            from .personalize import check_settings
+
+            for topic, _ in project.topics:
+                check_settings(project, topic, project.layouts[topic.layout], report)
     if report.errors or (args.strict and report.warnings):
         raise SourceErrors(report)
     _print(report)

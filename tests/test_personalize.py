@@ -250,6 +250,9 @@ def test_an_unknown_field_in_the_url_template_is_located(tmp_path):
         "topic, id, chamber, state, district, party [personalize.field]",
         "press: 1 error; nothing was written"]
     assert not (root / "out/personalized").exists()
+    check = subprocess.run([sys.executable, "-m", "pipeline", "check", "--root", str(root)], capture_output=True,
+                           text=True, timeout=300)
+    assert check.returncode == 1 and problems(check)[0] == problems(result)[0]
 
 
 def test_layout_extra_columns_can_appear_in_the_band(tmp_path):
