@@ -10,7 +10,7 @@ UPDATE = re.compile(rb"(\d+) 0 obj\n<</Length (\d+)/Filter/FlateDecode>>\nstream
 
 def _split(data: bytes) -> tuple[bytes, bytes] | None:
     """(base, compressed band stream) of a stamped copy, or None for a file made otherwise (a full render)."""
-    end = data.find(b"%%EOF")
+    end = data.rfind(b"%%EOF", 0, len(data) - 8)  # the base's end: the copy's own update ends with the last one
     if end < 0:
         return None
     end = data.index(b"\n", end) + 1

@@ -140,7 +140,8 @@ def plan(recipients: list[Recipient], topic, band, font, width: float, url: str,
                 problem = f"the band font has no glyph for {', '.join(repr(c) for c in missing)}"
                 break
             if font.width(text, line.size) > width:
-                problem = (f"band line {i} does not fit even in its short form: '{text}' is "
+                form = "even in its short form" if line.short else "and the layout gives it no short form"
+                problem = (f"band line {i} does not fit {form}: '{text}' is "
                            f"{font.width(text, line.size):.0f}pt wide and the band holds {width:.0f}pt")
                 break
             lines.append((text, line.size))
