@@ -289,3 +289,27 @@ def test_every_member_of_a_committee_from_the_congress_data(tmp_path):
     cantwell = [r for r in rows if r["recipient"] == "C000127"]
     if cantwell:
         assert cantwell[0]["name"] == "Senator Maria Cantwell (D-WA)"
+
+
+def test_a_copy_that_fails_its_proof_is_named_with_its_file_and_removed(tmp_path, monkeypatch):
+    from pipeline import proof, recipients
+    from pipeline.build import gather
+    from pipeline.errors import Report
+    from pipeline.personalize import personalize
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = copy_project(tmp_path / "p")
+    report = Report()
+    project = gather(root, report, only=["sanctions"])
+    people = recipients.select(recipients.read(SAMPLE_CSV, report), report, ids=["sample-tran", "sample-reyes"])
+    real = proof.problems
+    monkeypatch.setattr(proof, "problems", lambda data, name, url, box=None: (
+        ["the QR code reads 'https://example.org/', not '" + url + "'"] if "Tran" in name else real(data, name, url, box)))
+    result = personalize(project, "sanctions", people, report, names=recipients.committee_names(SAMPLE_CSV), jobs=1)
+    assert [e for e in report.lines() if "[topic.stale]" not in e] == [
+        "out/personalized/sanctions/sample-tran.pdf: error: the copy for Nguyễn Thị Mai Tran (sample-tran) failed "
+        "its check: the QR code reads 'https://example.org/', not "
+        "'https://setf.ngo/briefings/sanctions?office=sample-tran'; the file was removed [personalize.proof]"]
+    assert [c.id for c in result.copies] == ["sample-reyes"]
+    assert not (root / "out/personalized/sanctions/sample-tran.pdf").exists()
+    assert [r["recipient"] for r in index(root)] == ["sample-reyes"]
