@@ -303,8 +303,11 @@ def test_a_copy_that_fails_its_proof_is_named_with_its_file_and_removed(tmp_path
     project = gather(root, report, only=["sanctions"])
     people = recipients.select(recipients.read(SAMPLE_CSV, report), report, ids=["sample-tran", "sample-reyes"])
     real = proof.problems
-    monkeypatch.setattr(proof, "problems", lambda data, name, url, box=None: (
-        ["the QR code reads 'https://example.org/', not '" + url + "'"] if "Tran" in name else real(data, name, url, box)))
+
+    def problems_but_tran(data, name, url, box=None):
+        return [f"the QR code reads 'https://example.org/', not '{url}'"] if "Tran" in name else real(data, name, url, box)
+
+    monkeypatch.setattr(proof, "problems", problems_but_tran)
     result = personalize(project, "sanctions", people, report, names=recipients.committee_names(SAMPLE_CSV), jobs=1)
     assert [e for e in report.lines() if "[topic.stale]" not in e] == [
         "out/personalized/sanctions/sample-tran.pdf: error: the copy for Nguyễn Thị Mai Tran (sample-tran) failed "
