@@ -76,8 +76,10 @@ def render_all(project, report: Report) -> list:
     return docs
 
 
-def make_document(project, topic, source, kind: str, date: dt.date | None, report: Report, folder: str = "out"):
-    """Steps 5-6 for one document: render, typeset, fit and check it. (Output, WeasyPrint document) or (None, None)."""
+def make_document(project, topic, source, kind: str, date: dt.date | None, report: Report, folder: str = "out",
+                  band: dict | None = None):
+    """Steps 5-6 for one document: render, typeset, fit and check it. (Output, WeasyPrint document) or (None, None).
+    `band` fills a one-pager's personalization band (see render); the band's box positions are kept in its notes."""
     import jinja2
 
     from .gather import template_error
@@ -89,12 +91,13 @@ def make_document(project, topic, source, kind: str, date: dt.date | None, repor
     started = time.perf_counter()
     layout, where, notes, mine = project.layouts[topic.layout], source.where(), {}, Report()
     try:
-        doc = render(kind, topic, project.org, layout, project.library, project.style, date)
+        doc = render(kind, topic, project.org, layout, project.library, project.style, date, band=band)
         if kind == "one-pager":
             fitted = fit(doc, project.root, lambda drop: render(
-                "one-pager", topic, project.org, layout, project.library, project.style, date, drop))
+                "one-pager", topic, project.org, layout, project.library, project.style, date, drop, band=band))
             document, markup = fitted.document, fitted.html
-            notes = {"body": fitted.body, "space": fitted.space, "renders": fitted.renders}
+            notes = {"body": fitted.body, "space": fitted.space, "renders": fitted.renders,
+                     "anchors": {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")}}
             for name in fitted.dropped:
                 mine.warning(where, f"one-pager: left out optional block '{name}' to fit the page", "fit.dropped")
         else:

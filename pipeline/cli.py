@@ -1,7 +1,8 @@
-"""The `press` command: build, check and schema, with clean messages and exit codes for expected errors."""
+"""The `press` command: build, check, schema and personalize, with clean messages and exit codes for expected errors."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -44,7 +45,21 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("folder", type=Path, nargs="?", default=Path("out/release"),
                         help="the release folder (default: out/release)")
 
-    for sub in (build, check, schema):
+    person = commands.add_parser("personalize", help="one verified one-pager per office, an index and a print file")
+    person.add_argument("topic", help="the topic id")
+    person.add_argument("--recipients", type=Path, metavar="PATH",
+                        help="a recipients .csv file or a congress-legislators folder")
+    person.add_argument("--committee", metavar="CODES", help="only members of these committees (HSFA,SSFR)")
+    person.add_argument("--chamber", choices=["senate", "house"], help="only this chamber")
+    person.add_argument("--state", metavar="CODES", help="only these states (WA,OR)")
+    person.add_argument("--id", metavar="IDS", help="only these recipient ids")
+    person.add_argument("--shard", metavar="K/N", help="make only shard K of N (for a CI matrix); then --combine")
+    person.add_argument("--combine", action="store_true", help="merge the shards' index files; make the print file")
+    person.add_argument("--full", action="store_true", help="render every copy through WeasyPrint (slow; full tags)")
+    person.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: the CPUs)")
+    person.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+
+    for sub in (build, check, schema, person):
         sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     return parser
 
@@ -64,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(root, args, report)
         if args.command == "check":
             return _check(root, args, report)
+        if args.command == "personalize":
+            return _personalize(root, args, report)
         return _schema(root, args)
     except SourceErrors as exc:
         _print(exc.report)
@@ -138,6 +155,11 @@ def _check(root: Path, args, report: Report) -> int:
     project = gather(root, report)
     if project is not None:
         render_all(project, report)
+        if project.org.personalize is not None:  # the QR address and the band lines of `press personalize`
+            from .personalize import check_settings
+
+            for topic, _ in project.topics:
+                check_settings(project, topic, project.layouts[topic.layout], report)
     if report.errors or (args.strict and report.warnings):
         raise SourceErrors(report)
     _print(report)
@@ -158,4 +180,60 @@ def _schema(root: Path, args) -> int:
     if not args.name:
         raise UsageError("name a schema (organization, topic, layout) or use --write")
     sys.stdout.write(schema.text(args.name))
+    return 0
+
+
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    found = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+    if not found or not 1 <= int(found.group(1)) <= int(found.group(2)):
+        raise UsageError(f"--shard {text}: write K/N with 1 <= K <= N, for example --shard 2/4")
+    return int(found.group(1)), int(found.group(2))
+
+
+def _personalize(root: Path, args, report: Report) -> int:
+    from . import personalize as p
+    from . import recipients as rs
+    from .gather import gather
+
+    started = time.perf_counter()
+    folder = f"out/personalized/{args.topic}"
+    if args.combine:
+        copies = p.combine(root, args.topic, report)
+        _print(report)
+        if not args.quiet:
+            print(f"press: combined {plural(len(copies), 'office')} into {folder}/index.csv and "
+                  f"{folder}/{args.topic}-print.pdf")
+        return 1 if report.errors else 0
+    if args.recipients is None:
+        raise UsageError("name the recipients: --recipients PATH (a .csv file or a congress-legislators folder)")
+    shard = _shard(args.shard)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    project = gather(root, report, only=[args.topic])
+    if project is None:
+        raise SourceErrors(report)
+    topic = project.topics[0][0]
+    people = rs.read(args.recipients, report)
+    names = rs.committee_names(args.recipients)
+    chosen = rs.select(people, report, chamber=args.chamber, states=args.state, committees=args.committee,
+                       ids=args.id, known_committees=names)
+    if not chosen:
+        _print(report)
+        raise PressError("no recipients are selected; nothing was made")
+    ordered = rs.walking_order(chosen, report)
+    order = {r.id: i for i, r in enumerate(ordered, 1)}
+    mine = rs.shard(ordered, *shard) if shard else ordered
+    result = p.personalize(project, topic.id, mine, report, names=names, full=args.full,
+                           jobs=args.jobs or p.cpu_jobs(), shard=shard, order=order,
+                           everyone=ordered)
+    _print(report)
+    if not args.quiet:
+        made = f"{folder}/{p.index_name(shard)}" + ("" if shard else f" and {folder}/{args.topic}-print.pdf")
+        print(f"press: made and checked {len(result.copies)} of {plural(len(mine), 'office')} in {folder}/ "
+              f"({time.perf_counter() - started:.1f} s); index {made}")
+    if report.errors:
+        print(f"press: {plural(len(report.errors), 'problem')}; the other copies were made", file=sys.stderr)
+        return 1
     return 0

@@ -43,12 +43,33 @@ class BriefingSpec(Strict):
     notes: Literal["footnotes", "endnotes"] | None = Field(None, description="For note styles such as Chicago.")
 
 
+class BandLine(Strict):
+    """One line of the personalization band, with {fields} filled from the recipient (see README)."""
+
+    long: str = Field(description="The line as printed when it fits, e.g. 'Prepared for the office of {honorific} "
+                                  "{name} ({seat})'. A line whose fields are all empty is left out.")
+    short: str | None = Field(None, description="A shorter form, used when the long one is wider than the band.")
+    size: float = Field(9, gt=4, le=16, description="Type size in pt.")
+
+
+class Band(Strict):
+    """The personalization band of one-pagers made by `press personalize`: its lines, type and QR code."""
+
+    lines: list[BandLine] = Field(min_length=1, max_length=4, description="The lines, top to bottom (at most 4).")
+    extra: list[Slug] = Field(default_factory=list,
+                              description="Extra recipient columns the lines may name, e.g. [staffer].")
+    font: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ]+$")] = Field(
+        "Source Sans 3", description="The font family of the band text (its weight-400 upright face is used).")
+    height: float = Field(54, ge=36, le=90, description="The band's height in pt; the QR code is a square this tall.")
+
+
 class OnePagerSpec(Strict):
     """The one-pager's block order and fitting limits."""
 
     blocks: list[Slug] | None = Field(None, description="Block templates in reading order.")
     pinned: list[Slug] | None = Field(None, description="Blocks set at the foot of the page (the last ones).")
     fit: Fit | None = Field(None, description="How far the one-pager may step down to fit.")
+    band: Band | None = Field(None, description="The personalization band of `press personalize`.")
 
 
 class LayoutSpec(Strict):
@@ -86,6 +107,8 @@ class Layout:
     one_pager: dict = field(default_factory=dict)
     fit: Fit = field(default_factory=Fit)
     env: jinja2.Environment | None = None
+    band: Band | None = None  # the personalization band, from the most specific layout that sets one
+    band_where: tuple | None = None  # (layer, spec) that set it, for located messages
 
     def blocks(self, kind: str) -> list[str]:
         """The block templates this layout chain offers for a document kind."""
@@ -157,7 +180,9 @@ def resolve(name: str, specs: dict[str, LayoutSpec], root: Path, where: tuple, r
             files = sorted(css.glob("*.css")) + sorted((css / kind).glob("*.css"))
             layout.css.setdefault(kind, []).extend(p.relative_to(root).as_posix() for p in files)
         layout.briefing.update(spec.briefing.model_dump(exclude_none=True))
-        layout.one_pager.update(spec.one_pager.model_dump(exclude_none=True, exclude={"fit"}))
+        layout.one_pager.update(spec.one_pager.model_dump(exclude_none=True, exclude={"fit", "band"}))
+        if spec.one_pager.band is not None:
+            layout.band, layout.band_where = spec.one_pager.band, (layer, spec)
         if spec.one_pager.fit is not None:
             layout.fit = layout.fit.model_copy(update=spec.one_pager.fit.model_dump(exclude_unset=True))
     layout.env = environment(root, chain)

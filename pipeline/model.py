@@ -104,6 +104,14 @@ class Defaults(Strict):
     language: Language = Field("en-US", description="Document language (BCP 47), used for hyphenation and quotes.")
 
 
+class Personalize(Strict):
+    """How per-office one-pagers link back to the organization."""
+
+    url: Annotated[str, AfterValidator(_web)] = Field(
+        description="The address the QR code leads to, with {fields}: {topic}, {id} (the office), {chamber}, "
+                    "{state}, {district}, {party}. Example: https://setf.ngo/briefings/{topic}?office={id}")
+
+
 class Organization(Strict):
     """sources/organization.yaml: who publishes the documents."""
 
@@ -114,6 +122,7 @@ class Organization(Strict):
     contact: Contact = Field(description="Address, phone, email and web site for the contact block.")
     disclaimer: Markdown | None = Field(None, description="Printed at the end of briefings and one-pagers.")
     defaults: Defaults = Field(default_factory=Defaults, description="Page size, citation style and language.")
+    personalize: Personalize | None = Field(None, description="Settings for `press personalize` (per-office one-pagers).")
 
 
 # --- topics/<id>.yaml -------------------------------------------------------------------------
@@ -203,6 +212,9 @@ class Topic(Strict):
     questions: list[Question] = Field(default_factory=list, description="Questions and answers.")
     one_pager: OnePager = Field(default_factory=OnePager, description="What the one-pager shows beyond the asks.")
     briefing: Briefing = Field(default_factory=Briefing, description="Overrides for the briefing.")
+    committees: list[Annotated[str, Field(pattern=r"^[A-Z0-9]{2,8}$")]] = Field(
+        default_factory=list, description="Codes of the congressional committees this topic matters to (HSFA, "
+        "SSFR, ...); personalized one-pagers name the ones the office's member sits on.")
 
     def texts(self) -> list[tuple[tuple, str]]:
         """Every Markdown field as (path, text), in reading order, for citation checks."""

@@ -34,6 +34,7 @@ class Doc:
     optional: list[str] = field(default_factory=list)
     fit: dict = field(default_factory=dict)
     words: dict[str, int] = field(default_factory=dict)  # words per block, for fit reports
+    band: dict | None = None  # what the personalization band holds (see render)
 
 
 def fit_css(body: float, space: float, page_size: str, tall: bool = False, gap: float = 0.0) -> str:
@@ -57,8 +58,10 @@ def blocks_for(kind: str, topic: Topic, layout: Layout) -> list[str]:
 
 
 def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: Library, style_path,
-           build_date: date | None = None, drop: tuple[str, ...] = ()) -> Doc:
-    """Render one document (briefing or one-pager) to HTML; citations are numbered in reading order."""
+           build_date: date | None = None, drop: tuple[str, ...] = (), band: dict | None = None) -> Doc:
+    """Render one document (briefing or one-pager) to HTML; citations are numbered in reading order.
+    `band` fills the one-pager's personalization band: {"lines": [...], "qr": svg data URL, "alt": ...} for one
+    office, or {"lines": []} to hold its space empty for `press personalize` to stamp."""
     language = topic.language or org.defaults.language
     topic = _typographic(topic, language)
     locale = language.replace("-", "_")
@@ -89,7 +92,7 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
         short_questions=[q for q in topic.questions if q.short],
         date_long=format_date(topic.as_of, "long", locale=_babel(locale)),
         date_month=format_date(topic.as_of, "MMMM y", locale=_babel(locale)),
-        citer=citer, fonts_css=Markup(font_face_css(layout)), tokens_css=Markup(token_css(layout)),
+        band=band, citer=citer, fonts_css=Markup(font_face_css(layout)), tokens_css=Markup(token_css(layout)),
         page_css=Markup(_page_css(page_size) + "\n" + _strings_css(kind, topic, org, layout.labels)),
         fit_style=Markup(fit_css(fit.body_max, 1, page_size)),
         stylesheets=layout.css[kind], version=__version__,
@@ -111,7 +114,7 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
         topic=topic.id, kind=kind, html=markup, stem=f"{topic.id}-{kind}", page_size=page_size,
         families=sorted({face.family for face, _ in layout.fonts}), blocks=blocks, pinned=pinned,
         optional=[b for b in fit.optional if b in blocks], fit=fit.model_dump(),
-        words=_words_per_block(markup),
+        words=_words_per_block(markup), band=band,
     )
 
 

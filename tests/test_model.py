@@ -60,7 +60,7 @@ def test_unknown_key_suggests_the_known_one_and_lists_all():
     assert report.lines() == [
         f"{SHOWN}:22:1: error: unknown key 'subtitel' (did you mean 'subtitle'?); known keys: id, title, subtitle, "
         "layout, status, as_of, review_by, language, authors, keywords, summary, asks, key_facts, sections, "
-        "questions, one_pager, briefing [schema.unknown-key]"
+        "questions, one_pager, briefing, committees [schema.unknown-key]"
     ]
 
 

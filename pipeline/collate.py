@@ -1,0 +1,77 @@
+"""Personalize, collate: the print file, every office's page in walking order with a bookmark each, sharing one copy of the base page."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+UPDATE = re.compile(rb"(\d+) 0 obj\n<</Length (\d+)/Filter/FlateDecode>>\nstream\n")
+
+
+def _split(data: bytes) -> tuple[bytes, bytes] | None:
+    """(base, compressed band stream) of a stamped copy, or None for a file made otherwise (a full render)."""
+    end = data.rfind(b"%%EOF", 0, len(data) - 8)  # the base's end: the copy's own update ends with the last one
+    if end < 0:
+        return None
+    end = data.index(b"\n", end) + 1
+    found = UPDATE.match(data, end)
+    if not found:
+        return None
+    start = found.end()
+    return data[:end], data[start:start + int(found.group(2))]
+
+
+def print_file(entries: list[tuple[str, Path]]) -> bytes:
+    """One PDF of the given (bookmark title, file) pairs, in order."""
+    import pikepdf
+
+    pikepdf.settings.set_flate_compression_level(9)  # the same bytes whichever process makes the file
+    first = entries[0][1].read_bytes()
+    split = _split(first)
+    bands = []
+    if split:
+        for _, path in entries:
+            part = _split(path.read_bytes())
+            if part is None or part[0] != split[0]:
+                split = None
+                break
+            bands.append(part[1])
+    out = pikepdf.Pdf.new()
+    if split:
+        _shared(out, split[0], bands)
+    else:
+        for _, path in entries:
+            with pikepdf.open(path) as one:
+                out.pages.extend(one.pages)
+    with out.open_outline() as outline:
+        for number, (title, _) in enumerate(entries):
+            outline.root.append(pikepdf.OutlineItem(title, number))
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
+def _shared(out, base: bytes, bands: list[bytes]) -> None:
+    """Pages that draw their own band stream, then the base page as one shared form XObject."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(base)) as src:
+        page = src.pages[0].obj
+        parts = list(page.Contents)[1:]  # the first is the (empty) band stream
+        body = b"\n".join(part.read_bytes() for part in parts)
+        form = pikepdf.Stream(src, body)
+        form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        form.BBox = page.MediaBox
+        form.Resources = page.Resources
+        form = out.copy_foreign(src.make_indirect(form))
+        font = out.copy_foreign(page.Resources.Font.PressBand)
+        media = pikepdf.Array([float(v) for v in page.MediaBox])
+    draw = out.make_stream(b"q /PressBase Do Q\n")
+    resources = out.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary(PressBand=font),
+                                                     XObject=pikepdf.Dictionary(PressBase=form)))
+    for band in bands:
+        stream = pikepdf.Stream(out, b"")
+        stream.write(band, filter=pikepdf.Name.FlateDecode)
+        out.pages.append(pikepdf.Page(pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=media, Resources=resources,
+            Contents=pikepdf.Array([out.make_indirect(stream), draw]))))
