@@ -14,6 +14,11 @@ from .csl import CSL_TYPES, CSL_VARIABLES, DATE_VARIABLES, NAME_VARIABLES, bibte
 from .text import CLUSTER, Cluster, parse_cluster, scan
 
 
+# A word joiner before a note mark: WeasyPrint may otherwise break a line between "pace." and its mark,
+# leaving the mark alone at the start of the next line.
+GLUE = "\u2060"
+
+
 @dataclass
 class Library:
     """Every reference by key, with where it was defined."""
@@ -306,7 +311,7 @@ class Citer:
                 self.order.append(item.key)
         if self.mode == "numbered":
             numbers = sorted({self.order.index(i.key) + 1 for i in cluster.items})
-            out = f'<sup class="src">{",".join(str(n) for n in numbers)}</sup>'
+            out = f'{GLUE}<sup class="src">{",".join(str(n) for n in numbers)}</sup>'
         else:
             text = tidy(self._format(cluster), self.language)
             if self.mode == "in-text":
@@ -314,8 +319,8 @@ class Citer:
             else:
                 self.notes.append(linkify(text))
                 n = len(self.notes)
-                out = (f'<span class="footnote">{self.notes[-1]}</span>' if self.mode == "footnote" else
-                       f'<a class="note-call" href="#note-{n}" id="call-{n}">{n}</a>')
+                out = GLUE + (f'<span class="footnote">{self.notes[-1]}</span>' if self.mode == "footnote" else
+                              f'<a class="note-call" href="#note-{n}" id="call-{n}">{n}</a>')
         self._formatted.append(out)
         return out
 

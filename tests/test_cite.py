@@ -265,8 +265,8 @@ def test_style_file_outside_sources_is_refused(tmp_path: Path):
 def test_numbered_sources_follow_first_use_and_reuse_numbers(tmp_path: Path):
     c = citer(tmp_path, "chicago-notes-bibliography", "numbered")
     assert cite_all(c, "[@roe2019]", "[@doe2020, p. 4]", "[@roe2019; @act2019]", "[@doe2020]") == [
-        '<sup class="src">1</sup>', '<sup class="src">2</sup>', '<sup class="src">1,3</sup>',
-        '<sup class="src">2</sup>',
+        '\u2060<sup class="src">1</sup>', '\u2060<sup class="src">2</sup>', '\u2060<sup class="src">1,3</sup>',
+        '\u2060<sup class="src">2</sup>',
     ]
     sources = c.sources()
     assert [n for n, _ in sources] == [1, 2, 3]
@@ -277,8 +277,8 @@ def test_numbered_sources_follow_first_use_and_reuse_numbers(tmp_path: Path):
 def test_chicago_footnotes_give_a_full_note_then_a_short_one(tmp_path: Path):
     c = citer(tmp_path, "chicago-notes-bibliography", "footnote")
     assert cite_all(c, "[@who2021, p. 12]", "[@who2021, p. 13]") == [
-        '<span class="footnote">World Health Organization, <i>Health in Crisis</i> (WHO, 2021), 12.</span>',
-        '<span class="footnote">World Health Organization, <i>Health in Crisis</i>, 13.</span>',
+        '\u2060<span class="footnote">World Health Organization, <i>Health in Crisis</i> (WHO, 2021), 12.</span>',
+        '\u2060<span class="footnote">World Health Organization, <i>Health in Crisis</i>, 13.</span>',
     ]
     assert len(c.notes) == 2
 
@@ -286,8 +286,8 @@ def test_chicago_footnotes_give_a_full_note_then_a_short_one(tmp_path: Path):
 def test_endnotes_give_numbered_calls(tmp_path: Path):
     c = citer(tmp_path, "chicago-notes-bibliography", "endnote")
     assert cite_all(c, "[@who2021]", "[@roe2019]") == [
-        '<a class="note-call" href="#note-1" id="call-1">1</a>',
-        '<a class="note-call" href="#note-2" id="call-2">2</a>',
+        '\u2060<a class="note-call" href="#note-1" id="call-1">1</a>',
+        '\u2060<a class="note-call" href="#note-2" id="call-2">2</a>',
     ]
     assert c.notes[0] == "World Health Organization, <i>Health in Crisis</i> (WHO, 2021)."
 
@@ -335,7 +335,7 @@ def script_library(tmp_path: Path) -> Library:
 def test_markup_in_a_reference_is_escaped_in_the_citation(tmp_path: Path):
     c = citer(tmp_path, "chicago-notes-bibliography", "footnote", script_library(tmp_path))
     assert cite_all(c, "[@x]") == [
-        '<span class="footnote">Org &lt;b&gt;Name&lt;/b&gt;, <i>Bad &lt;script&gt;alert(1)&lt;/script&gt; Title</i> '
+        '\u2060<span class="footnote">Org &lt;b&gt;Name&lt;/b&gt;, <i>Bad &lt;script&gt;alert(1)&lt;/script&gt; Title</i> '
         "(P&amp;Q, 2020).</span>"
     ]
 
