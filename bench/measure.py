@@ -32,8 +32,11 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def run(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float, str]:
-    """Run a command; return (wall seconds, peak MB (PSS) of the process and its children together, stdout)."""
+def run(command: list[str], cwd: Path | None = None, env: dict | None = None,
+        memory: bool = False) -> tuple[float, float, str]:
+    """Run a command; return (wall seconds, peak MB (PSS) of the process and its children together, stdout).
+
+    Sampling memory costs CPU (the kernel walks page tables), so timed runs leave it off (peak 0)."""
     peak = [0]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -44,10 +47,12 @@ def run(command: list[str], cwd: Path | None = None, env: dict | None = None) ->
             time.sleep(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     out, err = process.communicate()
     wall = time.perf_counter() - started
-    sampler.join()
+    if memory:
+        sampler.join()
     if process.returncode not in (0,):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err}")
     return wall, peak[0] / 1024, out
