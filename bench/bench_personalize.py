@@ -126,7 +126,8 @@ def main() -> int:
         make, verify = fast.seconds["make"], fast.seconds["verify"]
         rows += [
             (f"{n} offices: shared base (render, fit, prepare), once", f"{fast.seconds['base']:.2f} s", ""),
-            (f"{n} offices: generate (stamp and write)", f"{make:.2f} s", "goal <= 5 s"),
+            (f"{n} offices: generate (stamp and write)", f"{make:.2f} s", ""),
+            (f"{n} offices: generate, shared base included", f"{fast.seconds['base'] + make:.2f} s", "goal <= 5 s"),
             (f"{n} offices: verify (pdfium text, QR decode)", f"{verify:.2f} s", "goal <= 5 s"),
             (f"{n} offices: index and print file ({print_size / 1e6:.1f} MB)", f"{fast.seconds['index']:.2f} s", ""),
             (f"{n} offices: whole run, wall", f"{fast.seconds['wall']:.2f} s", ""),
@@ -142,6 +143,8 @@ def main() -> int:
              f"{per_plain * 1000:.1f} ms", f"{n} offices ~ {per_plain * n:.1f} s"),
             ("fast path per office (generate)", f"{per_fast * 1000:.2f} ms", ""),
             ("speed-up of generation over the plain render", f"{per_plain / per_fast:.1f}x", "goal >= 12x"),
+            ("speed-up of the whole run (base, generate, verify, index, print file) over the plain render",
+             f"{per_plain * n / fast.seconds['wall']:.1f}x", "plain: generate only, no checks"),
         ]
         shutil.rmtree(folder)
     width = max(len(r[0]) for r in rows + later)
