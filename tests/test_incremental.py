@@ -167,3 +167,37 @@ def test_on_a_terminal_progress_is_a_bar_and_in_ci_one_line_per_document(capsys)
     assert capsys.readouterr().out == "  out/t/t-one-pager.pdf  1 page, body 10.5pt  (0.8 s)\n"
     result = Summary(skipped=["a", "b"], failed=[("c", "crashed")], seconds=3.04)
     assert summary(result, "out/") == "press: built 0, 2 up to date, 1 failed in out/ (3.0 s)"
+
+
+@pytest.mark.parametrize("fault, message", [
+    ("crash", "the worker crashed (SIGSEGV)"),
+    ("hang", "took longer than 3 s and was stopped"),
+    ("hog", "ran out of memory (the limit is 1024 MB per worker)"),
+])
+def test_a_document_whose_worker_fails_is_named_and_the_others_are_written(project, monkeypatch, fault, message):
+    import pipeline.build as build_module
+    from pipeline.errors import SourceErrors
+
+    root = two_topics(project("minimal"))
+    real = build_module.make_document
+
+    def faulty(project, topic, source, kind, *args, **kwargs):
+        if topic.id == "other" and kind == "briefing":
+            if fault == "crash":
+                os.kill(os.getpid(), signal.SIGSEGV)
+            if fault == "hang":
+                time.sleep(60)
+            bytearray(1 << 32)
+        return real(project, topic, source, kind, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "make_document", faulty)
+    report = Report()
+    with pytest.raises(SourceErrors) as raised:
+        build(root, report, jobs=2, timeout=3, memory_mb=1024)
+    assert report.lines() == [f"sources/topics/other.yaml: error: out/other/other-briefing.pdf: {message} "
+                              "[build.worker]"]
+    assert sorted(o.path for o in raised.value.summary.built) == [ALL[0], ALL[1], ALL[3]]
+    assert raised.value.summary.failed == [("out/other/other-briefing", message)]
+    assert "other/other-briefing.pdf" not in written(root)
+    monkeypatch.setattr(build_module, "make_document", real)
+    assert made(root) == [ALL[2]]  # the next build makes only what failed
