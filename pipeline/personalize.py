@@ -18,7 +18,7 @@ from .recipients import Recipient
 URL_FIELDS = ("topic", "id", "chamber", "state", "district", "party")
 LINE_FIELDS = ("honorific", "name", "short", "seat", "state", "district", "party", "office", "id", "committees",
                "committee_codes", "date")
-INDEX_COLUMNS = ("order", "recipient", "name", "file", "sha256", "pages")
+INDEX_COLUMNS = ("order", "recipient", "name", "office", "file", "sha256", "pages")
 FIELD = re.compile(r"\{([^{}]*)\}")
 CHUNK = 24  # copies per task: small enough to keep memory flat, large enough to keep workers busy
 
@@ -35,6 +35,12 @@ class Copy:
     lines: list[tuple[str, float]]
     file: str  # relative to the project root
     sha256: str = ""
+    office: str = ""  # the office address, for the walker: in the index and the print file's bookmarks
+
+    @property
+    def bookmark(self) -> str:
+        """The print file's bookmark: who, and where to walk to."""
+        return f"{self.label} · {self.office}" if self.office else self.label
 
 
 @dataclass
@@ -149,7 +155,8 @@ def plan(recipients: list[Recipient], topic, band, font, width: float, url: str,
             report.error(r.at(), f"{r.honorific} {r.name} ({r.id}): {problem}; no copy made", "personalize.fit")
             continue
         label = f"{r.honorific} {r.name}" + (f" ({seat(r)})" if seat(r) else "")
-        copies.append(Copy(order[r.id], r.id, printed, label, url_for(url, topic.id, r), lines, f"{folder}/{r.id}.pdf"))
+        copies.append(Copy(order[r.id], r.id, printed, label, url_for(url, topic.id, r), lines, f"{folder}/{r.id}.pdf",
+                           office=r.office))
     return copies
 
 
@@ -372,14 +379,14 @@ def index_name(shard: tuple[int, int] | None) -> str:
 
 
 def write_index(path: Path, copies: list[Copy]) -> None:
-    """The index CSV (walking order): order, recipient id, name, file, sha256, pages; written atomically."""
+    """The index CSV (walking order): order, recipient id, name, office, file, sha256, pages; written atomically."""
     from .finish import write_atomic
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(INDEX_COLUMNS)
     for c in sorted(copies, key=lambda c: c.order):
-        writer.writerow([c.order, c.id, c.label, c.file, c.sha256, 1])
+        writer.writerow([c.order, c.id, c.label, c.office, c.file, c.sha256, 1])
     write_atomic(path, out.getvalue().encode("utf-8"))
 
 
@@ -387,7 +394,8 @@ def read_index(path: Path) -> list[Copy]:
     """The rows of an index CSV as copies (lines and URL are not recorded there)."""
     with path.open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    return [Copy(int(r["order"]), r["recipient"], r["name"], r["name"], "", [], r["file"], r["sha256"]) for r in rows]
+    return [Copy(int(r["order"]), r["recipient"], r["name"], r["name"], "", [], r["file"], r["sha256"], r["office"])
+            for r in rows]
 
 
 def combine(root: Path, topic_id: str, report: Report) -> list[Copy]:
@@ -430,7 +438,7 @@ def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> Non
 
     if not copies:
         return
-    data = print_file([(c.label, root / c.file) for c in sorted(copies, key=lambda c: c.order)])
+    data = print_file([(c.bookmark, root / c.file) for c in sorted(copies, key=lambda c: c.order)])
     shown = target.relative_to(root).as_posix()
     try:
         pages = len(pdfium.PdfDocument(data))

@@ -87,7 +87,8 @@ def test_sample_run_makes_a_file_per_office_the_index_and_the_print_file(sample_
         assert hashlib.sha256(data).hexdigest() == row["sha256"] and row["pages"] == "1"
     printed = pypdf.PdfReader(root / "out/personalized/sanctions/sanctions-print.pdf")
     assert len(printed.pages) == 10
-    assert [item.title for item in printed.outline] == [r["name"] for r in rows]
+    assert [item.title for item in printed.outline] == [f"{r['name']} · {r['office']}" if r["office"] else r["name"]
+                                                        for r in rows]
     assert [printed.get_destination_page_number(item) for item in printed.outline] == list(range(10))
     assert printed.pages[2].extract_text().startswith(
         "Prepared for the office of Representative Nguyễn Thị Mai Tran (R-WY-AL)")
