@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import shutil
-import time
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from pipeline import congress as congress_format
 from pipeline import recipients as rs
 from pipeline.errors import Report, UsageError
 
@@ -246,7 +246,7 @@ def test_congress_miniature():
 def test_congress_without_libyaml_reads_the_same(monkeypatch):
     import yaml
     with_libyaml = read(ROOTS / "congress", "congress")
-    monkeypatch.setattr(rs, "_Loader", type("PureLoader", (rs._Text, yaml.BaseLoader), {}))
+    monkeypatch.setattr(congress_format, "_Loader", type("PureLoader", (congress_format._Text, yaml.BaseLoader), {}))
     assert read(ROOTS / "congress", "congress") == with_libyaml
 
 
@@ -405,16 +405,13 @@ def congress():
     if not (CONGRESS / "legislators-current.yaml").is_file():
         pytest.skip(f"the congress-legislators data is not at {CONGRESS} (it lives outside the project)")
     report = Report()
-    started = time.perf_counter()
-    people = rs.read(CONGRESS, report)
-    return people, report, time.perf_counter() - started
+    return rs.read(CONGRESS, report), report
 
 
-def test_congress_reads_every_member_quickly(congress):
-    people, report, seconds = congress
+def test_congress_reads_every_member(congress):
+    people, report = congress
     assert len(people) == 537 and report.items == []
     assert sum(r.chamber == "senate" for r in people) == 100
-    assert seconds < 2  # about 0.3 s with libyaml; the budget for 537 one-pagers is 5 s in all
 
 
 def test_congress_known_members(congress):

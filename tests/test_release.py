@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import REPO, copy_project, edit
+from tests.conftest import copy_project, edit
 
 EPOCH = "1764000000"  # 2025-11-24
 
