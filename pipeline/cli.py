@@ -193,6 +193,13 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 
 
 def _personalize(root: Path, args, report: Report) -> int:
+    from .graph import Lock
+
+    with Lock(root / "out" / ".press", "out/"):  # one build or personalize run at a time in out/
+        return _personalize_locked(root, args, report)
+
+
+def _personalize_locked(root: Path, args, report: Report) -> int:
     from . import personalize as p
     from . import recipients as rs
     from .gather import gather

@@ -317,3 +317,17 @@ def test_a_copy_that_fails_its_proof_is_named_with_its_file_and_removed(tmp_path
     assert [c.id for c in result.copies] == ["sample-reyes"]
     assert not (root / "out/personalized/sanctions/sample-tran.pdf").exists()
     assert [r["recipient"] for r in index(root)] == ["sample-reyes"]
+
+
+def test_personalize_refuses_to_share_out_with_a_running_build(tmp_path):
+    from pipeline.graph import Lock
+
+    root = copy_project(tmp_path / "locked")
+    with Lock(root / "out/.press", "out/"):
+        result = subprocess.run([sys.executable, "-m", "pipeline", "personalize", "sanctions", "--recipients",
+                                 "sources/recipients/sample.csv", "--root", str(root)], capture_output=True,
+                                text=True, cwd=REPO)
+    assert result.returncode == 1
+    assert result.stderr == (f"press: error: another build is writing into out/ (process {os.getpid()}); "
+                             "wait for it to finish and run this again\n")
+    assert not (root / "out/personalized").exists()
