@@ -219,8 +219,20 @@ def test_not_a_recipients_source(tmp_path):
 
 # --- the congress-legislators format (a made-up miniature under tests/roots) ---------------------------
 
-def test_congress_miniature():
-    people, lines = read(ROOTS / "congress", "congress")
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A folder in the congress-legislators format holding the made-up miniature, under the format's file names
+    (the files are committed under other names, so that nobody takes them for the real data)."""
+    folder = tmp_path / "congress"
+    folder.mkdir()
+    for name, target in (("legislators", congress_format.LEGISLATORS), ("membership", congress_format.MEMBERSHIP),
+                         ("committees", congress_format.COMMITTEES_YAML)):
+        shutil.copy(ROOTS / "mini-congress" / f"{name}.yaml", folder / target)
+    return folder
+
+
+def test_congress_miniature(mini):
+    people, lines = read(mini, "congress")
     ana, bo, cy = people
     assert (ana.id, ana.name, ana.honorific, ana.short, ana.chamber, ana.state, ana.district, ana.party) == (
         "X000001", "Ana Ñúñez-O'Brien", "Senator", "Sen. Ñúñez-O'Brien", "senate", "NM", "", "D")
@@ -239,20 +251,19 @@ def test_congress_miniature():
         "congress/legislators-current.yaml:64:12: error: unknown state code 'QQ' (use a two-letter postal code "
         "such as 'WA', 'DC' or 'PR') [recipients.state]",
     ]
-    assert rs.committee_names(ROOTS / "congress") == {
+    assert rs.committee_names(mini) == {
         "HSFA": "Foreign Affairs", "SSFR": "Foreign Relations", "JSEC": "Joint Economic Committee"}
 
 
-def test_congress_without_libyaml_reads_the_same(monkeypatch):
+def test_congress_without_libyaml_reads_the_same(mini, monkeypatch):
     import yaml
-    with_libyaml = read(ROOTS / "congress", "congress")
+    with_libyaml = read(mini, "congress")
     monkeypatch.setattr(congress_format, "_Loader", type("PureLoader", (congress_format._Text, yaml.BaseLoader), {}))
-    assert read(ROOTS / "congress", "congress") == with_libyaml
+    assert read(mini, "congress") == with_libyaml
 
 
-def test_congress_yaml_syntax_error_is_located(tmp_path):
-    folder = tmp_path / "congress"
-    shutil.copytree(ROOTS / "congress", folder)
+def test_congress_yaml_syntax_error_is_located(mini):
+    folder = mini
     path = folder / "legislators-current.yaml"
     path.write_text(path.read_text().replace("    state: WY", "    state: [WY"))
     people, lines = read(folder, "congress")
@@ -261,9 +272,8 @@ def test_congress_yaml_syntax_error_is_located(tmp_path):
                      "[yaml.syntax]"]
 
 
-def test_congress_unknown_term_type(tmp_path):
-    folder = tmp_path / "congress"
-    shutil.copytree(ROOTS / "congress", folder)
+def test_congress_unknown_term_type(mini):
+    folder = mini
     path = folder / "legislators-current.yaml"
     path.write_text(path.read_text().replace("  - type: sen\n", "  - type: del\n"))
     people, lines = read(folder, "congress")
@@ -273,9 +283,8 @@ def test_congress_unknown_term_type(tmp_path):
     assert len(lines) == 4
 
 
-def test_congress_bad_utf8_is_located(tmp_path):
-    folder = tmp_path / "congress"
-    shutil.copytree(ROOTS / "congress", folder)
+def test_congress_bad_utf8_is_located(mini):
+    folder = mini
     (folder / "committees-current.yaml").write_bytes(b"- name: Caf\xe9\n")
     people, lines = read(folder, "congress")
     assert len(people) == 3  # committee codes are then not checked
