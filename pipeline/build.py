@@ -9,7 +9,7 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from . import KINDS
-from .errors import PressError, Report, SourceErrors
+from .errors import Report, SourceErrors
 
 
 # Which source field a one-pager block's words come from, for fit messages.
@@ -19,7 +19,7 @@ BLOCK_SOURCES = {"ask": ("asks",), "bill": ("asks",), "facts": ("key_facts",), "
 
 @dataclass
 class Output:
-    """One finished document, in memory until every document is ready."""
+    """One finished document as a worker returns it, before it is written."""
 
     topic: str
     kind: str
@@ -29,7 +29,6 @@ class Output:
     pages: int
     notes: dict = field(default_factory=dict)
     seconds: float = 0.0
-    key: str = ""
     warnings: list = field(default_factory=list)  # this document's own warnings, as Diagnostic fields
 
 
@@ -152,6 +151,7 @@ def build(root: Path, report: Report, strict: bool = False, only: list[str] | No
           allow_stale: bool = False, packets: bool = False, timeout: float = 300.0, memory_mb: int = 2048) -> Summary:
     """Bring every output up to date: check the sources, make what changed in worker processes, write each result."""
     from . import graph
+    from .workers import cpu_jobs
 
     started = time.perf_counter()
     today = today or dt.date.today()
@@ -175,7 +175,7 @@ def build(root: Path, report: Report, strict: bool = False, only: list[str] | No
         else:
             _make_all(root, report, state, state_path, files, tools, env, date, folder, expected, summary,
                       strict=strict, only=only, today=today, progress=progress,
-                      jobs=jobs or len(os.sched_getaffinity(0)),
+                      jobs=jobs or cpu_jobs(),
                       release=release, allow_stale=allow_stale, packets=packets, timeout=timeout,
                       memory_mb=memory_mb)
         if report.errors or (strict and _strict_warnings(report, allow_stale)):
@@ -215,13 +215,11 @@ def _make_all(root, report, state, state_path, files, tools, env, date, folder, 
     tasks = _tasks(todo, sources, state, folder)
     if tasks:
         from . import fit, render, typeset  # noqa: F401 - imported once here, shared by every forked worker
-        problem = typeset.environment_problem()
-        if problem:
-            raise PressError(problem)
+        typeset.require_environment()
 
     def work(task):
         mine = Report()
-        made = _run_task(project, sources, task, date, mine, folder, todo)
+        made = _run_task(project, sources, task, date, mine, folder)
         return made, mine.items
 
     def done(task, result):
@@ -239,15 +237,14 @@ def _make_all(root, report, state, state_path, files, tools, env, date, folder, 
         for output in made:
             if output.path not in todo:
                 continue
-            if strict and [w for w in output.warnings if not (allow_stale and w[5] == "topic.stale")]:
+            if strict and output.warnings:  # a document's own warnings (staleness is the topic's, not its)
                 summary.failed.append((output.path, "warnings in strict mode"))
                 continue
             if output.html:
                 write_atomic(root / f"{output.path}.html", output.html.encode("utf-8"))
             write_atomic(root / f"{output.path}.pdf", output.pdf)
-            output.key = keys[output.path]
             state.outputs[output.path] = {
-                "key": output.key, "sha256": graph.digest(output.pdf),
+                "key": keys[output.path], "sha256": graph.digest(output.pdf),
                 "html": graph.digest(output.html.encode()) if output.html else None,
                 "pages": output.pages, "topic": output.topic, "kind": output.kind, "seconds": round(output.seconds, 3),
                 "warnings": output.warnings}
@@ -256,7 +253,7 @@ def _make_all(root, report, state, state_path, files, tools, env, date, folder, 
             if progress:
                 progress(output)
         for path in names:
-            if path in todo and path not in {o.path for o in made} and path not in dict(summary.failed):
+            if path not in {o.path for o in made} and path not in dict(summary.failed):
                 summary.failed.append((path, "see the errors above"))
 
     if tasks:
@@ -310,7 +307,7 @@ def _task_paths(task: tuple, folder: str, sources: dict) -> list[str]:
     return [f"{folder}/packet-{task[1]}s"] + [f"{folder}/{t}/{t}-{task[1]}" for t in sources]
 
 
-def _run_task(project, sources: dict, task: tuple, date, report: Report, folder: str, todo: list[str]):
+def _run_task(project, sources: dict, task: tuple, date, report: Report, folder: str):
     """In a worker: make one document, or every part of a packet and the packet itself."""
     if task[0] == "document":
         topic, source = sources[task[1]]

@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     person.add_argument("--shard", metavar="K/N", help="make only shard K of N (for a CI matrix); then --combine")
     person.add_argument("--combine", action="store_true", help="merge the shards' index files; make the print file")
     person.add_argument("--full", action="store_true", help="render every copy through WeasyPrint (slow; full tags)")
-    person.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: the CPUs)")
+    person.add_argument("--jobs", "-j", type=_positive, metavar="N", help="worker processes (default: the CPUs)")
     person.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
     for sub in (build, check, schema, person):
@@ -203,6 +203,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     from . import personalize as p
     from . import recipients as rs
     from .gather import gather
+    from .workers import cpu_jobs
 
     started = time.perf_counter()
     folder = f"out/personalized/{args.topic}"
@@ -216,8 +217,6 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     if args.recipients is None:
         raise UsageError("name the recipients: --recipients PATH (a .csv file or a congress-legislators folder)")
     shard = _shard(args.shard)
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be 1 or more")
     gathered = Report()
     project = gather(root, gathered, only=[args.topic])
     mine = f"sources/topics/{args.topic}.yaml"  # other topics' warnings are not this run's business
@@ -237,7 +236,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     order = {r.id: i for i, r in enumerate(ordered, 1)}
     mine = rs.shard(ordered, *shard) if shard else ordered
     result = p.personalize(project, topic.id, mine, report, names=names, full=args.full,
-                           jobs=args.jobs or p.cpu_jobs(), shard=shard, order=order,
+                           jobs=args.jobs or cpu_jobs(), shard=shard, order=order,
                            everyone=ordered)
     _print(report)
     if not args.quiet:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .build import build_date, make_document
 from .errors import PressError, Report, SourceErrors, did_you_mean
 from .recipients import Recipient
 
@@ -164,7 +165,6 @@ def band_date(language: str) -> str:
     """The date printed in the band: SOURCE_DATE_EPOCH's, else today's."""
     from babel.dates import format_date
 
-    from .build import build_date
     from .render import _babel
 
     return format_date(build_date() or date.today(), "long", locale=_babel(language.replace("-", "_")))
@@ -176,20 +176,11 @@ def band_date(language: str) -> str:
 def base_document(project, topic, source, report: Report):
     """The topic's one-pager through the normal pipeline (render, typeset, fit, checks) with the band's boxes
     empty but sized: the base every copy is stamped on. None (and errors in `report`) if it fails a check."""
-    from .build import make_document
-    from .typeset import environment_problem
+    from .typeset import require_environment
 
-    problem = environment_problem()
-    if problem:
-        raise PressError(problem)
-    output, _ = make_document(project, topic, source, "one-pager", _build_date(), report, band={"lines": []})
+    require_environment()
+    output, _ = make_document(project, topic, source, "one-pager", build_date(), report, band={"lines": []})
     return output
-
-
-def _build_date():
-    from .build import build_date
-
-    return build_date()
 
 
 def band_font(project, layout, chars: set[str]):
@@ -368,7 +359,7 @@ def _full_html(project, topic, layout, copy: Copy, fitted_html: str) -> str:
 
     band = {"lines": [{"text": t, "size": s} for t, s in copy.lines], "qr": qr.svg_data_url(copy.url),
             "alt": f"QR code: the full briefing at {copy.url}"}
-    doc = render("one-pager", topic, project.org, layout, project.library, project.style, _build_date(), (), band=band)
+    doc = render("one-pager", topic, project.org, layout, project.library, project.style, build_date(), (), band=band)
     fit_style = FIT_STYLE.search(fitted_html).group(0)
     return FIT_STYLE.sub(lambda _: fit_style, doc.html, count=1)
 
@@ -452,6 +443,3 @@ def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> Non
     write_atomic(target, data)
 
 
-def cpu_jobs() -> int:
-    """The default number of workers: the CPUs this process may use."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -63,11 +63,12 @@ def verify(folder: Path) -> tuple[list[str], int]:
             problems.append(f"{path}: missing (the manifest lists it)")
             continue
         data = path.read_bytes()
-        if len(data) != entry["size"] or digest(data) != entry["sha256"]:
-            problems.append(f"{path}: differs from the manifest (sha256 {digest(data)[:16]}…, "
+        found = digest(data)
+        if len(data) != entry["size"] or found != entry["sha256"]:
+            problems.append(f"{path}: differs from the manifest (sha256 {found[:16]}…, "
                             f"expected {entry['sha256'][:16]}…; {len(data)} bytes, expected {entry['size']})")
-        elif _pages(data) != entry["pages"]:
-            problems.append(f"{path}: has {_pages(data)} pages, the manifest says {entry['pages']}")
+        elif (pages := _pages(data)) != entry["pages"]:
+            problems.append(f"{path}: has {pages} pages, the manifest says {entry['pages']}")
     sums = folder / SUMS
     expected_sums = "".join(f"{f['sha256']}  {f['path']}\n" for f in files)
     if not sums.is_file() or sums.read_text(encoding="utf-8") != expected_sums:

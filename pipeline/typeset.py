@@ -13,19 +13,20 @@ from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .errors import PressError
+
 ALLOWED_DIRS = ("sources", "layouts")
 PDF_OPTIONS = {"pdf_tags": True}
 
 
-def environment_problem() -> str | None:
-    """Why this machine cannot make reproducible PDFs, or None: WeasyPrint needs HarfBuzz's subsetter."""
+def require_environment() -> None:
+    """Stop (PressError) when this machine cannot make reproducible PDFs: WeasyPrint needs HarfBuzz's subsetter."""
     from weasyprint.text.ffi import harfbuzz_subset
 
     if not harfbuzz_subset:
-        return ("WeasyPrint cannot find the HarfBuzz subsetting library, so fonts would be subset slowly and "
-                "not reproducibly; install it (Debian and Ubuntu: apt-get install libharfbuzz-subset0; "
-                "`make` does this when it runs as root)")
-    return None
+        raise PressError("WeasyPrint cannot find the HarfBuzz subsetting library, so fonts would be subset slowly "
+                         "and not reproducibly; install it (Debian and Ubuntu: apt-get install libharfbuzz-subset0; "
+                         "`make` does this when it runs as root)")
 
 
 class Refused(FatalURLFetchingError):

@@ -50,6 +50,11 @@ def _serve(conn, work: Callable[[Any], Any], memory_mb: int) -> None:
         conn.send(result)
 
 
+def cpu_jobs() -> int:
+    """The default number of workers: the CPUs this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def _die_with_parent() -> None:
     """Ask Linux to kill this worker when the build process dies (kill -9 included)."""
     try:
