@@ -256,7 +256,7 @@ def _chunks(items: list, size: int = CHUNK) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def run_pool(function, jobs: list, base, workers: int):
+def run_pool(function, jobs, base, workers: int):
     """`function` over `jobs` in `workers` processes (in this one when 1), results in order, streamed."""
     if workers <= 1:
         _init(base)
@@ -314,9 +314,10 @@ def personalize(project, topic_id: str, recipients: list[Recipient], report: Rep
     clock = time.perf_counter()
     root = str(project.root)
     by_order = {c.order: c for c in copies}
-    if full:
-        items = [(c, _full_html(project, topic, layout, c, output.html)) for c in copies]
-        batches = run_pool(_full, [(root, chunk) for chunk in _chunks(items, 4)], None, jobs)
+    if full:  # each chunk's HTML is made here while the workers typeset the chunks before it
+        chunks = ((root, [(c, _full_html(project, topic, layout, c, output.html)) for c in chunk])
+                 for chunk in _chunks(copies, 4))
+        batches = run_pool(_full, chunks, None, jobs)
     else:
         batches = run_pool(_make, [(root, chunk) for chunk in _chunks(copies)], base, jobs)
     failed = set()
