@@ -23,10 +23,10 @@ JOBS = 2
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1731628800")
 
-from pipeline import recipients as rs  # noqa: E402
-from pipeline.gather import gather  # noqa: E402
+from pipeline.personalize import recipients as rs  # noqa: E402
+from pipeline.sources.gather import gather  # noqa: E402
 from pipeline.errors import Report  # noqa: E402
-from pipeline.personalize import personalize  # noqa: E402
+from pipeline.personalize.run import personalize  # noqa: E402
 
 
 class Peak:

@@ -1,4 +1,4 @@
 """`python -m pipeline` runs the `press` command."""
-from .cli import main
+from pipeline.cli import main
 
 raise SystemExit(main())

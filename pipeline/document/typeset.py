@@ -1,0 +1,223 @@
+"""Step 6, typeset: HTML to PDF with WeasyPrint behind a fetcher that reads only the project, with every logged problem a failure."""
+from __future__ import annotations
+
+import io
+import logging
+import mimetypes
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from pipeline.errors import PressError
+
+ALLOWED_DIRS = ("sources", "layouts")
+PDF_OPTIONS = {"pdf_tags": True}
+
+
+def require_environment() -> None:
+    """Stop (PressError) when this machine cannot make reproducible PDFs: WeasyPrint needs HarfBuzz's subsetter."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    if not harfbuzz_subset:
+        raise PressError("WeasyPrint cannot find the HarfBuzz subsetting library, so fonts would be subset slowly "
+                         "and not reproducibly; install it (Debian and Ubuntu: apt-get install libharfbuzz-subset0; "
+                         "`make` does this when it runs as root)")
+
+
+class Refused(FatalURLFetchingError):
+    """A URL the fetcher will not read; stops the render."""
+
+
+class ProjectFetcher(URLFetcher):
+    """Reads data: URLs and files under the project's sources/ and layouts/; refuses everything else."""
+
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True, timeout=1)
+        self.roots = [(root / name).resolve() for name in ALLOWED_DIRS]
+        self.root = root.resolve()
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            inside = any(root in path.parents for root in self.roots)
+            if inside and path.is_file():
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+            if inside:
+                raise Refused(f"'{self._shown(path)}' does not exist")
+            raise Refused(f"refused to read '{url}': documents may only use files under sources/ and layouts/")
+        raise Refused(f"refused to fetch '{url}': rendering never uses the network")
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+class TypesetError(Exception):
+    """WeasyPrint could not make a clean document; `problems` says why."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def weasyprint_log():
+    """Collect what WeasyPrint logs at WARNING and above (and keep it off the terminal)."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+def layout_html(markup: str, root: Path, stem: str, topic: str):
+    """Lay out HTML into a WeasyPrint Document; a refused fetch or a logged problem raises TypesetError."""
+    base_url = (root / "out" / topic / f"{stem}.html").resolve().as_uri()
+    with weasyprint_log() as messages:
+        try:
+            document = HTML(string=markup, base_url=base_url, url_fetcher=ProjectFetcher(root)).render(**PDF_OPTIONS)
+        except FatalURLFetchingError as exc:  # a BaseException: `except Exception` would miss it
+            cause = exc if isinstance(exc, Refused) else (exc.__cause__ or exc)
+            raise TypesetError([str(cause)]) from None
+    if messages:
+        raise TypesetError([f"WeasyPrint: {m}" for m in messages])
+    return document
+
+
+def write_pdf(document) -> bytes:
+    """The PDF bytes of a laid-out document (deterministic: no clock, content-derived identifier)."""
+    with weasyprint_log() as messages:
+        data = document.write_pdf(**PDF_OPTIONS)
+    if messages:
+        raise TypesetError([f"WeasyPrint: {m}" for m in messages])
+    return data
+
+
+def embedded_fonts(data: bytes) -> list[str]:
+    """The BaseFont names embedded in a PDF, without subset tags."""
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
+        for ref in fonts.values():
+            names.add(str(ref.get_object().get("/BaseFont", "")).lstrip("/").split("+", 1)[-1])
+    return sorted(names)
+
+
+def check_fonts(names: list[str], families: list[str]) -> list[str]:
+    """Fonts in the PDF that none of the layout's declared families accounts for."""
+    allowed = [family.replace(" ", "-") for family in families]
+    style = r"(?:-(?:Thin|Ultra|Extra|Semi|Demi|Light|Book|Regular|Medium|Bold|Heavy|Black|Italic|Oblique|Small|Caps" \
+            r"|Condensed|Expanded|Semi-Condensed))*"
+    stray = [n for n in names if not any(re.fullmatch(re.escape(a) + r",?" + style + r",?", n) for a in allowed)]
+    return [f"the PDF embeds font '{n}', which the layout does not declare (a character none of its fonts has, "
+            f"or a font-family it does not define); declared: {', '.join(families)}" for n in stray]
+
+
+def missing_targets(document) -> list[str]:
+    """Internal links whose target is on no page (a table of contents would print page 0 for them)."""
+    anchors = set()
+    for page in document.pages:
+        anchors.update(page.anchors)
+    links = set()
+    for page in document.pages:
+        for link_type, target, _, _ in page.links:
+            if link_type == "internal":
+                links.add(target)
+    return [f"link to '#{t}' has no target, so its page number would be 0" for t in sorted(links - anchors)]
+
+
+def overfull_lines(document, tolerance: float = 0.5) -> list[str]:
+    """Lines whose content runs past the right edge of the block holding them (text in the margin, or cut)."""
+    found = []
+    for number, page in enumerate(document.pages, 1):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.ParentBox):
+                right = box.content_box_x() + box.width if box.width != "auto" else None
+                for child in box.children:
+                    if isinstance(child, boxes.LineBox) and child.children and right is not None:
+                        end = max(c.position_x + c.margin_width() for c in child.children)
+                        if end > right + tolerance:
+                            text = clean(_text(child))
+                            found.append(f"page {number}: line overruns by {(end - right) * 0.75:.1f}pt: "
+                                         f"'{text[:60]}'")
+                    else:
+                        stack.append(child)
+    return found
+
+
+def clipped(page) -> list[str]:
+    """Boxes with fixed size and hidden overflow whose content runs past them (cut off without a word)."""
+    found = []
+    stack = list(getattr(page._page_box, "children", []))
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", [])
+        if children and box.style["overflow"] != "visible" and box.height != "auto":
+            bottom = box.content_box_y() + box.height
+            inner = [c for c in _descendants(box) if isinstance(c, (boxes.LineBox, boxes.ReplacedBox))]
+            lowest = max((c.position_y + c.margin_height() for c in inner), default=bottom)
+            if lowest > bottom + 0.5:
+                found.append(f"content cut off {(lowest - bottom) * 0.75:.1f}pt below a fixed-height box: "
+                             f"'{clean(_text(box))[:60]}'")
+                continue
+        stack.extend(children)
+    return found
+
+
+def _descendants(box):
+    for child in getattr(box, "children", []):
+        yield child
+        yield from _descendants(child)
+
+
+def _text(box) -> str:
+    """The text of a box; lines and blocks joined by spaces."""
+    if isinstance(box, boxes.TextBox):
+        return box.text
+    if isinstance(box, boxes.InlineBox):
+        return "".join(_text(c) for c in box.children)
+    if isinstance(box, boxes.ParentBox):
+        return " ".join(_text(c) for c in box.children)
+    return ""
+
+
+def content_bottom(page) -> float:
+    """The y (CSS px) where the page's content area ends."""
+    box = page._page_box
+    return box.content_box_y() + box.height
+
+
+def clean(text: str) -> str:
+    """Collapse white space, for messages."""
+    return re.sub(r"\s+", " ", text).strip()

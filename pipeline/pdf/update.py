@@ -1,0 +1,356 @@
+"""Personalize, stamp: one office's copy as a small PDF incremental update (band text and QR code) appended to the shared base."""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PX = 0.75  # pt per CSS px
+MARK = "PressBand"  # the name of the band font in the page's resources
+
+
+@dataclass
+class BandFont:
+    """The band's font cut down to every character of the run, glyph ids kept: its program and what drawing needs."""
+
+    name: str  # BaseFont, with a subset tag derived from the program
+    program: bytes  # OpenType (CFF) file; glyph ids are those of the full font
+    gids: dict[str, int]  # character -> glyph id (= CID under Identity-H)
+    widths: dict[int, int]  # glyph id -> advance in 1/1000 em
+    ascent: int
+    descent: int
+    bbox: tuple[int, int, int, int]
+    cap_height: int
+    source: str = ""  # the full font file
+    postscript: str = ""  # its PostScript name, to find the same face among a page's fonts
+
+    @classmethod
+    def subset(cls, path: Path, family: str, chars: set[str]) -> BandFont:
+        """Subset `path` to `chars` (those it has) deterministically: no timestamps, no layout tables."""
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(path, recalcTimestamp=False)
+        cmap = font.getBestCmap()
+        scale = 1000 / font["head"].unitsPerEm
+        gids = {chr(code): font.getGlyphID(cmap[code]) for code in sorted({ord(c) for c in chars} | {0x20})
+                if code in cmap}
+        metrics = font["hmtx"].metrics
+        order = font.getGlyphOrder()
+        widths = {gid: round(metrics[order[gid]][0] * scale) for gid in sorted(set(gids.values()))}
+        program = subset_program(path, set(gids.values()))
+        head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
+        return cls(f"{tag}+{family.replace(' ', '-')}", program, gids, widths, round(hhea.ascent * scale),
+                   round(hhea.descent * scale),
+                   tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+                   round(getattr(os2, "sCapHeight", 700) * scale), str(path), postscript_name(font))
+
+    def missing(self, text: str) -> str:
+        """The characters of `text` the font has no glyph for."""
+        return "".join(sorted({c for c in text if c not in self.gids}))
+
+    def width(self, text: str, size: float) -> float:
+        """The advance width of `text` at `size` pt, in pt."""
+        return sum(self.widths.get(self.gids.get(c, 0), 0) for c in text) * size / 1000
+
+    def encode(self, text: str) -> str:
+        """`text` as a hex string of 2-byte glyph ids (Identity-H)."""
+        return "".join(f"{self.gids.get(c, 0):04X}" for c in text)
+
+
+def subset_program(path, gids: set[int]) -> bytes:
+    """An OpenType CFF font with only the glyphs `gids` (and .notdef), each keeping its glyph id."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, recalcTimestamp=False)
+    options = subset.Options()
+    options.retain_gids = True
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "DSIG", "meta"]
+    options.name_IDs = [1, 2, 4, 6]
+    options.notdef_outline = True
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=sorted(gids | {0}))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def postscript_name(font) -> str:
+    """A TTFont's PostScript name (name id 6), or ''."""
+    return str(font["name"].getDebugName(6) or "") if "name" in font else ""
+
+
+@dataclass
+class Base:
+    """The shared one-pager with an empty band stream, and what an incremental update needs to replace it."""
+
+    data: bytes
+    band_object: int  # the number of the empty content stream each copy replaces
+    size: int  # the trailer's /Size: the next free object number
+    root: str  # "n g R" of the catalog
+    info: str  # "n g R" of the Info dictionary, or ""
+    startxref: int
+    mcid: int  # marked-content id of the band text in the structure tree
+    text_box: tuple[float, float, float, float]  # x0, y0 (top), x1, y1 (bottom) in PDF pt, y upwards
+    qr_box: tuple[float, float, float, float]
+    page_height: float
+    colour: tuple[float, float, float]
+    font: BandFont
+    ids: list[bytes] = field(default_factory=list)  # the base's file identifiers, if it has them
+
+
+def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
+    """Add the band font, an empty first content stream and a tagged paragraph for the band text to a one-pager."""
+    import pikepdf
+
+    from pipeline.pdf.fonts import slim_fonts
+
+    pikepdf.settings.set_flate_compression_level(9)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        height = float(page.MediaBox[3]) - float(page.MediaBox[1])
+        band = doc.make_stream(b"")
+        contents = page.obj.Contents
+        parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        page.obj.Contents = pikepdf.Array([band] + parts)
+        resources = page.obj.Resources
+        if "/Font" not in resources:
+            resources.Font = pikepdf.Dictionary()
+        aliases: dict = {}
+        shared = _same_face(doc, resources.Font, font, aliases)
+        if shared is not None:
+            resources.Font[f"/{MARK}"], font = shared
+        else:
+            resources.Font[f"/{MARK}"] = _font_objects(doc, font)
+        mcid = _tag_band(doc, page)
+        slim_fonts(doc, aliases)
+        out = io.BytesIO()
+        doc.save(out, compress_streams=True, recompress_flate=True, deterministic_id=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    data = out.getvalue()
+    with pikepdf.open(io.BytesIO(data)) as saved:
+        trailer = saved.trailer
+        root = "{} {} R".format(*trailer.Root.objgen)
+        info = "{} {} R".format(*trailer.Info.objgen) if "/Info" in trailer else ""
+        size = int(trailer.Size)
+        ids = [bytes(x) for x in trailer.ID] if "/ID" in trailer else []
+        band_object = saved.pages[0].obj.Contents[0].objgen[0]  # saving renumbers objects
+    startxref = int(re.findall(rb"startxref\s+(\d+)", data[-1024:])[-1])
+
+    def box(name):
+        x1, y1, x2, y2 = anchors[name]
+        return (x1 * PX, height - y1 * PX, x2 * PX, height - y2 * PX)
+
+    return Base(data, band_object, size, root, info, startxref, mcid, box("band-text"), box("band-qr"), height,
+                _rgb(colour), font, ids)
+
+
+def _same_face(doc, fonts, font: BandFont, aliases: dict):
+    """The page's own font of the band's face grown by the band's glyphs, and the band font as it is then drawn;
+    None when the page does not use that face. Glyph ids stay as they are, so the page's text is untouched. A glyph
+    the page already uses for another character (one glyph serves '-' and U+2010, say) gets a second CID of its
+    own, recorded in `aliases` (font object -> {cid: glyph id}), so that each extracts as its own character."""
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    for key in sorted(fonts.keys()):
+        found = fonts[key]
+        if found.get("/Subtype") != "/Type0" or "/ToUnicode" not in found:
+            continue
+        descendant = found.DescendantFonts[0]
+        program = descendant.FontDescriptor.get("/FontFile3")
+        if program is None or program.get("/Subtype") != "/OpenType":
+            continue
+        if postscript_name(TTFont(io.BytesIO(program.read_bytes()), lazy=True)) != font.postscript:
+            continue
+        cmap = found.ToUnicode.read_bytes()
+        mapped = _mapped(cmap)
+        used = _w_gids(descendant.get("/W", pikepdf.Array()))
+        program.write(subset_program(font.source, used | set(font.widths)))
+        gids, widths, new, spare = dict(font.gids), dict(font.widths), [], max(max(font.widths), max(used, default=0))
+        own = aliases.setdefault(descendant.objgen, {})
+        for char, gid in sorted(font.gids.items()):
+            if mapped.get(gid, char) != char:
+                spare += 1
+                own[spare], gids[char], widths[spare] = gid, spare, font.widths[gid]
+                new.append((spare, char))
+            elif gid not in used and gid not in mapped:
+                new.append((gid, char))
+        table = descendant.get("/W", pikepdf.Array())
+        for cid, _ in new:
+            table.extend([cid, pikepdf.Array([widths[cid]])])
+        descendant.W = table
+        at = cmap.rindex(b"endcmap")
+        found.ToUnicode.write(cmap[:at] + _bfchar(sorted(set(new))).encode("ascii") + b"\n" + cmap[at:])
+        return found, replace(font, gids=gids, widths=widths)
+    return None
+
+
+def _mapped(cmap: bytes) -> dict[int, str]:
+    """Glyph id -> text of a ToUnicode CMap's bfchar entries and bfrange entries with a start value."""
+    text = cmap.decode("latin-1")
+    found = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for code, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            found[int(code, 16)] = bytes.fromhex(value).decode("utf-16-be", "replace")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for first, last, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            start = int(value, 16)
+            for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
+                found[code] = chr(start + offset)
+    return found
+
+
+def _w_gids(widths) -> set[int]:
+    """The glyph ids a CIDFont's /W array gives widths for."""
+    import pikepdf
+
+    gids, i = set(), 0
+    items = list(widths)
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], pikepdf.Array):
+            gids.update(range(first, first + len(items[i + 1])))
+            i += 2
+        else:
+            gids.update(range(first, int(items[i + 1]) + 1))
+            i += 3
+    return gids
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    value = colour.strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    return tuple(round(int(value[i:i + 2], 16) / 255, 4) for i in (0, 2, 4)) if len(value) == 6 else (0, 0, 0)
+
+
+def _font_objects(doc, font: BandFont):
+    import pikepdf
+
+    program = doc.make_stream(font.program)
+    program.Subtype = pikepdf.Name("/OpenType")
+    descriptor = doc.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name("/FontDescriptor"), FontName=pikepdf.Name("/" + font.name), Flags=32,
+        FontBBox=pikepdf.Array(font.bbox), ItalicAngle=0, Ascent=font.ascent, Descent=font.descent,
+        CapHeight=font.cap_height, StemV=80, FontFile3=program))
+    widths = pikepdf.Array()
+    for gid in sorted(font.widths):
+        widths.extend([gid, pikepdf.Array([font.widths[gid]])])
+    cid = doc.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name("/Font"), Subtype=pikepdf.Name("/CIDFontType0"), BaseFont=pikepdf.Name("/" + font.name),
+        CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"),
+                                         Supplement=0),
+        FontDescriptor=descriptor, W=widths))
+    return doc.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name("/Font"), Subtype=pikepdf.Name("/Type0"), BaseFont=pikepdf.Name("/" + font.name),
+        Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=pikepdf.Array([cid]),
+        ToUnicode=doc.make_stream(_to_unicode(font))))
+
+
+def _to_unicode(font: BandFont) -> bytes:
+    pairs = sorted((gid, char) for char, gid in font.gids.items())
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def", "1 begincodespacerange", "<0000> <FFFF>",
+             "endcodespacerange"]
+    lines.append(_bfchar(pairs))
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode("ascii")
+
+
+def _bfchar(pairs: list[tuple[int, str]]) -> str:
+    """ToUnicode CMap entries for (glyph id, character) pairs, in blocks of at most 100."""
+    lines = []
+    for start in range(0, len(pairs), 100):
+        chunk = pairs[start:start + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        lines += [f"<{gid:04X}> <{char.encode('utf-16-be').hex().upper()}>" for gid, char in chunk]
+        lines.append("endbfchar")
+    return "\n".join(lines)
+
+
+def _tag_band(doc, page) -> int:
+    """A /P structure element for the band text, first in the document's reading order; returns its MCID."""
+    import pikepdf
+
+    tree = doc.Root.get("/StructTreeRoot")
+    if tree is None or "/StructParents" not in page.obj:
+        return -1
+    kids = tree.K if isinstance(tree.K, pikepdf.Array) else pikepdf.Array([tree.K])
+    document = kids[0] if len(kids) and kids[0].get("/S") == "/Document" else tree
+    key = int(page.obj.StructParents)
+    nums = tree.ParentTree.Nums
+    marks = next(nums[i + 1] for i in range(0, len(nums), 2) if int(nums[i]) == key)
+    mcid = len(marks)
+    element = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name("/StructElem"), S=pikepdf.Name("/P"),
+                                                   P=document, Pg=page.obj, K=pikepdf.Array([mcid])))
+    marks.append(element)
+    inner = document.K if isinstance(document.K, pikepdf.Array) else pikepdf.Array([document.K])
+    document.K = pikepdf.Array([element] + list(inner))
+    return mcid
+
+
+def band_content(base: Base, lines: list[tuple[str, float]], matrix: list[list[bool]]) -> bytes:
+    """The band's drawing: the text lines (tagged, in reading order before the page) and the QR code as rectangles."""
+    font = base.font
+    x0, top, _, _ = base.text_box
+    out = ["q"]
+    out.append(f"/P <</MCID {base.mcid}>> BDC" if base.mcid >= 0 else "/Span BMC")
+    out.append("BT {:g} {:g} {:g} rg".format(*base.colour))
+    y = top
+    for text, size in lines:
+        leading = size * 1.3
+        baseline = y - (leading - (font.ascent - font.descent) * size / 1000) / 2 - font.ascent * size / 1000
+        out.append(f"/{MARK} {size:g} Tf 1 0 0 1 {x0:.2f} {baseline:.2f} Tm <{font.encode(text)}> Tj")
+        y -= leading
+    out.append("ET EMC")
+    out.append("/Artifact BMC 0 0 0 rg")
+    out.append(qr_path(matrix, base.qr_box))
+    out.append("f EMC Q")
+    return ("\n".join(out) + "\n").encode("ascii")
+
+
+def qr_path(matrix: list[list[bool]], box: tuple[float, float, float, float]) -> str:
+    """The dark modules of a QR matrix (quiet zone included) as rectangles filling `box`, one per horizontal run."""
+    x0, top, x1, _ = box
+    module = (x1 - x0) / len(matrix)
+    rects = []
+    for row, cells in enumerate(matrix):
+        col = 0
+        while col < len(cells):
+            if cells[col]:
+                start = col
+                while col < len(cells) and cells[col]:
+                    col += 1
+                rects.append(f"{x0 + start * module:.3f} {top - (row + 1) * module:.3f} "
+                             f"{(col - start) * module:.3f} {module:.3f} re")
+            else:
+                col += 1
+    return "\n".join(rects)
+
+
+def stamp(base: Base, content: bytes) -> bytes:
+    """The base followed by an incremental update that replaces the empty band stream with `content`."""
+    body = zlib.compress(content, 9)
+    at = len(base.data)
+    update = (f"{base.band_object} 0 obj\n<</Length {len(body)}/Filter/FlateDecode>>\nstream\n".encode()
+              + body + b"\nendstream\nendobj\n")
+    xref_at = at + len(update)
+    xref_number = base.size
+    rows = bytes([1]) + at.to_bytes(4, "big") + bytes([0]) + bytes([1]) + xref_at.to_bytes(4, "big") + bytes([0])
+    ident = ""
+    if base.ids:
+        ident = f"/ID[<{base.ids[0].hex()}><{hashlib.md5(content).hexdigest()}>]"
+    info = f"/Info {base.info}" if base.info else ""
+    update += (f"{xref_number} 0 obj\n<</Type/XRef/Size {xref_number + 1}/Root {base.root}{info}{ident}"
+               f"/Prev {base.startxref}/Index[{base.band_object} 1 {xref_number} 1]/W[1 4 1]/Length {len(rows)}>>\n"
+               "stream\n").encode() + rows + f"\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n".encode()
+    return base.data + update

@@ -1,0 +1,7 @@
+"""Sources: everything read from a project and checked before anything is made.
+
+Owns load (strict YAML with marks), model (the documented source format), text (Markdown with Pandoc
+citations), references (the citation library: CSL-JSON, CSL-YAML, BibTeX), layouts (inheritance chains,
+tokens, templates), gather (all of it for one project) and schema (JSON Schemas for editors).
+May import: pipeline.errors and pipeline's top level; no other pipeline package.
+"""

@@ -1,0 +1,127 @@
+"""Steps 1-4 for every source: load, validate, resolve citations and layouts, and check what the schema cannot."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from pipeline.document.cite import Library, check_style, check_text, load_library, style_path
+from pipeline.errors import Report, did_you_mean
+from pipeline.sources.layouts import Layout, discover, resolve
+from pipeline.sources.load import Source, load_yaml
+from pipeline.sources.model import Organization, Topic, check_markdown, check_topic, image_problem, validate
+
+
+@dataclass
+class Project:
+    """Everything the sources say, checked: the organization, the topics, the library and the layouts."""
+
+    root: Path
+    org: Organization
+    org_source: Source
+    topics: list[tuple[Topic, Source]]
+    library: Library
+    layouts: dict[str, Layout]
+    style: Path
+    cites: dict[str, set] = field(default_factory=dict)  # topic id -> the reference keys it cites
+    base: Layout | None = None  # the base layout, for what belongs to no topic (packet covers)
+
+
+def gather(root: Path, report: Report, today: dt.date | None = None, only: list[str] | None = None) -> Project | None:
+    """Steps 1-4 for every source: load, validate, resolve citations and layouts. None if any error."""
+    today = today or dt.date.today()
+    org_path = root / "sources" / "organization.yaml"
+    org_source = load_yaml(org_path, "sources/organization.yaml", report) if org_path.is_file() else None
+    if org_source is None and not org_path.is_file():
+        report.error(("sources/organization.yaml", 0, 0), "the organization file is missing", "file.missing")
+    org = validate(Organization, org_source, report, "the organization file") if org_source else None
+    library = load_library(root / "sources" / "references", "sources/references", report)
+    specs = discover(root, report)
+    if "base" not in specs:
+        report.error(("layouts/base/layout.yaml", 0, 0), "the base layout is missing", "layout.base")
+    style = None
+    if org is not None:
+        _check_org(org, org_source, root, report)
+        check_style(org.defaults.citation_style, root / "sources", org_source.where(("defaults", "citation_style")),
+                    report)
+        if not report.errors:
+            style = style_path(org.defaults.citation_style, root / "sources")
+    topics, layouts, cited, cites = [], {}, set(), {}
+    paths = sorted((root / "sources" / "topics").glob("*.yaml"))
+    if not paths:
+        report.error(("sources/topics", 0, 0), "there are no topics (sources/topics/*.yaml)", "file.missing")
+    seen: dict[str, str] = {}
+    for path in paths:
+        shown = path.relative_to(root).as_posix()
+        source = load_yaml(path, shown, report)
+        topic = validate(Topic, source, report, "the topic file") if source else None
+        if topic is None:
+            continue
+        if topic.id in seen:
+            report.error(source.where(("id",)), f"topic id '{topic.id}' is also used by {seen[topic.id]}", "topic.id")
+        seen[topic.id] = shown
+        language = topic.language or (org.defaults.language if org else "en")
+        check_topic(topic, source, root, report, today)
+        own: set[str] = set()
+        for text_path, text in topic.texts():
+            own |= check_text(text, text_path, source, library, report, language)
+        cited |= own
+        if topic.layout not in layouts and topic.layout in specs:
+            layouts[topic.layout] = resolve(topic.layout, specs, root, source.where(("layout",)), report)
+        elif topic.layout not in specs:
+            resolve(topic.layout, specs, root, source.where(("layout",)), report)
+        if topic.layout in layouts and layouts[topic.layout] is not None:
+            _check_blocks(topic, source, layouts[topic.layout], report)
+        if only and topic.id not in only:
+            continue
+        topics.append((topic, source))
+        cites[topic.id] = own
+    for key in sorted(set(library.items) - cited):
+        report.warning(library.where[key], f"reference '{key}' is never cited", "citation.unused")
+    if only:
+        for name in only:
+            if name not in seen:
+                report.error(("sources/topics", 0, 0), f"no topic has the id '{name}'", "topic.unknown")
+    if report.errors:
+        return None
+    base = layouts.get("base") or resolve("base", specs, root, ("layouts/base/layout.yaml", 0, 0), report)
+    return Project(root, org, org_source, topics, library, layouts, style, cites, base)
+
+
+def _check_blocks(topic: Topic, source: Source, layout: Layout, report: Report) -> None:
+    """A topic's own block orders may only name blocks its layout has templates for."""
+    for kind, key, names in (("briefing", "briefing", topic.briefing.blocks),
+                             ("one-pager", "one_pager", topic.one_pager.blocks)):
+        known = layout.blocks(kind)
+        for i, name in enumerate(names or []):
+            if name not in known:
+                report.error(source.where((key, "blocks", i)),
+                             f"{kind} block '{name}' is not in layout '{layout.id}'{did_you_mean(name, known)}; "
+                             f"known blocks: {', '.join(known)}", "topic.block")
+
+
+def _check_org(org: Organization, source: Source, root: Path, report: Report) -> None:
+    problem = image_problem(org.logo.file, root)
+    if problem:
+        report.error(source.where(("logo", "file")), problem, "organization.logo")
+    if not org.logo.alt.strip():
+        report.error(source.where(("logo", "alt")), "the logo has no alt text", "organization.logo")
+    if org.disclaimer:
+        check_markdown(org.disclaimer, ("disclaimer",), source, root, report, org.defaults.language)
+
+
+def template_error(exc: jinja2.TemplateError, root: Path, report: Report) -> None:
+    """Report a template problem at the template's file and line (or the layouts folder for a missing one)."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        report.error(("layouts", 0, 0), f"template '{exc.name}' is in no layout of the chain", "layout.template")
+        return
+    filename = getattr(exc, "filename", None) or ""
+    if filename:
+        try:
+            filename = Path(filename).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    line = getattr(exc, "lineno", 0) or 0
+    report.error((filename or "layouts", line, 1 if line else 0), f"template error: {exc.message}", "layout.template")

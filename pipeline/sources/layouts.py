@@ -1,0 +1,283 @@
+"""Step 4, layout: resolve a layout's inheritance chain into tokens, fonts, stylesheets, block orders and a Jinja environment."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+import jinja2
+from pydantic import Field, PrivateAttr
+
+from pipeline import KINDS
+from pipeline.errors import Report, did_you_mean, one_of
+from pipeline.sources.load import Source, load_yaml
+from pipeline.sources.model import Slug, Strict, validate
+
+TOKEN_VALUE = re.compile(r"^[#\w\s.,%\"'()+\-*/]+$")
+
+
+class FontFace(Strict):
+    """One font file the layout uses; every font in a PDF must be one of these."""
+
+    family: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ]+$")] = Field(description="The CSS font-family name.")
+    file: str = Field(description="Path to an OpenType/TrueType file, relative to the layout folder.")
+    weight: int = Field(400, ge=100, le=900, description="The CSS font-weight this file provides.")
+    style: Literal["normal", "italic"] = Field("normal", description="normal or italic.")
+
+
+class Fit(Strict):
+    """How far a one-pager may step down to fit its page, and what it may leave out."""
+
+    body_max: float = Field(11, gt=5, le=16, description="Body size in pt when everything fits.")
+    body_min: float = Field(9, gt=5, le=16, description="The floor: the smallest body size in pt.")
+    space_min: float = Field(0.7, gt=0.2, le=1, description="The tightest spacing, as a fraction of the normal.")
+    step: float = Field(0.25, gt=0, le=2, description="Body sizes are tried in steps of this many pt.")
+    optional: list[Slug] = Field(default_factory=list, description="Blocks that may be left out, first to last.")
+
+
+class BriefingSpec(Strict):
+    """The briefing's block order and how notes are set."""
+
+    blocks: list[Slug] | None = Field(None, description="Block templates in reading order.")
+    notes: Literal["footnotes", "endnotes"] | None = Field(None, description="For note styles such as Chicago.")
+
+
+class BandLine(Strict):
+    """One line of the personalization band, with {fields} filled from the recipient (see README)."""
+
+    long: str = Field(description="The line as printed when it fits, e.g. 'Prepared for the office of {honorific} "
+                                  "{name} ({seat})'. A line whose fields are all empty is left out.")
+    short: str | None = Field(None, description="A shorter form, used when the long one is wider than the band.")
+    size: float = Field(9, gt=4, le=16, description="Type size in pt.")
+
+
+class Band(Strict):
+    """The personalization band of one-pagers made by `press personalize`: its lines, type and QR code."""
+
+    lines: list[BandLine] = Field(min_length=1, max_length=4, description="The lines, top to bottom (at most 4).")
+    extra: list[Slug] = Field(default_factory=list,
+                              description="Extra recipient columns the lines may name, e.g. [staffer].")
+    font: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ]+$")] = Field(
+        "Source Sans 3", description="The font family of the band text (its weight-400 upright face is used).")
+    height: float = Field(54, ge=36, le=90, description="The band's height in pt; the QR code is a square this tall.")
+
+
+class OnePagerSpec(Strict):
+    """The one-pager's block order and fitting limits."""
+
+    blocks: list[Slug] | None = Field(None, description="Block templates in reading order.")
+    pinned: list[Slug] | None = Field(None, description="Blocks set at the foot of the page (the last ones).")
+    fit: Fit | None = Field(None, description="How far the one-pager may step down to fit.")
+    band: Band | None = Field(None, description="The personalization band of `press personalize`.")
+
+
+class LayoutSpec(Strict):
+    """layouts/<id>/layout.yaml: a layout's tokens, fonts and document settings; a child overrides its parent."""
+
+    extends: Slug | None = Field(None, description="The parent layout (every layout but base has one).")
+    description: str = Field("", description="What makes this layout its own, for people choosing one.")
+    tokens: dict[Slug, str] = Field(default_factory=dict, description="Brand tokens; each becomes --name in CSS.")
+    contrast: list[tuple[Slug, Slug]] = Field(
+        default_factory=list, description="Pairs [text, background] of colour tokens that must reach 4.5:1.")
+    labels: dict[Slug, str] = Field(default_factory=dict, description="Words the templates print (translatable).")
+    fonts: list[FontFace] = Field(default_factory=list, description="Font files added to the parent's.")
+    briefing: BriefingSpec = Field(default_factory=BriefingSpec, description="Briefing settings.")
+    one_pager: OnePagerSpec = Field(default_factory=OnePagerSpec, description="One-pager settings.")
+    _source: Source | None = PrivateAttr(None)
+
+    def where(self, name: str, path: tuple = ()) -> tuple[str, int, int]:
+        """The place in this layout's layout.yaml of `path` (its file when the spec was not loaded)."""
+        shown = f"layouts/{name}/layout.yaml"
+        return self._source.where(path) if self._source else (shown, 1, 1)
+
+
+@dataclass
+class Layout:
+    """A resolved layout: the chain from the topic's layout up to base, and everything merged along it."""
+
+    id: str
+    chain: list[str]  # most specific first
+    root: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    fonts: list[tuple[FontFace, str]] = field(default_factory=list)  # (face, path relative to project root)
+    css: dict[str, list[str]] = field(default_factory=dict)  # per kind, relative to the project root, base first
+    briefing: dict = field(default_factory=dict)
+    one_pager: dict = field(default_factory=dict)
+    fit: Fit = field(default_factory=Fit)
+    env: jinja2.Environment | None = None
+    band: Band | None = None  # the personalization band, from the most specific layout that sets one
+    band_where: tuple | None = None  # (layer, spec) that set it, for located messages
+
+    def blocks(self, kind: str) -> list[str]:
+        """The block templates this layout chain offers for a document kind."""
+        prefix = f"blocks/{kind}/"
+        return sorted({n[len(prefix):-8] for n in self.env.list_templates() if n.startswith(prefix)
+                       and n.endswith(".html.j2")})
+
+
+def discover(root: Path, report: Report) -> dict[str, LayoutSpec]:
+    """Every layouts/<id>/layout.yaml, validated."""
+    specs: dict[str, LayoutSpec] = {}
+    for path in sorted((root / "layouts").glob("*/layout.yaml")):
+        shown = path.relative_to(root).as_posix()
+        source = load_yaml(path, shown, report)
+        if source is None:
+            continue
+        spec = validate(LayoutSpec, source, report, "layout.yaml")
+        if spec is None:
+            continue
+        spec._source = source
+        _check_spec(path.parent.name, spec, source, root, report)
+        specs[path.parent.name] = spec
+    return specs
+
+
+def _check_spec(name: str, spec: LayoutSpec, source, root: Path, report: Report) -> None:
+    for token, value in spec.tokens.items():
+        if not TOKEN_VALUE.match(value) or "url(" in value.lower() or "expression" in value.lower():
+            report.error(source.where(("tokens", token)),
+                         f"token '{token}' has a value that is not a plain CSS value: '{value}'", "layout.token")
+    for i, face in enumerate(spec.fonts):
+        path = (root / "layouts" / name / face.file).resolve()
+        if (root / "layouts").resolve() not in path.parents or not path.is_file():
+            report.error(source.where(("fonts", i, "file")), f"font file '{face.file}' is not a file under layouts/",
+                         "layout.font")
+    if name != "base" and spec.extends is None:
+        report.error(source.where(), f"layout '{name}' must say which layout it extends (extends: base)",
+                     "layout.extends")
+
+
+def resolve(name: str, specs: dict[str, LayoutSpec], root: Path, where: tuple, report: Report) -> Layout | None:
+    """The resolved layout `name`, or None with a located message when it is unknown or broken."""
+    if name not in specs:
+        report.error(where, f"unknown layout '{name}'{did_you_mean(name, specs)}; known layouts: {one_of(specs)}",
+                     "layout.unknown")
+        return None
+    chain: list[str] = []
+    current: str | None = name
+    while current is not None:
+        if current in chain:
+            report.error(specs[current].where(current, ("extends",)),
+                         f"layout inheritance loops: {' -> '.join(chain + [current])}", "layout.extends")
+            return None
+        if current not in specs:
+            report.error(specs[chain[-1]].where(chain[-1], ("extends",)),
+                         f"layout '{chain[-1]}' extends unknown layout '{current}'{did_you_mean(current, specs)}",
+                         "layout.extends")
+            return None
+        chain.append(current)
+        current = specs[current].extends
+    layout = Layout(name, chain, root)
+    for layer in reversed(chain):  # base first, so children override
+        spec = specs[layer]
+        layout.tokens.update(spec.tokens)
+        layout.labels.update(spec.labels)
+        layout.fonts += [(face, f"layouts/{layer}/{face.file}") for face in spec.fonts]
+        css = root / "layouts" / layer / "css"
+        for kind in KINDS:
+            files = sorted(css.glob("*.css")) + sorted((css / kind).glob("*.css"))
+            layout.css.setdefault(kind, []).extend(p.relative_to(root).as_posix() for p in files)
+        layout.briefing.update(spec.briefing.model_dump(exclude_none=True))
+        layout.one_pager.update(spec.one_pager.model_dump(exclude_none=True, exclude={"fit", "band"}))
+        if spec.one_pager.band is not None:
+            layout.band, layout.band_where = spec.one_pager.band, (layer, spec)
+        if spec.one_pager.fit is not None:
+            layout.fit = layout.fit.model_copy(update=spec.one_pager.fit.model_dump(exclude_unset=True))
+    layout.env = environment(root, chain)
+    _check_resolved(layout, specs, report)
+    return layout
+
+
+def _check_resolved(layout: Layout, specs: dict[str, LayoutSpec], report: Report) -> None:
+    for kind, key in (("briefing", "briefing"), ("one-pager", "one_pager")):
+        known = layout.blocks(kind)
+        for field_name in ("blocks", "pinned"):
+            layer = next((x for x in layout.chain if getattr(getattr(specs[x], key), field_name, None)), None)
+            for i, name in enumerate(getattr(getattr(specs[layer], key), field_name) or [] if layer else []):
+                if name not in known:
+                    report.error(specs[layer].where(layer, (key, field_name, i)),
+                                 f"{kind} block '{name}' has no template{did_you_mean(name, known)}; "
+                                 f"known blocks: {', '.join(known)}", "layout.block")
+    for (text, background), where in _contrast_pairs(layout, specs):
+        ratio = contrast(layout.tokens.get(text, ""), layout.tokens.get(background, ""))
+        if ratio is None:
+            report.error(where, f"contrast pair [{text}, {background}] must name two #rrggbb colour tokens",
+                         "layout.contrast")
+        elif ratio < 4.5:
+            where = _token_where(layout, specs, (text, background)) or where
+            report.error(where, f"text colour '{text}' on '{background}' has contrast {ratio:.2f}:1 in layout "
+                         f"'{layout.id}'; at least 4.5:1 is needed", "layout.contrast")
+    fit = layout.fit
+    if fit.body_min > fit.body_max:
+        layer = next(x for x in layout.chain if specs[x].one_pager.fit is not None)
+        report.error(specs[layer].where(layer, ("one_pager", "fit")),
+                     f"one_pager.fit.body_min ({fit.body_min:g}pt) is above body_max ({fit.body_max:g}pt)", "layout.fit")
+
+
+def _token_where(layout: Layout, specs: dict[str, LayoutSpec], tokens: tuple[str, ...]) -> tuple | None:
+    """Where the most specific layout of the chain sets one of `tokens`: the value to change."""
+    for layer in layout.chain:
+        for token in tokens:
+            if token in specs[layer].tokens:
+                return specs[layer].where(layer, ("tokens", token))
+    return None
+
+
+def _contrast_pairs(layout: Layout, specs: dict[str, LayoutSpec]) -> list[tuple[tuple[str, str], tuple]]:
+    """Every contrast pair of the chain, once, with where it was declared."""
+    pairs: dict[tuple[str, str], tuple] = {}
+    for layer in reversed(layout.chain):
+        for i, pair in enumerate(specs[layer].contrast):
+            pairs.setdefault(tuple(pair), specs[layer].where(layer, ("contrast", i)))
+    return list(pairs.items())
+
+
+def environment(root: Path, chain: list[str]) -> jinja2.Environment:
+    """Templates looked up most specific first; `base/x.html.j2` names the parent's file explicitly."""
+    dirs = [str(root / "layouts" / layer / "templates") for layer in chain]
+    prefixed = {layer: jinja2.FileSystemLoader(str(root / "layouts" / layer / "templates")) for layer in chain}
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(dirs), jinja2.PrefixLoader(prefixed)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def _luminance(hex_colour: str) -> float | None:
+    match = re.fullmatch(r"#([0-9a-fA-F]{6})", hex_colour.strip())
+    if not match:
+        return None
+    channels = [int(match[1][i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float | None:
+    """WCAG 2 contrast ratio of two #rrggbb colours, or None when either is not one."""
+    a, b = _luminance(foreground), _luminance(background)
+    if a is None or b is None:
+        return None
+    light, dark = max(a, b), min(a, b)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def font_face_css(layout: Layout) -> str:
+    """@font-face rules for the layout's declared fonts (URLs relative to the project root)."""
+    rules = []
+    for face, rel in layout.fonts:
+        rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{rel}"); '
+                     f"font-weight: {face.weight}; font-style: {face.style}; }}")
+    return "\n".join(rules)
+
+
+def token_css(layout: Layout) -> str:
+    """The layout's tokens as CSS custom properties on :root."""
+    lines = [f"  --{name}: {value};" for name, value in sorted(layout.tokens.items())]
+    return ":root {\n" + "\n".join(lines) + "\n}"
+

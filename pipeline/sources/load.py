@@ -1,0 +1,206 @@
+"""Step 1, load: read YAML strictly (no aliases, no duplicate keys, no implicit typing) and keep a mark for every value."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from pipeline.errors import Report
+
+NULLS = {"", "~", "null", "Null", "NULL"}
+
+PathKey = tuple  # a path into the data, e.g. ("asks", 0, "text")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a value (or a key) stands in its file: 1-based line and column, and the character span."""
+
+    line: int
+    col: int
+    start: int
+    end: int
+
+
+@dataclass
+class Source:
+    """One loaded YAML file: its text, plain data (strings, lists, dicts) and a mark for every path."""
+
+    path: str  # as shown in messages, relative to the project
+    text: str
+    data: Any = None
+    values: dict = field(default_factory=dict)  # path -> Mark of the value
+    keys: dict = field(default_factory=dict)  # path -> Mark of the key that introduces it
+
+    def where(self, path: PathKey = (), key: bool = False) -> tuple[str, int, int]:
+        """(file, line, col) of the value at `path` (or of its key); falls back to the nearest parent."""
+        path = tuple(path)
+        while True:
+            mark = (self.keys.get(path) if key else None) or self.values.get(path)
+            if mark is not None:
+                return (self.path, mark.line, mark.col)
+            if not path:
+                return (self.path, 1, 1)
+            path = path[:-1]
+
+    def where_in(self, path: PathKey, needle: str, whole: bool = False) -> tuple[str, int, int]:
+        """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar.
+        With `whole`, a match must not run on into more name characters (so '@doe' is not found in '@doe2020')."""
+        mark = self.values.get(tuple(path))
+        if mark is not None and needle:
+            after = r"(?![\w]|[:.#$%&+?<>~/-]\w)" if whole else ""
+            found = re.compile(re.escape(needle) + after).search(self.text, mark.start, max(mark.end, mark.start + len(needle)))
+            if found:
+                return (self.path, *line_col(self.text, found.start()))
+        return self.where(path)
+
+
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def _mark(node) -> Mark:
+    start = node.start_mark
+    return Mark(start.line + 1, start.column + 1, start.index, node.end_mark.index)
+
+
+class _Composer(yaml.SafeLoader):
+    """PyYAML's composer, refusing anchors and aliases (no expansion bombs, no hidden sharing)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML aliases (*name) are not allowed; write the value out", event.start_mark
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML anchors (&name) are not allowed; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+# PyYAML's words for common mistakes, and what they mean to someone editing a file.
+PLAIN = [
+    ("expected <block end>", "this line's indentation does not line up with the lines above it"),
+    ("did not find expected key", "this line's indentation does not line up with the lines above it"),
+    ("mapping values are not allowed here", "a second ': ' on one line; put the value in quotes"),
+    ("cannot start any token", "a tab or special character starts a value; indent with spaces and quote the value"),
+    ("could not find expected ':'", "a line without 'key: value' (is a colon missing, or a quote not closed?)"),
+    ("found unexpected end of stream", "a quote or bracket is opened but never closed"),
+    ("did not find expected ',' or ']'", "a [list] is not closed with ']'"),
+    ("did not find expected ',' or '}'", "a {mapping} is not closed with '}'"),
+    ("expected alphabetic or numeric character", "'&', '*' or '!' starts a value; put the value in quotes"),
+]
+
+
+def _plain(problem: str) -> str:
+    for words, meaning in PLAIN:
+        if words in problem:
+            return f"{meaning} (YAML: {problem})"
+    return problem
+
+
+def read_text(path: Path, shown: str, report: Report) -> str | None:
+    """A source file's text; a file that cannot be read or is not UTF-8 is reported and gives None."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        report.error((shown, 1, 1), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})", "file.encoding")
+    except OSError as exc:
+        report.error((shown, 0, 0), f"cannot read file: {exc.strerror}", "file.read")
+    return None
+
+
+def load_yaml(path: Path, shown: str, report: Report) -> Source | None:
+    """Load one YAML file; problems go to `report` and give None."""
+    text = read_text(path, shown, report)
+    return None if text is None else parse_yaml(text, shown, report)
+
+
+def _fast_node(text: str):
+    """The node tree from libyaml (C, several times faster), or None for anything but a plain valid file,
+    which then goes through the Python composer so that every message stays the same."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    try:
+        for event in yaml.parse(text, Loader=yaml.CBaseLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None
+        return yaml.compose(text, Loader=yaml.CBaseLoader) or False
+    except yaml.YAMLError:
+        return None
+
+
+def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
+    """Parse YAML text into a Source; syntax errors go to `report` and give None."""
+    source = Source(shown, text)
+    node = _fast_node(text)
+    if node is False:  # an empty document
+        return source
+    if node is not None:
+        source.data = _build(node, (), source, report)
+        return source
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{exc.context}: {exc.problem}"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        code = "yaml.alias" if "alias" in problem or "anchor" in problem else "yaml.syntax"
+        report.error((shown, line, col), problem if code == "yaml.alias" else f"YAML syntax: {_plain(problem)}", code)
+        return None
+    except yaml.YAMLError as exc:
+        report.error((shown, 1, 1), f"YAML syntax: {exc}", "yaml.syntax")
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        return source
+    source.data = _build(node, (), source, report)
+    return source
+
+
+def _build(node, path: PathKey, source: Source, report: Report) -> Any:
+    """Plain data from a node: every scalar a string (or None), every key checked."""
+    source.values[path] = _mark(node)
+    if isinstance(node, ScalarNode):
+        if not node.style and node.value in NULLS:  # plain style: None from Python, '' from libyaml
+            return None
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [_build(item, path + (i,), source, report) for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            kmark = _mark(key_node)
+            if not isinstance(key_node, ScalarNode):
+                report.error((source.path, kmark.line, kmark.col), "a key must be plain text", "yaml.key")
+                continue
+            key = key_node.value
+            if key == "<<":
+                report.error((source.path, kmark.line, kmark.col), "YAML merge keys (<<) are not allowed", "yaml.alias")
+                continue
+            if key in result:
+                first = source.keys[path + (key,)]
+                report.error(
+                    (source.path, kmark.line, kmark.col),
+                    f"duplicate key '{key}' (first given on line {first.line})",
+                    "yaml.duplicate-key",
+                )
+                continue
+            source.keys[path + (key,)] = kmark
+            result[key] = _build(value_node, path + (key,), source, report)
+        return result
+    raise AssertionError(f"unknown YAML node {node!r}")  # pragma: no cover

@@ -1,0 +1,268 @@
+"""Step 4, layout: layouts found and validated, inheritance chains resolved (tokens, labels, fit, stylesheets,
+fonts, templates), and the checks a designer relies on: safe token values, contrast, known blocks, fonts."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import Report
+from pipeline.sources.layouts import contrast, discover, resolve, token_css
+from tests.conftest import ROOTS
+
+UNITS = ROOTS / "units" / "layouts"
+TOPIC_LAYOUT = ("sources/topics/t.yaml", 4, 9)  # where a topic names its layout
+
+
+def project(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
+    """A project with the fixture layouts base and child, plus `files` ({path under layouts/: text})."""
+    shutil.copytree(UNITS, tmp_path / "layouts")
+    for name, text in (files or {}).items():
+        path = tmp_path / "layouts" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def layout_a(tmp_path: Path, text: str) -> Path:
+    """A project with one more layout, a, whose layout.yaml is `text`."""
+    return project(tmp_path, {"a/layout.yaml": text})
+
+
+def found(root: Path):
+    """(specs, report lines) of discovering the layouts."""
+    report = Report()
+    specs = discover(root, report)
+    return specs, report.lines()
+
+
+def resolved(root: Path, name: str):
+    """(layout or None, report lines) of discovering and resolving one layout."""
+    report = Report()
+    specs = discover(root, report)
+    layout = resolve(name, specs, root, TOPIC_LAYOUT, report)
+    return layout, report.lines()
+
+
+def child(tmp_path: Path):
+    layout, lines = resolved(project(tmp_path), "child")
+    assert lines == []
+    return layout
+
+
+# --- discovering and resolving -----------------------------------------------------------------
+
+
+def test_discover_finds_every_layout(tmp_path: Path):
+    specs, lines = found(project(tmp_path))
+    assert lines == []
+    assert sorted(specs) == ["base", "child"]
+
+
+def test_chain_runs_from_the_layout_to_base(tmp_path: Path):
+    assert child(tmp_path).chain == ["child", "base"]
+
+
+def test_child_overrides_tokens(tmp_path: Path):
+    assert child(tmp_path).tokens == {"ink": "#000000", "paper": "#ffffff", "accent": "#8f4a0c"}
+
+
+def test_child_overrides_labels(tmp_path: Path):
+    assert child(tmp_path).labels == {"summary": "The bottom line", "asks": "Our asks"}
+
+
+def test_child_overrides_only_the_fit_values_it_sets(tmp_path: Path):
+    fit = child(tmp_path).fit
+    assert (fit.body_max, fit.body_min, fit.space_min, fit.step) == (11, 8.5, 0.7, 0.25)
+
+
+def test_block_orders_are_inherited(tmp_path: Path):
+    layout = child(tmp_path)
+    assert layout.briefing == {"blocks": ["cover", "summary"], "notes": "footnotes"}
+    assert layout.one_pager == {"blocks": ["ask", "facts"]}
+
+
+def test_stylesheets_list_base_first_then_child(tmp_path: Path):
+    assert child(tmp_path).css == {
+        "briefing": ["layouts/base/css/base.css", "layouts/base/css/briefing/briefing.css"],
+        "one-pager": ["layouts/base/css/base.css", "layouts/base/css/one-pager/one-pager.css",
+                      "layouts/child/css/one-pager/facts.css"],
+    }
+
+
+def test_fonts_accumulate_along_the_chain(tmp_path: Path):
+    fonts = [(face.family, face.weight, path) for face, path in child(tmp_path).fonts]
+    assert fonts == [("Test Serif", 400, "layouts/base/fonts/serif.otf"),
+                     ("Test Sans", 700, "layouts/child/fonts/sans.otf")]
+
+
+def test_tokens_become_css_custom_properties(tmp_path: Path):
+    assert token_css(child(tmp_path)) == ":root {\n  --accent: #8f4a0c;\n  --ink: #000000;\n  --paper: #ffffff;\n}"
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def test_blocks_offered_by_the_chain(tmp_path: Path):
+    layout = child(tmp_path)
+    assert (layout.blocks("briefing"), layout.blocks("one-pager")) == (["cover", "summary"], ["ask", "facts"])
+
+
+def test_child_template_is_preferred(tmp_path: Path):
+    html = child(tmp_path).env.get_template("blocks/one-pager/facts.html.j2").render()
+    assert html == '<div class="child"><section class="facts">base facts</section>\n</div>\n'
+
+
+def test_base_prefix_names_the_parent_template(tmp_path: Path):
+    html = child(tmp_path).env.get_template("base/blocks/one-pager/facts.html.j2").render()
+    assert html == '<section class="facts">base facts</section>\n'
+
+
+def test_template_the_child_lacks_comes_from_base(tmp_path: Path):
+    html = child(tmp_path).env.get_template("blocks/one-pager/ask.html.j2").render()
+    assert html == '<section class="ask">base ask</section>\n'
+
+
+def test_templates_escape_what_they_print(tmp_path: Path):
+    template = child(tmp_path).env.from_string("<p>{{ text }}</p>")
+    assert template.render(text="<script>x</script>") == "<p>&lt;script&gt;x&lt;/script&gt;</p>"
+
+
+# --- problems ----------------------------------------------------------------------------------
+
+
+def test_unknown_layout_suggests_one_and_lists_all(tmp_path: Path):
+    layout, lines = resolved(project(tmp_path), "chlid")
+    assert layout is None
+    assert lines == [
+        "sources/topics/t.yaml:4:9: error: unknown layout 'chlid' (did you mean 'child'?); known layouts: 'base', "
+        "'child' [layout.unknown]"
+    ]
+
+
+def test_unknown_layout_without_a_close_name(tmp_path: Path):
+    _, lines = resolved(project(tmp_path), "zzz")
+    assert lines == ["sources/topics/t.yaml:4:9: error: unknown layout 'zzz'; known layouts: 'base', 'child' "
+                     "[layout.unknown]"]
+
+
+def test_inheritance_loop(tmp_path: Path):
+    root = project(tmp_path, {"a/layout.yaml": "extends: b\n", "b/layout.yaml": "extends: a\n"})
+    layout, lines = resolved(root, "a")
+    assert layout is None
+    assert lines == ["layouts/a/layout.yaml:1:10: error: layout inheritance loops: a -> b -> a [layout.extends]"]
+
+
+def test_extends_an_unknown_layout(tmp_path: Path):
+    _, lines = resolved(layout_a(tmp_path, "extends: bsae\n"), "a")
+    assert lines == [
+        "layouts/a/layout.yaml:1:10: error: layout 'a' extends unknown layout 'bsae' (did you mean 'base'?) "
+        "[layout.extends]"
+    ]
+
+
+def test_layout_other_than_base_must_extend_one(tmp_path: Path):
+    _, lines = found(layout_a(tmp_path, "description: Standalone\n"))
+    assert lines == [
+        "layouts/a/layout.yaml:1:1: error: layout 'a' must say which layout it extends (extends: base) "
+        "[layout.extends]"
+    ]
+
+
+def test_unknown_key_in_layout_yaml(tmp_path: Path):
+    _, lines = found(layout_a(tmp_path, "extends: base\ntokenz: {}\n"))
+    assert lines == [
+        "layouts/a/layout.yaml:2:1: error: unknown key 'tokenz' (did you mean 'tokens'?); known keys: extends, "
+        "description, tokens, contrast, labels, fonts, briefing, one_pager [schema.unknown-key]"
+    ]
+
+
+@pytest.mark.parametrize("value", ["red; background: blue", "url(https://example.org/x.png)",
+                                   "expression(alert(1))", "red } body { color: blue"])
+def test_token_value_that_is_not_plain_css_is_refused(tmp_path: Path, value: str):
+    _, lines = found(layout_a(tmp_path, f"extends: base\ntokens:\n  accent: '{value}'\n"))
+    assert lines == [
+        f"layouts/a/layout.yaml:3:11: error: token 'accent' has a value that is not a plain CSS value: '{value}' "
+        "[layout.token]"
+    ]
+
+
+@pytest.mark.parametrize("value", ["#1d4d7a", "10.5pt", '"Source Serif 4", serif', "calc(1in + 2pt)", "1.42"])
+def test_plain_token_values_are_fine(tmp_path: Path, value: str):
+    yaml_value = value.replace("'", "''")
+    _, lines = found(layout_a(tmp_path, f"extends: base\ntokens:\n  accent: '{yaml_value}'\n"))
+    assert lines == []
+
+
+def test_low_contrast_is_reported_with_the_ratio(tmp_path: Path):
+    _, lines = resolved(layout_a(tmp_path, "extends: base\ntokens:\n  accent: '#777777'\n"), "a")
+    assert lines == [
+        "layouts/a/layout.yaml:3:11: error: text colour 'accent' on 'paper' has contrast 4.48:1 in layout 'a'; at least 4.5:1 "
+        "is needed [layout.contrast]"
+    ]
+
+
+def test_contrast_pair_must_name_hex_colours(tmp_path: Path):
+    _, lines = resolved(layout_a(tmp_path, "extends: base\ntokens:\n  ink: black\n"), "a")
+    assert lines == [
+        "layouts/base/layout.yaml:7:5: error: contrast pair [ink, paper] must name two #rrggbb colour tokens "
+        "[layout.contrast]"
+    ]
+
+
+def test_block_without_a_template_lists_the_known_blocks(tmp_path: Path):
+    root = layout_a(tmp_path, "extends: base\none_pager:\n  blocks: [ask, fcats]\n  pinned: [contact]\n")
+    _, lines = resolved(root, "a")
+    assert lines == [
+        "layouts/a/layout.yaml:3:17: error: one-pager block 'fcats' has no template (did you mean 'facts'?); "
+        "known blocks: ask, facts [layout.block]",
+        "layouts/a/layout.yaml:4:12: error: one-pager block 'contact' has no template; known blocks: ask, facts "
+        "[layout.block]",
+    ]
+
+
+def test_block_template_added_by_a_child_is_known(tmp_path: Path):
+    root = project(tmp_path, {"a/layout.yaml": "extends: base\none_pager:\n  blocks: [ask, facts, contact]\n",
+                              "a/templates/blocks/one-pager/contact.html.j2": "<p>contact</p>\n"})
+    layout, lines = resolved(root, "a")
+    assert lines == []
+    assert layout.blocks("one-pager") == ["ask", "contact", "facts"]
+
+
+def test_fit_floor_above_the_ceiling(tmp_path: Path):
+    _, lines = resolved(layout_a(tmp_path, "extends: base\none_pager:\n  fit:\n    body_min: 12\n"), "a")
+    assert lines == [
+        "layouts/a/layout.yaml:4:5: error: one_pager.fit.body_min (12pt) is above body_max (11pt) [layout.fit]"
+    ]
+
+
+def test_font_file_outside_the_layouts_is_refused(tmp_path: Path):
+    (tmp_path / "outside.otf").write_text("x", encoding="utf-8")
+    root = layout_a(tmp_path, "extends: base\nfonts:\n  - {family: X, file: ../../outside.otf}\n")
+    _, lines = found(root)
+    assert lines == [
+        "layouts/a/layout.yaml:3:23: error: font file '../../outside.otf' is not a file under layouts/ [layout.font]"
+    ]
+
+
+def test_missing_font_file_is_refused(tmp_path: Path):
+    _, lines = found(layout_a(tmp_path, "extends: base\nfonts:\n  - {family: X, file: fonts/none.otf}\n"))
+    assert lines == [
+        "layouts/a/layout.yaml:3:23: error: font file 'fonts/none.otf' is not a file under layouts/ [layout.font]"
+    ]
+
+
+# --- contrast ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("foreground, background, ratio", [
+    ("#000000", "#ffffff", 21.0), ("#ffffff", "#000000", 21.0), ("#FFFFFF", "#000000", 21.0),
+    ("#777777", "#ffffff", 4.48), ("#767676", "#ffffff", 4.54), ("#1d4d7a", "#ffffff", 8.77),
+    ("#336699", "#336699", 1.0),
+])
+def test_contrast_of_known_pairs(foreground: str, background: str, ratio: float):
+    assert round(contrast(foreground, background), 2) == ratio
+
+
+@pytest.mark.parametrize("colour", ["#000", "black", "", "#12345g"])
+def test_contrast_needs_six_digit_hex_colours(colour: str):
+    assert contrast(colour, "#ffffff") is None
