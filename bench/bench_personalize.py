@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1731628800")
 
 from pipeline.personalize import recipients as rs  # noqa: E402
+from pipeline.personalize.walk import walking_order  # noqa: E402
 from pipeline.sources.gather import gather  # noqa: E402
 from pipeline.errors import Report  # noqa: E402
 from pipeline.personalize.run import personalize  # noqa: E402
@@ -71,7 +72,7 @@ def project_copy(where: Path):
 def congress() -> tuple[list, dict]:
     report = Report()
     people = rs.read(CONGRESS, report)
-    return rs.walking_order(people, report), rs.committee_names(CONGRESS)
+    return walking_order(people, report), rs.committee_names(CONGRESS)
 
 
 def synthetic(people: list, count: int) -> list:

@@ -149,14 +149,15 @@ def _positive(text: str) -> int:
 
 
 def _check(root: Path, args, report: Report) -> int:
-    from pipeline.build.run import render_all
+    from pipeline.build.graph import build_date
+    from pipeline.document.make import render_all
     from pipeline.sources.gather import gather
 
     project = gather(root, report)
     if project is not None:
-        render_all(project, report)
+        render_all(project, report, build_date())
         if project.org.personalize is not None:  # the QR address and the band lines of `press personalize`
-            from pipeline.personalize.run import check_settings
+            from pipeline.personalize.plan import check_settings
 
             for topic, _ in project.topics:
                 check_settings(project, topic, project.layouts[topic.layout], report)
@@ -200,15 +201,17 @@ def _personalize(root: Path, args, report: Report) -> int:
 
 
 def _personalize_locked(root: Path, args, report: Report) -> int:
-    from pipeline.personalize import run as p
+    from pipeline.personalize import index
     from pipeline.personalize import recipients as rs
+    from pipeline.personalize import run as p
+    from pipeline.personalize.walk import walking_order
     from pipeline.sources.gather import gather
     from pipeline.build.workers import cpu_jobs
 
     started = time.perf_counter()
     folder = f"out/personalized/{args.topic}"
     if args.combine:
-        copies = p.combine(root, args.topic, report)
+        copies = index.combine(root, args.topic, report)
         _print(report)
         if not args.quiet:
             print(f"press: combined {plural(len(copies), 'office')} into {folder}/index.csv and "
@@ -232,7 +235,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     if not chosen:
         _print(report)
         raise PressError("no recipients are selected; nothing was made")
-    ordered = rs.walking_order(chosen, report)
+    ordered = walking_order(chosen, report)
     order = {r.id: i for i, r in enumerate(ordered, 1)}
     mine = rs.shard(ordered, *shard) if shard else ordered
     result = p.personalize(project, topic.id, mine, report, names=names, full=args.full,
@@ -240,7 +243,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
                            everyone=ordered)
     _print(report)
     if not args.quiet:
-        made = f"{folder}/{p.index_name(shard)}" + ("" if shard else f" and {folder}/{args.topic}-print.pdf")
+        made = f"{folder}/{index.index_name(shard)}" + ("" if shard else f" and {folder}/{args.topic}-print.pdf")
         print(f"press: made and checked {len(result.copies)} of {plural(len(mine), 'office')} in {folder}/ "
               f"({time.perf_counter() - started:.1f} s); index {made}")
     if report.errors:

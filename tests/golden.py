@@ -9,7 +9,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 def rendered(root: Path) -> dict[str, str]:
     """The HTML the render step makes for every document of the project at `root`, by file name."""
-    from pipeline.build.run import render_all
+    from pipeline.document.make import render_all
     from pipeline.sources.gather import gather
     from pipeline.errors import Report
 

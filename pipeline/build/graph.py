@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
+import subprocess
 import ctypes.util
 import fcntl
 import hashlib
@@ -173,3 +175,17 @@ def output_keys(project, files: dict[str, str], tools: dict[str, str], date, fol
         keys[f"{folder}/packet-{kind}s"] = key(dict(common, base=base, kind=kind, parts=[
             keys[f"{folder}/{t.id}/{t.id}-{kind}"] for t, _ in project.topics]))
     return keys
+
+
+def build_date(root: Path | None = None) -> dt.date | None:
+    """The date SOURCE_DATE_EPOCH names, else (given a root) the last commit's date; never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not (epoch and epoch.isdigit()) and root is not None:
+        try:
+            epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                                   timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            epoch = ""
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return None

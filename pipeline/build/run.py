@@ -2,34 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 import time
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from pipeline import KINDS
+from pipeline.document.make import Output, make_document
 from pipeline.errors import Report, SourceErrors
-
-
-# Which source field a one-pager block's words come from, for fit messages.
-BLOCK_SOURCES = {"ask": ("asks",), "bill": ("asks",), "facts": ("key_facts",), "points": ("one_pager", "points"),
-                 "qa": ("questions",), "masthead": ("title",)}
-
-
-@dataclass
-class Output:
-    """One finished document as a worker returns it, before it is written."""
-
-    topic: str
-    kind: str
-    path: str  # relative to the project root, without suffix
-    html: str
-    pdf: bytes
-    pages: int
-    notes: dict = field(default_factory=dict)
-    seconds: float = 0.0
-    warnings: list = field(default_factory=list)  # this document's own warnings, as Diagnostic fields
+from pipeline.build.graph import build_date
 
 
 @dataclass
@@ -41,90 +21,6 @@ class Summary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (output path, why)
     seconds: float = 0.0
     release: Path | None = None
-
-
-def build_date(root: Path | None = None) -> dt.date | None:
-    """The date SOURCE_DATE_EPOCH names, else (given a root) the last commit's date; never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not (epoch and epoch.isdigit()) and root is not None:
-        try:
-            epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                                   timeout=10).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            epoch = ""
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return None
-
-
-def render_all(project, report: Report) -> list:
-    """Step 5 for every topic and kind, without typesetting (what `press check` runs)."""
-    import jinja2
-
-    from pipeline.sources.gather import template_error
-    from pipeline.document.render import render
-
-    docs = []
-    for topic, source in project.topics:
-        for kind in KINDS:
-            try:
-                docs.append((render(kind, topic, project.org, project.layouts[topic.layout], project.library,
-                                    project.style, build_date()), topic, source))
-            except jinja2.TemplateError as exc:
-                template_error(exc, project.root, report)
-    return docs
-
-
-def make_document(project, topic, source, kind: str, date: dt.date | None, report: Report, folder: str = "out",
-                  band: dict | None = None):
-    """Steps 5-6 for one document: render, typeset, fit and check it. (Output, WeasyPrint document) or (None, None).
-    `band` fills a one-pager's personalization band (see render); the band's box positions are kept in its notes."""
-    import jinja2
-
-    from pipeline.sources.gather import template_error
-    from pipeline.document.fit import FitError, fit
-    from pipeline.document.render import render
-    from pipeline.document.typeset import (TypesetError, check_fonts, clipped, embedded_fonts, layout_html, missing_targets,
-                          overfull_lines, write_pdf)
-
-    started = time.perf_counter()
-    layout, where, notes, mine = project.layouts[topic.layout], source.where(), {}, Report()
-    try:
-        doc = render(kind, topic, project.org, layout, project.library, project.style, date, band=band)
-        if kind == "one-pager":
-            fitted = fit(doc, project.root, lambda drop: render(
-                "one-pager", topic, project.org, layout, project.library, project.style, date, drop, band=band))
-            document, markup = fitted.document, fitted.html
-            notes = {"body": fitted.body, "space": fitted.space, "renders": fitted.renders,
-                     "anchors": {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")}}
-            for name in fitted.dropped:
-                mine.warning(where, f"one-pager: left out optional block '{name}' to fit the page", "fit.dropped")
-        else:
-            markup = doc.html
-            document = layout_html(markup, project.root, doc.stem, doc.topic)
-            for problem in missing_targets(document):
-                mine.error(where, f"{kind}: {problem}", "render.link")
-        for problem in overfull_lines(document):
-            mine.warning(where, f"{kind}: {problem}", "typeset.overfull")
-        for number, page in enumerate(document.pages, 1):
-            for problem in clipped(page):
-                mine.error(where, f"{kind}: page {number}: {problem}", "render.clipped")
-        data = write_pdf(document)
-        for problem in check_fonts(embedded_fonts(data), doc.families):
-            mine.error(where, f"{kind}: {problem}", "render.font")
-    except jinja2.TemplateError as exc:
-        template_error(exc, project.root, mine)
-    except FitError as exc:
-        mine.error(source.where(BLOCK_SOURCES.get(exc.longest, ("one_pager",))), str(exc), "fit.overflow")
-    except TypesetError as exc:
-        for problem in exc.problems:
-            mine.error(where, f"{kind}: {problem}", "render.weasyprint")
-    report.extend(mine)
-    if mine.errors:
-        return None, None
-    output = Output(topic.id, kind, f"{folder}/{topic.id}/{doc.stem}", markup, data, len(document.pages), notes,
-                    time.perf_counter() - started, warnings=[astuple(d) for d in mine.warnings])
-    return output, document
 
 
 def _expected(root: Path, folder: str, only: list[str] | None, packets: bool) -> list[str]:
@@ -315,7 +211,7 @@ def _run_task(project, sources: dict, task: tuple, date, report: Report, folder:
         return [output] if output else []
     import jinja2
 
-    from pipeline.sources.gather import template_error
+    from pipeline.sources.layouts import template_error
     from pipeline.document.packet import assemble
     from pipeline.document.typeset import TypesetError, write_pdf
 

@@ -10,7 +10,8 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from pipeline import __version__
-from pipeline.document.cite import Citer, Library
+from pipeline.document.cite import Citer
+from pipeline.sources.references import Library
 from pipeline.sources.layouts import Layout, font_face_css, token_css
 from pipeline.sources.model import Organization, Topic
 from pipeline.sources.text import smart, to_html

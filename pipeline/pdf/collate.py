@@ -1,24 +1,10 @@
-"""Personalize, collate: the print file, every office's page in walking order with a bookmark each, sharing one copy of the base page."""
+"""PDF collate: the print file, every office's page in walking order with a bookmark each, sharing one copy of the base page."""
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
-UPDATE = re.compile(rb"(\d+) 0 obj\n<</Length (\d+)/Filter/FlateDecode>>\nstream\n")
-
-
-def _split(data: bytes) -> tuple[bytes, bytes] | None:
-    """(base, compressed band stream) of a stamped copy, or None for a file made otherwise (a full render)."""
-    end = data.rfind(b"%%EOF", 0, len(data) - 8)  # the base's end: the copy's own update ends with the last one
-    if end < 0:
-        return None
-    end = data.index(b"\n", end) + 1
-    found = UPDATE.match(data, end)
-    if not found:
-        return None
-    start = found.end()
-    return data[:end], data[start:start + int(found.group(2))]
+from pipeline.pdf.update import _split
 
 
 def print_file(entries: list[tuple[str, Path]]) -> bytes:

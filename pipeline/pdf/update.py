@@ -1,4 +1,4 @@
-"""Personalize, stamp: one office's copy as a small PDF incremental update (band text and QR code) appended to the shared base."""
+"""PDF incremental update: one office's copy as a small update (band text and QR code) appended to the shared base, and its reader."""
 from __future__ import annotations
 
 import hashlib
@@ -6,85 +6,11 @@ import io
 import re
 import zlib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+
+from pipeline.pdf.fonts import BandFont, _w_gids, postscript_name, subset_program
 
 PX = 0.75  # pt per CSS px
 MARK = "PressBand"  # the name of the band font in the page's resources
-
-
-@dataclass
-class BandFont:
-    """The band's font cut down to every character of the run, glyph ids kept: its program and what drawing needs."""
-
-    name: str  # BaseFont, with a subset tag derived from the program
-    program: bytes  # OpenType (CFF) file; glyph ids are those of the full font
-    gids: dict[str, int]  # character -> glyph id (= CID under Identity-H)
-    widths: dict[int, int]  # glyph id -> advance in 1/1000 em
-    ascent: int
-    descent: int
-    bbox: tuple[int, int, int, int]
-    cap_height: int
-    source: str = ""  # the full font file
-    postscript: str = ""  # its PostScript name, to find the same face among a page's fonts
-
-    @classmethod
-    def subset(cls, path: Path, family: str, chars: set[str]) -> BandFont:
-        """Subset `path` to `chars` (those it has) deterministically: no timestamps, no layout tables."""
-        from fontTools.ttLib import TTFont
-
-        font = TTFont(path, recalcTimestamp=False)
-        cmap = font.getBestCmap()
-        scale = 1000 / font["head"].unitsPerEm
-        gids = {chr(code): font.getGlyphID(cmap[code]) for code in sorted({ord(c) for c in chars} | {0x20})
-                if code in cmap}
-        metrics = font["hmtx"].metrics
-        order = font.getGlyphOrder()
-        widths = {gid: round(metrics[order[gid]][0] * scale) for gid in sorted(set(gids.values()))}
-        program = subset_program(path, set(gids.values()))
-        head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
-        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
-        return cls(f"{tag}+{family.replace(' ', '-')}", program, gids, widths, round(hhea.ascent * scale),
-                   round(hhea.descent * scale),
-                   tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
-                   round(getattr(os2, "sCapHeight", 700) * scale), str(path), postscript_name(font))
-
-    def missing(self, text: str) -> str:
-        """The characters of `text` the font has no glyph for."""
-        return "".join(sorted({c for c in text if c not in self.gids}))
-
-    def width(self, text: str, size: float) -> float:
-        """The advance width of `text` at `size` pt, in pt."""
-        return sum(self.widths.get(self.gids.get(c, 0), 0) for c in text) * size / 1000
-
-    def encode(self, text: str) -> str:
-        """`text` as a hex string of 2-byte glyph ids (Identity-H)."""
-        return "".join(f"{self.gids.get(c, 0):04X}" for c in text)
-
-
-def subset_program(path, gids: set[int]) -> bytes:
-    """An OpenType CFF font with only the glyphs `gids` (and .notdef), each keeping its glyph id."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(path, recalcTimestamp=False)
-    options = subset.Options()
-    options.retain_gids = True
-    options.layout_features = []
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "DSIG", "meta"]
-    options.name_IDs = [1, 2, 4, 6]
-    options.notdef_outline = True
-    options.hinting = False
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=sorted(gids | {0}))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-def postscript_name(font) -> str:
-    """A TTFont's PostScript name (name id 6), or ''."""
-    return str(font["name"].getDebugName(6) or "") if "name" in font else ""
 
 
 @dataclass
@@ -206,23 +132,6 @@ def _mapped(cmap: bytes) -> dict[int, str]:
             for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
                 found[code] = chr(start + offset)
     return found
-
-
-def _w_gids(widths) -> set[int]:
-    """The glyph ids a CIDFont's /W array gives widths for."""
-    import pikepdf
-
-    gids, i = set(), 0
-    items = list(widths)
-    while i < len(items):
-        first = int(items[i])
-        if isinstance(items[i + 1], pikepdf.Array):
-            gids.update(range(first, first + len(items[i + 1])))
-            i += 2
-        else:
-            gids.update(range(first, int(items[i + 1]) + 1))
-            i += 3
-    return gids
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
@@ -354,3 +263,19 @@ def stamp(base: Base, content: bytes) -> bytes:
                f"/Prev {base.startxref}/Index[{base.band_object} 1 {xref_number} 1]/W[1 4 1]/Length {len(rows)}>>\n"
                "stream\n").encode() + rows + f"\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n".encode()
     return base.data + update
+
+
+UPDATE = re.compile(rb"(\d+) 0 obj\n<</Length (\d+)/Filter/FlateDecode>>\nstream\n")
+
+
+def _split(data: bytes) -> tuple[bytes, bytes] | None:
+    """(base, compressed band stream) of a stamped copy, or None for a file made otherwise (a full render)."""
+    end = data.rfind(b"%%EOF", 0, len(data) - 8)  # the base's end: the copy's own update ends with the last one
+    if end < 0:
+        return None
+    end = data.index(b"\n", end) + 1
+    found = UPDATE.match(data, end)
+    if not found:
+        return None
+    start = found.end()
+    return data[:end], data[start:start + int(found.group(2))]

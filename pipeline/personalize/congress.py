@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from pipeline.errors import Report
 from pipeline.sources.load import read_text
-from pipeline.personalize.recipients import Recipient, _make
+from pipeline.personalize.people import Recipient, _make
 
 LEGISLATORS, MEMBERSHIP, COMMITTEES_YAML = (
     "legislators-current.yaml", "committee-membership-current.yaml", "committees-current.yaml")

@@ -1,47 +1,21 @@
 """Personalize: one verified one-pager per office for a topic, an index, and a print file in walking order."""
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
-import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
-from pipeline.build.run import build_date, make_document
-from pipeline.errors import PressError, Report, SourceErrors, did_you_mean
-from pipeline.personalize.recipients import Recipient
+from pipeline.build.graph import build_date
+from pipeline.document.make import make_document
+from pipeline.errors import PressError, Report, SourceErrors
+from pipeline.personalize.people import Recipient
+from pipeline.personalize.index import collate, index_name, write_index
+from pipeline.personalize.plan import Copy, band_date, check_settings, line_fields, plan, texts
 
-URL_FIELDS = ("topic", "id", "chamber", "state", "district", "party")
-LINE_FIELDS = ("honorific", "name", "short", "seat", "state", "district", "party", "office", "id", "committees",
-               "committee_codes", "date")
-INDEX_COLUMNS = ("order", "recipient", "name", "office", "file", "sha256", "pages")
-FIELD = re.compile(r"\{([^{}]*)\}")
 CHUNK = 24  # copies per task: small enough to keep memory flat, large enough to keep workers busy
-
-
-@dataclass
-class Copy:
-    """One office's copy as planned: what its band says and where it goes."""
-
-    order: int  # position in walking order, 1-based, over the whole selection (all shards)
-    id: str
-    name: str  # the name as printed (the short form when the long one did not fit)
-    label: str  # for the index and bookmarks: "Senator Maria Cantwell (D-WA)"
-    url: str
-    lines: list[tuple[str, float]]
-    file: str  # relative to the project root
-    sha256: str = ""
-    office: str = ""  # the office address, for the walker: in the index and the print file's bookmarks
-
-    @property
-    def bookmark(self) -> str:
-        """The print file's bookmark: who, and where to walk to."""
-        return f"{self.label} · {self.office}" if self.office else self.label
 
 
 @dataclass
@@ -51,123 +25,6 @@ class Result:
     copies: list[Copy] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     folder: Path | None = None
-
-
-def seat(r: Recipient) -> str:
-    """Party, state and district as printed after a name: 'D-WA', 'R-FL-27'."""
-    return "-".join(p for p in (r.party, r.state, r.district) if p)
-
-
-def fields_of(template: str) -> list[str]:
-    """The {field} names a template uses, in order."""
-    return FIELD.findall(template)
-
-
-def check_settings(project, topic, layout, report: Report) -> bool:
-    """The organization's URL template and the layout's band lines name only known fields; located errors."""
-    org, source = project.org, project.org_source
-    if org.personalize is None:
-        report.error(source.where(), "the organization has no personalize settings: add "
-                     "'personalize: {url: https://.../{topic}?office={id}}' to say where QR codes lead",
-                     "personalize.settings")
-    else:
-        for name in fields_of(org.personalize.url):
-            if name not in URL_FIELDS:
-                report.error(source.where_in(("personalize", "url"), "{" + name + "}"),
-                             f"unknown field '{{{name}}}' in personalize.url{did_you_mean(name, URL_FIELDS)}; "
-                             f"known fields: {', '.join(URL_FIELDS)}", "personalize.field")
-    if layout.band is None:
-        report.error((f"layouts/{layout.id}/layout.yaml", 1, 1), f"layout '{layout.id}' has no one_pager.band",
-                     "personalize.band")
-        return not report.errors
-    layer, spec = layout.band_where
-    known = LINE_FIELDS + tuple(layout.band.extra)
-    for i, line in enumerate(layout.band.lines):
-        for form in ("long", "short"):
-            for name in fields_of(getattr(line, form) or ""):
-                if name not in known:
-                    where = spec._source.where_in(("one_pager", "band", "lines", i, form), "{" + name + "}")
-                    report.error(where, f"unknown field '{{{name}}}' in band line {i + 1}{did_you_mean(name, known)}; "
-                                 f"known fields: {', '.join(known)}", "personalize.field")
-    return not report.errors
-
-
-def line_fields(r: Recipient, topic, names: dict[str, str], day: str) -> dict[str, str]:
-    """The values band lines may name, for one recipient."""
-    codes = [c for c in topic.committees if c in r.committees]
-    values = dict(honorific=r.honorific, name=r.name, short=r.short or r.name, seat=seat(r), state=r.state,
-                  district=r.district, party=r.party, office=r.office, id=r.id,
-                  committees="; ".join(names.get(c, c) for c in codes), committee_codes=", ".join(codes), date=day)
-    values.update(dict(r.extra))
-    return values
-
-
-def url_for(template: str, topic: str, r: Recipient) -> str:
-    """The QR code's address for one office (field values are URL-quoted)."""
-    from urllib.parse import quote
-
-    values = dict(topic=topic, id=r.id, chamber=r.chamber, state=r.state, district=r.district, party=r.party)
-    return FIELD.sub(lambda m: quote(values.get(m.group(1), ""), safe=""), template)
-
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    """A line with its fields filled; '' when every field it names is empty."""
-    names = fields_of(template)
-    if names and not any(values.get(n, "") for n in names):
-        return ""
-    return re.sub(r"\s+", " ", FIELD.sub(lambda m: values.get(m.group(1), ""), template)).strip()
-
-
-def texts(r: Recipient, band, values: dict[str, str]) -> list[str]:
-    """Every form of every band line for one recipient (the characters the band font must have)."""
-    out = []
-    for line in band.lines:
-        out += [_fill(line.long, values)] + ([_fill(line.short, values)] if line.short else [])
-    return out
-
-
-def plan(recipients: list[Recipient], topic, band, font, width: float, url: str, names: dict, day: str,
-         folder: str, report: Report, order: dict[str, int]) -> list[Copy]:
-    """Choose each line's long or short form by its width in the band; a recipient whose text does not fit is
-    reported by name and left out."""
-    copies = []
-    for r in recipients:
-        values = line_fields(r, topic, names, day)
-        lines, printed, problem = [], r.name, None
-        for i, line in enumerate(band.lines, 1):
-            text = _fill(line.long, values)
-            if not text:
-                continue
-            if font.width(text, line.size) > width and line.short:
-                text = _fill(line.short, values)
-                if "{name}" not in line.short and "{short}" in line.short:
-                    printed = r.short or r.name
-            missing = font.missing(text)
-            if missing:
-                problem = f"the band font has no glyph for {', '.join(repr(c) for c in missing)}"
-                break
-            if font.width(text, line.size) > width:
-                form = "even in its short form" if line.short else "and the layout gives it no short form"
-                problem = (f"band line {i} does not fit {form}: '{text}' is "
-                           f"{font.width(text, line.size):.0f}pt wide and the band holds {width:.0f}pt")
-                break
-            lines.append((text, line.size))
-        if problem:
-            report.error(r.at(), f"{r.honorific} {r.name} ({r.id}): {problem}; no copy made", "personalize.fit")
-            continue
-        label = f"{r.honorific} {r.name}" + (f" ({seat(r)})" if seat(r) else "")
-        copies.append(Copy(order[r.id], r.id, printed, label, url_for(url, topic.id, r), lines, f"{folder}/{r.id}.pdf",
-                           office=r.office))
-    return copies
-
-
-def band_date(language: str) -> str:
-    """The date printed in the band: SOURCE_DATE_EPOCH's, else today's."""
-    from babel.dates import format_date
-
-    from pipeline.document.render import _babel
-
-    return format_date(build_date() or date.today(), "long", locale=_babel(language.replace("-", "_")))
 
 
 # --- the shared base, made once per run ---------------------------------------------------------------------
@@ -185,7 +42,7 @@ def base_document(project, topic, source, report: Report):
 
 def band_font(project, layout, chars: set[str]):
     """The band font subset to `chars`: the layout's upright weight-400 face of the band's family."""
-    from pipeline.pdf.update import BandFont
+    from pipeline.pdf.fonts import BandFont
 
     family = layout.band.font
     faces = [(face, path) for face, path in layout.fonts if face.family == family and face.style == "normal"]
@@ -363,84 +220,3 @@ def _full_html(project, topic, layout, copy: Copy, fitted_html: str) -> str:
     doc = render("one-pager", topic, project.org, layout, project.library, project.style, build_date(), (), band=band)
     fit_style = FIT_STYLE.search(fitted_html).group(0)
     return FIT_STYLE.sub(lambda _: fit_style, doc.html, count=1)
-
-
-def index_name(shard: tuple[int, int] | None) -> str:
-    """index.csv, or index-K-of-N.csv for one shard."""
-    return "index.csv" if shard is None else f"index-{shard[0]}-of-{shard[1]}.csv"
-
-
-def write_index(path: Path, copies: list[Copy]) -> None:
-    """The index CSV (walking order): order, recipient id, name, office, file, sha256, pages; written atomically."""
-    from pipeline.build.finish import write_atomic
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(INDEX_COLUMNS)
-    for c in sorted(copies, key=lambda c: c.order):
-        writer.writerow([c.order, c.id, c.label, c.office, c.file, c.sha256, 1])
-    write_atomic(path, out.getvalue().encode("utf-8"))
-
-
-def read_index(path: Path) -> list[Copy]:
-    """The rows of an index CSV as copies (lines and URL are not recorded there)."""
-    with path.open(encoding="utf-8", newline="") as file:
-        rows = list(csv.DictReader(file))
-    return [Copy(int(r["order"]), r["recipient"], r["name"], r["name"], "", [], r["file"], r["sha256"], r["office"])
-            for r in rows]
-
-
-def combine(root: Path, topic_id: str, report: Report) -> list[Copy]:
-    """Merge the shards' index files into index.csv and make the print file; every shard must be there and
-    every file must still match its sha256."""
-    folder = root / "out" / "personalized" / topic_id
-    found = sorted(folder.glob("index-*-of-*.csv"))
-    if not found:
-        raise PressError(f"no shard index files (index-K-of-N.csv) in {folder.relative_to(root)}/ to combine")
-    counts = {int(re.search(r"-of-(\d+)\.csv$", p.name).group(1)) for p in found}
-    if len(counts) != 1:
-        raise PressError(f"the shard index files in {folder.relative_to(root)}/ come from different splits "
-                         f"({', '.join(p.name for p in found)}); remove the stale ones")
-    n = counts.pop()
-    have = {int(re.match(r"index-(\d+)-of-", p.name).group(1)) for p in found}
-    missing = sorted(set(range(1, n + 1)) - have)
-    if missing:
-        raise PressError(f"shard(s) {', '.join(f'{k}/{n}' for k in missing)} have not been made; run them first")
-    copies = sorted((c for p in found for c in read_index(p)), key=lambda c: c.order)
-    good = []
-    for c in copies:
-        path = root / c.file
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != c.sha256:
-            report.error((c.file, 0, 0), f"the copy for {c.name} ({c.id}) is missing or changed since its shard "
-                         "was made", "personalize.combine")
-        else:
-            good.append(c)
-    write_index(folder / "index.csv", good)
-    collate(root, good, folder / f"{topic_id}-print.pdf", report)
-    return good
-
-
-def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> None:
-    """The print file: every copy's page in walking order with a bookmark each; the base page is shared.
-    It is checked as the copies are: pdfium must open it and count one page per copy."""
-    import pypdfium2 as pdfium
-
-    from pipeline.pdf.collate import print_file
-    from pipeline.build.finish import write_atomic
-
-    if not copies:
-        return
-    data = print_file([(c.bookmark, root / c.file) for c in sorted(copies, key=lambda c: c.order)])
-    shown = target.relative_to(root).as_posix()
-    try:
-        pages = len(pdfium.PdfDocument(data))
-    except pdfium.PdfiumError as exc:
-        report.error((shown, 0, 0), f"the print file does not open ({exc}); it was not written", "personalize.proof")
-        return
-    if pages != len(copies):
-        report.error((shown, 0, 0), f"the print file has {pages} pages for {len(copies)} copies; it was not written",
-                     "personalize.proof")
-        return
-    write_atomic(target, data)
-
-

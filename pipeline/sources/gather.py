@@ -5,9 +5,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 
-from pipeline.document.cite import Library, check_style, check_text, load_library, style_path
+from pipeline.sources.references import Library, check_style, check_text, load_library, style_path
 from pipeline.errors import Report, did_you_mean
 from pipeline.sources.layouts import Layout, discover, resolve
 from pipeline.sources.load import Source, load_yaml
@@ -110,18 +109,3 @@ def _check_org(org: Organization, source: Source, root: Path, report: Report) ->
         report.error(source.where(("logo", "alt")), "the logo has no alt text", "organization.logo")
     if org.disclaimer:
         check_markdown(org.disclaimer, ("disclaimer",), source, root, report, org.defaults.language)
-
-
-def template_error(exc: jinja2.TemplateError, root: Path, report: Report) -> None:
-    """Report a template problem at the template's file and line (or the layouts folder for a missing one)."""
-    if isinstance(exc, jinja2.TemplateNotFound):
-        report.error(("layouts", 0, 0), f"template '{exc.name}' is in no layout of the chain", "layout.template")
-        return
-    filename = getattr(exc, "filename", None) or ""
-    if filename:
-        try:
-            filename = Path(filename).resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    line = getattr(exc, "lineno", 0) or 0
-    report.error((filename or "layouts", line, 1 if line else 0), f"template error: {exc.message}", "layout.template")

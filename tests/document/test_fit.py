@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.build.run import build, render_all
+from pipeline.build.run import build
+from pipeline.document.make import render_all
 from pipeline.sources.gather import gather
 from pipeline.errors import Report, SourceErrors
 from pipeline.document.fit import FitError, fit, measure

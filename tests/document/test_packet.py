@@ -18,7 +18,8 @@ from pipeline.document.fit import fit
 from pipeline.sources.layouts import discover, resolve
 from pipeline.document.packet import PacketError, assemble, contents
 from pipeline.document.render import render
-from pipeline.document.typeset import check_fonts, embedded_fonts, layout_html, write_pdf
+from pipeline.document.typeset import layout_html, write_pdf
+from pipeline.pdf.inspect import check_fonts, embedded_fonts
 from tests.conftest import copy_project
 
 TOPICS = ["aid-diversion", "captagon", "sanctions"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build.run import render_all
+from pipeline.document.make import render_all
 from pipeline.sources.gather import gather
 from pipeline.errors import Report
 from tests.conftest import edit

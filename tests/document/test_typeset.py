@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from pipeline.build.run import build
 from pipeline.errors import Report, SourceErrors
-from pipeline.document.typeset import ProjectFetcher, Refused, check_fonts, layout_html
+from pipeline.document.typeset import ProjectFetcher, Refused, layout_html
+from pipeline.pdf.inspect import check_fonts
 from tests.conftest import edit, written
 
 

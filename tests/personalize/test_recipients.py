@@ -9,6 +9,8 @@ import pytest
 
 from pipeline.personalize import congress as congress_format
 from pipeline.personalize import recipients as rs
+from pipeline.personalize import walk
+from pipeline.personalize.people import Recipient
 from pipeline.errors import Report, UsageError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,7 +20,7 @@ CONGRESS = (REPO / ".." / "shared" / "data" / "congress-legislators").resolve()
 HEADER = "id,name,honorific,chamber,state,district,party,office,committees,short\n"
 
 
-def read(path: Path, shown: str | None = None) -> tuple[list[rs.Recipient], list[str]]:
+def read(path: Path, shown: str | None = None) -> tuple[list[Recipient], list[str]]:
     report = Report()
     people = rs.read(path, report, shown)
     return people, report.lines()
@@ -37,7 +39,7 @@ def test_sample_reads_cleanly():
     assert lines == []
     assert len(people) == 10
     first = people[0]
-    assert first == rs.Recipient(
+    assert first == Recipient(
         id="sample-nunez", name="José Ñúñez-O'Brien", honorific="Representative", chamber="house", state="NM",
         district="2", party="D", office="2468 Rayburn House Office Building", committees=("HSFA", "HSAP"),
         short="Rep. Ñúñez-O'Brien", extra=(("staffer", "Lena Park"), ("meeting", "Tue 10:00")),
@@ -357,12 +359,12 @@ def test_known_committees_make_a_code_valid_with_no_members():
     ("District office", None),
 ])
 def test_parse_office(office, place):
-    assert rs.parse_office(office) == place
+    assert walk.parse_office(office) == place
 
 
 def test_walking_order_of_the_sample():
     report = Report()
-    assert ids(rs.walking_order(read(SAMPLE)[0], report)) == [
+    assert ids(walk.walking_order(read(SAMPLE)[0], report)) == [
         "sample-mcallister", "sample-nunez",  # Rayburn, floors 2 and 4
         "sample-tran", "sample-reyes",  # Longworth
         "sample-oconnell",  # Cannon
@@ -376,9 +378,9 @@ def test_walking_order_of_the_sample():
 
 def test_recipients_without_a_place_are_reported_and_last():
     people = read(ROOTS / "bad" / "recipients.csv", "bad/recipients.csv")[0]
-    odd = rs.Recipient("odd", "Odd Place", "Senator", "senate", "WA", office="Main Street 5", path="x.csv", line=9)
+    odd = Recipient("odd", "Odd Place", "Senator", "senate", "WA", office="Main Street 5", path="x.csv", line=9)
     report = Report()
-    assert ids(rs.walking_order([odd] + people, report)) == ["ok-1", "ok-3", "ok-2", "ok-4", "odd", "no-office"]
+    assert ids(walk.walking_order([odd] + people, report)) == ["ok-1", "ok-3", "ok-2", "ok-4", "odd", "no-office"]
     assert report.lines() == [
         "bad/recipients.csv:9:1: error: Siobhán O'Connell (no-office) has no office address; the walking order "
         "needs one [recipients.office]",
@@ -386,14 +388,14 @@ def test_recipients_without_a_place_are_reported_and_last():
         "write it like '2468 Rayburn House Office Building' or 'SH-511' [recipients.office]",
     ]
     with pytest.raises(ValueError, match="has no office address"):
-        rs.walking_key(people[2])
+        walk.walking_key(people[2])
 
 
 # --- shards -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 7, 10, 13])
 def test_shards_partition_the_recipients(n):
-    people = rs.walking_order(read(SAMPLE)[0], Report())
+    people = walk.walking_order(read(SAMPLE)[0], Report())
     shards = [rs.shard(people, k, n) for k in range(1, n + 1)]
     assert sorted(r.id for s in shards for r in s) == sorted(r.id for r in people)  # each exactly once
     assert max(map(len, shards)) - min(map(len, shards)) <= 1
@@ -439,9 +441,9 @@ def test_congress_known_members(congress):
 def test_congress_selection_and_walk(congress):
     people, report = congress[0], Report()
     assert len(rs.select(people, report, committees=["HSFA", "SSFR"])) == 72
-    placed = [r for r in people if rs.parse_office(r.office)]
+    placed = [r for r in people if walk.parse_office(r.office)]
     assert len(placed) == 536
     assert [r.id for r in people if r not in placed] == ["G000607"]  # sworn in 2026, no office listed yet
-    ordered = rs.walking_order(people, report)
+    ordered = walk.walking_order(people, report)
     assert ordered[-1].id == "G000607"
     assert [d.code for d in report.items] == ["recipients.office"]

@@ -116,7 +116,7 @@ def test_each_copy_reads_band_first_with_its_exact_line_in_pypdf_and_pdfium(samp
 def test_each_copy_is_one_page_with_every_font_embedded_and_the_band_tagged(sample_run):
     import pikepdf
 
-    from pipeline.document.typeset import check_fonts, embedded_fonts
+    from pipeline.pdf.inspect import check_fonts, embedded_fonts
 
     root, _ = sample_run
     data = (root / "out/personalized/sanctions/sample-tran.pdf").read_bytes()

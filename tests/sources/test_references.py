@@ -2,7 +2,6 @@
 entry that cannot be used and a warning for a field that is dropped."""
 from pathlib import Path
 
-import pytest
 
 from pipeline.sources.references import CSL_TYPES, CSL_VARIABLES, bibtex_items
 from pipeline.errors import Report

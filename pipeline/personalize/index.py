@@ -1,0 +1,93 @@
+"""Personalize, index: the index CSV of a run or a shard, shards combined, and the print file checked and written."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from pathlib import Path
+
+from pipeline.errors import PressError, Report
+from pipeline.personalize.plan import Copy
+
+
+INDEX_COLUMNS = ("order", "recipient", "name", "office", "file", "sha256", "pages")
+
+
+def index_name(shard: tuple[int, int] | None) -> str:
+    """index.csv, or index-K-of-N.csv for one shard."""
+    return "index.csv" if shard is None else f"index-{shard[0]}-of-{shard[1]}.csv"
+
+
+def write_index(path: Path, copies: list[Copy]) -> None:
+    """The index CSV (walking order): order, recipient id, name, office, file, sha256, pages; written atomically."""
+    from pipeline.build.finish import write_atomic
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(INDEX_COLUMNS)
+    for c in sorted(copies, key=lambda c: c.order):
+        writer.writerow([c.order, c.id, c.label, c.office, c.file, c.sha256, 1])
+    write_atomic(path, out.getvalue().encode("utf-8"))
+
+
+def read_index(path: Path) -> list[Copy]:
+    """The rows of an index CSV as copies (lines and URL are not recorded there)."""
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    return [Copy(int(r["order"]), r["recipient"], r["name"], r["name"], "", [], r["file"], r["sha256"], r["office"])
+            for r in rows]
+
+
+def combine(root: Path, topic_id: str, report: Report) -> list[Copy]:
+    """Merge the shards' index files into index.csv and make the print file; every shard must be there and
+    every file must still match its sha256."""
+    folder = root / "out" / "personalized" / topic_id
+    found = sorted(folder.glob("index-*-of-*.csv"))
+    if not found:
+        raise PressError(f"no shard index files (index-K-of-N.csv) in {folder.relative_to(root)}/ to combine")
+    counts = {int(re.search(r"-of-(\d+)\.csv$", p.name).group(1)) for p in found}
+    if len(counts) != 1:
+        raise PressError(f"the shard index files in {folder.relative_to(root)}/ come from different splits "
+                         f"({', '.join(p.name for p in found)}); remove the stale ones")
+    n = counts.pop()
+    have = {int(re.match(r"index-(\d+)-of-", p.name).group(1)) for p in found}
+    missing = sorted(set(range(1, n + 1)) - have)
+    if missing:
+        raise PressError(f"shard(s) {', '.join(f'{k}/{n}' for k in missing)} have not been made; run them first")
+    copies = sorted((c for p in found for c in read_index(p)), key=lambda c: c.order)
+    good = []
+    for c in copies:
+        path = root / c.file
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != c.sha256:
+            report.error((c.file, 0, 0), f"the copy for {c.name} ({c.id}) is missing or changed since its shard "
+                         "was made", "personalize.combine")
+        else:
+            good.append(c)
+    write_index(folder / "index.csv", good)
+    collate(root, good, folder / f"{topic_id}-print.pdf", report)
+    return good
+
+
+def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> None:
+    """The print file: every copy's page in walking order with a bookmark each; the base page is shared.
+    It is checked as the copies are: pdfium must open it and count one page per copy."""
+    import pypdfium2 as pdfium
+
+    from pipeline.pdf.collate import print_file
+    from pipeline.build.finish import write_atomic
+
+    if not copies:
+        return
+    data = print_file([(c.bookmark, root / c.file) for c in sorted(copies, key=lambda c: c.order)])
+    shown = target.relative_to(root).as_posix()
+    try:
+        pages = len(pdfium.PdfDocument(data))
+    except pdfium.PdfiumError as exc:
+        report.error((shown, 0, 0), f"the print file does not open ({exc}); it was not written", "personalize.proof")
+        return
+    if pages != len(copies):
+        report.error((shown, 0, 0), f"the print file has {pages} pages for {len(copies)} copies; it was not written",
+                     "personalize.proof")
+        return
+    write_atomic(target, data)
