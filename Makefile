@@ -4,7 +4,7 @@ VENV   := .venv
 PRESS  := $(VENV)/bin/press
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build release verify check test bench golden schema clean help
+.PHONY: all build release verify check lint test bench golden schema clean help
 
 all: build ## Build every PDF for the sources into out/ (the default)
 
@@ -33,7 +33,11 @@ verify: $(STAMP) ## Re-check out/release/ against its manifest
 check: $(STAMP) ## Check the sources and layouts; write nothing
 	$(PRESS) check
 
-test: $(STAMP) ## Run the whole test suite
+lint: $(STAMP) ## Check the code with ruff (rules in pyproject.toml)
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/ruff format --check --quiet .
+
+test: lint ## Run ruff, then the whole test suite
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STAMP) ## Run the benchmarks under bench/ and print their tables (slow; not part of test)

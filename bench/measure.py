@@ -1,4 +1,5 @@
 """Shared benchmark helpers: run a command, time it, and sample the peak memory of its whole process tree."""
+
 from __future__ import annotations
 
 import statistics
@@ -32,14 +33,17 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def run(command: list[str], cwd: Path | None = None, env: dict | None = None,
-        memory: bool = False) -> tuple[float, float, str]:
+def run(
+    command: list[str], cwd: Path | None = None, env: dict | None = None, memory: bool = False
+) -> tuple[float, float, str]:
     """Run a command; return (wall seconds, peak MB (PSS) of the process and its children together, stdout).
 
     Sampling memory costs CPU (the kernel walks page tables), so timed runs leave it off (peak 0)."""
     peak = [0]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
     def sample() -> None:
         while process.poll() is None:
@@ -65,5 +69,5 @@ def median(values: list[float]) -> float:
 def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     """A plain Markdown table, so the figures can be pasted into a note as they are."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=False)) + " |"  # noqa: E731
     return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])

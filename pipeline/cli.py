@@ -1,4 +1,5 @@
-"""The `press` command: build, check, schema and personalize, with clean messages and exit codes for expected errors."""
+"""The `press` command: its subcommands, clean messages and exit codes for expected errors."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,8 +9,8 @@ import time
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import PressError, Report, SourceErrors, UsageError
 from pipeline.build.progress import plural
+from pipeline.errors import PressError, Report, SourceErrors, UsageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,18 +22,41 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (for releases)")
     build.add_argument("--topic", action="append", metavar="ID", help="build only this topic (repeatable)")
     build.add_argument("--quiet", "-q", action="store_true", help="print only problems")
-    build.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
-                       help="worker processes (default: the number of cores)")
-    build.add_argument("--release", action="store_true",
-                       help="strict release into out/release/ with packets, a manifest and SHA256SUMS")
-    build.add_argument("--allow-stale", action="store_true",
-                       help="let a release include topics past their review_by date")
-    build.add_argument("--packets", action="store_true",
-                       help="also make the packets: all one-pagers, and all briefings, each in one PDF")
-    build.add_argument("--timeout", type=_positive, default=300, metavar="SECONDS",
-                       help="stop a document that takes longer than this (default: 300)")
-    build.add_argument("--memory-limit", type=_positive, default=2048, metavar="MB",
-                       help="address-space limit of each worker (default: 2048)")
+    build.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="worker processes (default: the number of cores)",
+    )
+    build.add_argument(
+        "--release",
+        action="store_true",
+        help="strict release into out/release/ with packets, a manifest and SHA256SUMS",
+    )
+    build.add_argument(
+        "--allow-stale", action="store_true", help="let a release include topics past their review_by date"
+    )
+    build.add_argument(
+        "--packets",
+        action="store_true",
+        help="also make the packets: all one-pagers, and all briefings, each in one PDF",
+    )
+    build.add_argument(
+        "--timeout",
+        type=_positive,
+        default=300,
+        metavar="SECONDS",
+        help="stop a document that takes longer than this (default: 300)",
+    )
+    build.add_argument(
+        "--memory-limit",
+        type=_positive,
+        default=2048,
+        metavar="MB",
+        help="address-space limit of each worker (default: 2048)",
+    )
 
     check = commands.add_parser("check", help="check sources, references and layouts; write nothing")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -42,21 +66,40 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--write", action="store_true", help="write all schemas to sources/schemas/")
 
     verify = commands.add_parser("verify", help="re-check a release folder against its manifest")
-    verify.add_argument("folder", type=Path, nargs="?", default=Path("out/release"),
-                        help="the release folder (default: out/release)")
+    verify.add_argument(
+        "folder",
+        type=Path,
+        nargs="?",
+        default=Path("out/release"),
+        help="the release folder (default: out/release)",
+    )
 
-    person = commands.add_parser("personalize", help="one verified one-pager per office, an index and a print file")
+    person = commands.add_parser(
+        "personalize", help="one verified one-pager per office, an index and a print file"
+    )
     person.add_argument("topic", help="the topic id")
-    person.add_argument("--recipients", type=Path, metavar="PATH",
-                        help="a recipients .csv file or a congress-legislators folder")
+    person.add_argument(
+        "--recipients",
+        type=Path,
+        metavar="PATH",
+        help="a recipients .csv file or a congress-legislators folder",
+    )
     person.add_argument("--committee", metavar="CODES", help="only members of these committees (HSFA,SSFR)")
     person.add_argument("--chamber", choices=["senate", "house"], help="only this chamber")
     person.add_argument("--state", metavar="CODES", help="only these states (WA,OR)")
     person.add_argument("--id", metavar="IDS", help="only these recipient ids")
-    person.add_argument("--shard", metavar="K/N", help="make only shard K of N (for a CI matrix); then --combine")
-    person.add_argument("--combine", action="store_true", help="merge the shards' index files; make the print file")
-    person.add_argument("--full", action="store_true", help="render every copy through WeasyPrint (slow; full tags)")
-    person.add_argument("--jobs", "-j", type=_positive, metavar="N", help="worker processes (default: the CPUs)")
+    person.add_argument(
+        "--shard", metavar="K/N", help="make only shard K of N (for a CI matrix); then --combine"
+    )
+    person.add_argument(
+        "--combine", action="store_true", help="merge the shards' index files; make the print file"
+    )
+    person.add_argument(
+        "--full", action="store_true", help="render every copy through WeasyPrint (slow; full tags)"
+    )
+    person.add_argument(
+        "--jobs", "-j", type=_positive, metavar="N", help="worker processes (default: the CPUs)"
+    )
     person.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
     for sub in (build, check, schema, person):
@@ -88,8 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         reason = plural(errors, "error") if errors else "warnings in strict mode"
         made = exc.summary.built if exc.summary else []
         if made:
-            print(f"press: {reason}; wrote {plural(len(made), 'document')} that succeeded, "
-                  "kept the previous files of the others", file=sys.stderr)
+            print(
+                f"press: {reason}; wrote {plural(len(made), 'document')} that succeeded, "
+                "kept the previous files of the others",
+                file=sys.stderr,
+            )
         else:
             print(f"press: {reason}; nothing was written", file=sys.stderr)
         return exc.exit_code
@@ -114,15 +160,25 @@ def _print(report: Report) -> None:
 
 
 def _build(root: Path, args, report: Report) -> int:
-    from pipeline.build.run import build
     from pipeline.build.progress import Progress, summary
+    from pipeline.build.run import build
 
     if args.release and args.topic:
         raise UsageError("a release builds every topic; drop --topic")
     progress = Progress(quiet=args.quiet)
-    result = build(root, report, strict=args.strict, only=args.topic, progress=progress, jobs=args.jobs,
-                   release=args.release, allow_stale=args.allow_stale, packets=args.packets,
-                   timeout=args.timeout, memory_mb=args.memory_limit)
+    result = build(
+        root,
+        report,
+        strict=args.strict,
+        only=args.topic,
+        progress=progress,
+        jobs=args.jobs,
+        release=args.release,
+        allow_stale=args.allow_stale,
+        packets=args.packets,
+        timeout=args.timeout,
+        memory_mb=args.memory_limit,
+    )
     _print(report)
     if not args.quiet:
         print(summary(result, "out/"))
@@ -136,7 +192,9 @@ def _verify(folder: Path) -> int:
     for line in problems:
         print(line, file=sys.stderr)
     if problems:
-        print(f"press: {plural(len(problems), 'problem')} in {folder}; do not use this release", file=sys.stderr)
+        print(
+            f"press: {plural(len(problems), 'problem')} in {folder}; do not use this release", file=sys.stderr
+        )
         return 1
     print(f"press: all {plural(checked, 'file')} in {folder} match the manifest")
     return 0
@@ -164,10 +222,15 @@ def _check(root: Path, args, report: Report) -> int:
     if report.errors or (args.strict and report.warnings):
         raise SourceErrors(report)
     _print(report)
-    counts = (plural(len(project.topics), "topic"), plural(len(project.library.items), "reference"),
-              plural(len(project.layouts), "layout"))
-    print(f"press: {counts[0]}, {counts[1]} and {counts[2]} are fine"
-          + (f" ({plural(len(report.warnings), 'warning')})" if report.warnings else ""))
+    counts = (
+        plural(len(project.topics), "topic"),
+        plural(len(project.library.items), "reference"),
+        plural(len(project.layouts), "layout"),
+    )
+    print(
+        f"press: {counts[0]}, {counts[1]} and {counts[2]} are fine"
+        + (f" ({plural(len(report.warnings), 'warning')})" if report.warnings else "")
+    )
     return 0
 
 
@@ -201,12 +264,12 @@ def _personalize(root: Path, args, report: Report) -> int:
 
 
 def _personalize_locked(root: Path, args, report: Report) -> int:
+    from pipeline.build.workers import cpu_jobs
     from pipeline.personalize import index
     from pipeline.personalize import recipients as rs
     from pipeline.personalize import run as p
     from pipeline.personalize.walk import walking_order
     from pipeline.sources.gather import gather
-    from pipeline.build.workers import cpu_jobs
 
     started = time.perf_counter()
     folder = f"out/personalized/{args.topic}"
@@ -214,38 +277,65 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
         copies = index.combine(root, args.topic, report)
         _print(report)
         if not args.quiet:
-            print(f"press: combined {plural(len(copies), 'office')} into {folder}/index.csv and "
-                  f"{folder}/{args.topic}-print.pdf")
+            print(
+                f"press: combined {plural(len(copies), 'office')} into {folder}/index.csv and "
+                f"{folder}/{args.topic}-print.pdf"
+            )
         return 1 if report.errors else 0
     if args.recipients is None:
-        raise UsageError("name the recipients: --recipients PATH (a .csv file or a congress-legislators folder)")
+        raise UsageError(
+            "name the recipients: --recipients PATH (a .csv file or a congress-legislators folder)"
+        )
     shard = _shard(args.shard)
     gathered = Report()
     project = gather(root, gathered, only=[args.topic])
     mine = f"sources/topics/{args.topic}.yaml"  # other topics' warnings are not this run's business
-    report.items += [d for d in gathered.items if d.severity == "error" or not d.path.startswith("sources/topics/")
-                     or d.path == mine]
+    report.items += [
+        d
+        for d in gathered.items
+        if d.severity == "error" or not d.path.startswith("sources/topics/") or d.path == mine
+    ]
     if project is None:
         raise SourceErrors(report)
     topic = project.topics[0][0]
     people = rs.read(args.recipients, report)
     names = rs.committee_names(args.recipients)
-    chosen = rs.select(people, report, chamber=args.chamber, states=args.state, committees=args.committee,
-                       ids=args.id, known_committees=names)
+    chosen = rs.select(
+        people,
+        report,
+        chamber=args.chamber,
+        states=args.state,
+        committees=args.committee,
+        ids=args.id,
+        known_committees=names,
+    )
     if not chosen:
         _print(report)
         raise PressError("no recipients are selected; nothing was made")
     ordered = walking_order(chosen, report)
     order = {r.id: i for i, r in enumerate(ordered, 1)}
     mine = rs.shard(ordered, *shard) if shard else ordered
-    result = p.personalize(project, topic.id, mine, report, names=names, full=args.full,
-                           jobs=args.jobs or cpu_jobs(), shard=shard, order=order,
-                           everyone=ordered)
+    result = p.personalize(
+        project,
+        topic.id,
+        mine,
+        report,
+        names=names,
+        full=args.full,
+        jobs=args.jobs or cpu_jobs(),
+        shard=shard,
+        order=order,
+        everyone=ordered,
+    )
     _print(report)
     if not args.quiet:
-        made = f"{folder}/{index.index_name(shard)}" + ("" if shard else f" and {folder}/{args.topic}-print.pdf")
-        print(f"press: made and checked {len(result.copies)} of {plural(len(mine), 'office')} in {folder}/ "
-              f"({time.perf_counter() - started:.1f} s); index {made}")
+        made = f"{folder}/{index.index_name(shard)}" + (
+            "" if shard else f" and {folder}/{args.topic}-print.pdf"
+        )
+        print(
+            f"press: made and checked {len(result.copies)} of {plural(len(mine), 'office')} in {folder}/ "
+            f"({time.perf_counter() - started:.1f} s); index {made}"
+        )
     if report.errors:
         print(f"press: {plural(len(report.errors), 'problem')}; the other copies were made", file=sys.stderr)
         return 1

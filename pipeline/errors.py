@@ -1,9 +1,10 @@
 """Every problem the pipeline reports: located diagnostics, the report that collects them, expected errors."""
+
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 
 @dataclass(frozen=True, order=True)
@@ -41,7 +42,7 @@ class Report:
     def warning(self, where: tuple[str, int, int], message: str, code: str) -> None:
         self.add(*where, "warning", message, code)
 
-    def extend(self, other: "Report") -> None:
+    def extend(self, other: Report) -> None:
         for item in other.items:
             if item not in self.items:
                 self.items.append(item)
@@ -79,16 +80,17 @@ class SourceErrors(PressError):
         self.summary = summary  # what the build still made, if it got that far
 
 
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The known name most like `word`, for 'did you mean' hints."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+def closest(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
+    """Up to `n` known names most like `word`, best first, for 'did you mean' hints."""
+    return difflib.get_close_matches(word, sorted(choices), n=n, cutoff=0.6)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix, or '' when nothing is close."""
-    match = closest(word, choices)
-    return f" (did you mean '{match}'?)" if match else ""
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
+    """A " (did you mean 'x'?)" suffix naming up to `n` close names ("'a', 'b' or 'c'"), or ''."""
+    found = [f"'{c}'" for c in closest(word, choices, n)]
+    if not found:
+        return ""
+    return f" (did you mean {', '.join(found[:-1]) + ' or ' if len(found) > 1 else ''}{found[-1]}?)"
 
 
 def one_of(choices: Iterable[str]) -> str:

@@ -1,4 +1,5 @@
-"""Regenerate the golden HTML files (`make golden`): the minimal fixture's briefing and one-pager as rendered."""
+"""Regenerate the golden HTML files (`make golden`): the minimal fixture's briefing and one-pager."""
+
 from __future__ import annotations
 
 import tempfile
@@ -10,8 +11,8 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 def rendered(root: Path) -> dict[str, str]:
     """The HTML the render step makes for every document of the project at `root`, by file name."""
     from pipeline.document.make import render_all
-    from pipeline.sources.gather import gather
     from pipeline.errors import Report
+    from pipeline.sources.gather import gather
 
     report = Report()
     project = gather(root, report)

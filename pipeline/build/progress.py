@@ -1,4 +1,5 @@
-"""What a build shows while it runs: a progress bar on a terminal, one plain line per document elsewhere, or nothing."""
+"""What a build shows as it runs: a progress bar on a terminal, a line per document elsewhere, or nothing."""
+
 from __future__ import annotations
 
 import sys
@@ -28,7 +29,9 @@ class Progress:
         if not self.quiet and total and self.stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="doc", file=self.stream, leave=False, dynamic_ncols=True, mininterval=0)
+            self.bar = tqdm(
+                total=total, unit="doc", file=self.stream, leave=False, dynamic_ncols=True, mininterval=0
+            )
 
     def __call__(self, output) -> None:
         if self.bar is not None:

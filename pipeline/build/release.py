@@ -1,12 +1,13 @@
-"""Releases: publish the checked build into out/release/ with a manifest and SHA256SUMS, and verify it later."""
+"""Releases: publish a checked build into out/release/ with a manifest and SHA256SUMS; verify it later."""
+
 from __future__ import annotations
 
 import json
 import shutil
 from pathlib import Path
 
-from pipeline.errors import PressError
 from pipeline.build.graph import digest
+from pipeline.errors import PressError
 
 MANIFEST, SUMS = "manifest.json", "SHA256SUMS"
 VERSIONS = ("position-press", "weasyprint", "pydyf", "pypdf", "pango")
@@ -15,7 +16,8 @@ VERSIONS = ("position-press", "weasyprint", "pydyf", "pypdf", "pango")
 def publish(root: Path, folder: str, state, env: dict, expected: list[str], allowed: list[str]) -> Path:
     """Copy the release's PDFs from the staging folder into out/release/, with manifest and sums, all at once.
 
-    `allowed` are the warnings the release was explicitly allowed to carry (stale topics); the manifest keeps them.
+    `allowed` are the warnings the release was explicitly allowed to carry (stale topics); the manifest keeps
+    them.
     """
     from pipeline.build.finish import write_atomic
 
@@ -24,17 +26,30 @@ def publish(root: Path, folder: str, state, env: dict, expected: list[str], allo
     files = []
     for path in sorted(expected):
         entry = state.outputs[path]
-        name = path[len(folder) + 1:] + ".pdf"
+        name = path[len(folder) + 1 :] + ".pdf"
         data = (root / f"{path}.pdf").read_bytes()
         if digest(data) != entry["sha256"]:
             raise PressError(f"{path}.pdf changed while the release was being made; build again")
         write_atomic(temp / name, data)
-        files.append({"path": name, "kind": "packet" if "/packet-" in path else entry["kind"],
-                      "topic": entry["topic"] or None, "pages": entry["pages"], "size": len(data),
-                      "sha256": entry["sha256"], "inputs": entry["key"]})
+        files.append(
+            {
+                "path": name,
+                "kind": "packet" if "/packet-" in path else entry["kind"],
+                "topic": entry["topic"] or None,
+                "pages": entry["pages"],
+                "size": len(data),
+                "sha256": entry["sha256"],
+                "inputs": entry["key"],
+            }
+        )
     tools = env["tools"]
-    manifest = {"format": 1, "build_date": env["date"], "versions": {name: tools[name] for name in VERSIONS},
-                "allowed": allowed, "files": files}
+    manifest = {
+        "format": 1,
+        "build_date": env["date"],
+        "versions": {name: tools[name] for name in VERSIONS},
+        "allowed": allowed,
+        "files": files,
+    }
     write_atomic(temp / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
     write_atomic(temp / SUMS, "".join(f"{f['sha256']}  {f['path']}\n" for f in files).encode())
     old = root / "out" / ".press" / "release.old"
@@ -47,7 +62,8 @@ def publish(root: Path, folder: str, state, env: dict, expected: list[str], allo
 
 
 def verify(folder: Path) -> tuple[list[str], int]:
-    """Every difference between a release folder and its manifest, as lines; and how many files were checked."""
+    """Every difference between a release folder and its manifest, as lines; and how many files were
+    checked."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         files = manifest["files"]
@@ -65,8 +81,10 @@ def verify(folder: Path) -> tuple[list[str], int]:
         data = path.read_bytes()
         found = digest(data)
         if len(data) != entry["size"] or found != entry["sha256"]:
-            problems.append(f"{path}: differs from the manifest (sha256 {found[:16]}…, "
-                            f"expected {entry['sha256'][:16]}…; {len(data)} bytes, expected {entry['size']})")
+            problems.append(
+                f"{path}: differs from the manifest (sha256 {found[:16]}…, "
+                f"expected {entry['sha256'][:16]}…; {len(data)} bytes, expected {entry['size']})"
+            )
         elif (pages := _pages(data)) != entry["pages"]:
             problems.append(f"{path}: has {pages} pages, the manifest says {entry['pages']}")
     sums = folder / SUMS

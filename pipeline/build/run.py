@@ -1,4 +1,5 @@
-"""The build: gather and check every source, decide what is out of date, make it in worker processes, and write each result atomically."""
+"""The build: check every source, decide what is out of date, make it in workers, write each result."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,9 +8,9 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from pipeline import KINDS
+from pipeline.build.graph import build_date
 from pipeline.document.make import Output, make_document
 from pipeline.errors import Report, SourceErrors
-from pipeline.build.graph import build_date
 
 
 @dataclass
@@ -24,7 +25,8 @@ class Summary:
 
 
 def _expected(root: Path, folder: str, only: list[str] | None, packets: bool) -> list[str]:
-    """Every output path a build must leave up to date, known from file names alone (a topic id is its file name)."""
+    """Every output path a build must leave up to date, known from file names alone (a topic id is its file
+    name)."""
     ids = sorted(p.stem for p in (root / "sources" / "topics").glob("*.yaml"))
     paths = [f"{folder}/{t}/{t}-{kind}" for t in ids if not only or t in only for kind in KINDS]
     return paths + ([f"{folder}/packet-{kind}s" for kind in KINDS] if packets else [])
@@ -36,16 +38,31 @@ def _fresh(root: Path, state, paths: list[str]) -> bool:
 
     for path in paths:
         entry = state.outputs.get(path)
-        if entry is None or not intact(root, f"{path}.pdf", entry["sha256"]) or (
-                entry.get("html") and not intact(root, f"{path}.html", entry["html"])):
+        if (
+            entry is None
+            or not intact(root, f"{path}.pdf", entry["sha256"])
+            or (entry.get("html") and not intact(root, f"{path}.html", entry["html"]))
+        ):
             return False
     return True
 
 
-def build(root: Path, report: Report, strict: bool = False, only: list[str] | None = None,
-          today: dt.date | None = None, progress=None, jobs: int | None = None, release: bool = False,
-          allow_stale: bool = False, packets: bool = False, timeout: float = 300.0, memory_mb: int = 2048) -> Summary:
-    """Bring every output up to date: check the sources, make what changed in worker processes, write each result."""
+def build(
+    root: Path,
+    report: Report,
+    strict: bool = False,
+    only: list[str] | None = None,
+    today: dt.date | None = None,
+    progress=None,
+    jobs: int | None = None,
+    release: bool = False,
+    allow_stale: bool = False,
+    packets: bool = False,
+    timeout: float = 300.0,
+    memory_mb: int = 2048,
+) -> Summary:
+    """Bring every output up to date: check the sources, make what changed in worker processes, write each
+    result."""
     from pipeline.build import graph
     from pipeline.build.workers import cpu_jobs
 
@@ -61,19 +78,43 @@ def build(root: Path, report: Report, strict: bool = False, only: list[str] | No
         if damaged:
             report.warning((state_path.relative_to(root).as_posix(), 0, 0), damaged, "cache.damaged")
         files, tools = graph.file_hashes(root), graph.versions()
-        env = {"tools": tools, "date": date.isoformat() if date else None, "today": today.isoformat(),
-               "strict": strict, "allow_stale": allow_stale, "only": sorted(only or [])}
+        env = {
+            "tools": tools,
+            "date": date.isoformat() if date else None,
+            "today": today.isoformat(),
+            "strict": strict,
+            "allow_stale": allow_stale,
+            "only": sorted(only or []),
+        }
         expected = _expected(root, folder, only, packets)
         if not damaged and state.files == files and state.env == env and _fresh(root, state, expected):
             for fields in state.warnings:
                 report.add(*fields)
             summary.skipped = expected
         else:
-            _make_all(root, report, state, state_path, files, tools, env, date, folder, expected, summary,
-                      strict=strict, only=only, today=today, progress=progress,
-                      jobs=jobs or cpu_jobs(),
-                      release=release, allow_stale=allow_stale, packets=packets, timeout=timeout,
-                      memory_mb=memory_mb)
+            _make_all(
+                root,
+                report,
+                state,
+                state_path,
+                files,
+                tools,
+                env,
+                date,
+                folder,
+                expected,
+                summary,
+                strict=strict,
+                only=only,
+                today=today,
+                progress=progress,
+                jobs=jobs or cpu_jobs(),
+                release=release,
+                allow_stale=allow_stale,
+                packets=packets,
+                timeout=timeout,
+                memory_mb=memory_mb,
+            )
         if report.errors or (strict and _strict_warnings(report, allow_stale)):
             raise SourceErrors(report, summary)
         if release:
@@ -85,16 +126,42 @@ def build(root: Path, report: Report, strict: bool = False, only: list[str] | No
 
 
 def _strict_warnings(report: Report, allow_stale: bool) -> list:
-    return [w for w in report.warnings if not (allow_stale and w.code == "topic.stale") and w.code != "cache.damaged"]
+    return [
+        w
+        for w in report.warnings
+        if not (allow_stale and w.code == "topic.stale") and w.code != "cache.damaged"
+    ]
 
 
-def _make_all(root, report, state, state_path, files, tools, env, date, folder, expected, summary, *, strict, only,
-              today, progress, jobs, release, allow_stale, packets, timeout, memory_mb) -> None:
+def _make_all(
+    root,
+    report,
+    state,
+    state_path,
+    files,
+    tools,
+    env,
+    date,
+    folder,
+    expected,
+    summary,
+    *,
+    strict,
+    only,
+    today,
+    progress,
+    jobs,
+    release,
+    allow_stale,
+    packets,
+    timeout,
+    memory_mb,
+) -> None:
     """The slow path: gather everything, then make each out-of-date output in a worker and record it."""
     from pipeline.build import graph
     from pipeline.build.finish import write_atomic
-    from pipeline.sources.gather import gather
     from pipeline.build.workers import Failure, run
+    from pipeline.sources.gather import gather
 
     gathered = Report()
     project = gather(root, gathered, today, only)
@@ -104,13 +171,17 @@ def _make_all(root, report, state, state_path, files, tools, env, date, folder, 
     if project is None or gathered.errors or (strict and _strict_warnings(gathered, allow_stale)):
         return
     keys = graph.output_keys(project, files, tools, date, folder)
-    todo = [path for path in expected if state.outputs.get(path, {}).get("key") != keys[path]
-            or not _fresh(root, state, [path])]
+    todo = [
+        path
+        for path in expected
+        if state.outputs.get(path, {}).get("key") != keys[path] or not _fresh(root, state, [path])
+    ]
     summary.skipped = [path for path in expected if path not in todo]
     sources = {topic.id: (topic, source) for topic, source in project.topics}
     tasks = _tasks(todo, sources, state, folder)
     if tasks:
         from pipeline.document import fit, render, typeset  # noqa: F401 - imported once here, shared by every forked worker
+
         typeset.require_environment()
 
     def work(task):
@@ -140,10 +211,15 @@ def _make_all(root, report, state, state_path, files, tools, env, date, folder, 
                 write_atomic(root / f"{output.path}.html", output.html.encode("utf-8"))
             write_atomic(root / f"{output.path}.pdf", output.pdf)
             state.outputs[output.path] = {
-                "key": keys[output.path], "sha256": graph.digest(output.pdf),
+                "key": keys[output.path],
+                "sha256": graph.digest(output.pdf),
                 "html": graph.digest(output.html.encode()) if output.html else None,
-                "pages": output.pages, "topic": output.topic, "kind": output.kind, "seconds": round(output.seconds, 3),
-                "warnings": output.warnings}
+                "pages": output.pages,
+                "topic": output.topic,
+                "kind": output.kind,
+                "seconds": round(output.seconds, 3),
+                "warnings": output.warnings,
+            }
             graph.save_state(state_path, state)
             summary.built.append(output)
             if progress:
@@ -164,8 +240,9 @@ def _make_all(root, report, state, state_path, files, tools, env, date, folder, 
     state.files = files if complete else {}
     state.env = env
     state.warnings = [astuple(w) for w in gathered.warnings] + [
-        tuple(w) for path in expected for w in state.outputs.get(path, {}).get("warnings", [])]
-    for fields in state.warnings[len(gathered.warnings):]:
+        tuple(w) for path in expected for w in state.outputs.get(path, {}).get("warnings", [])
+    ]
+    for fields in state.warnings[len(gathered.warnings) :]:
         report.add(*fields)
     graph.save_state(state_path, state)
 
@@ -174,17 +251,24 @@ def _release_checks(project, report: Report, allow_stale: bool) -> None:
     """A release takes approved topics only, and stale ones only when allowed."""
     for topic, source in project.topics:
         if topic.status == "draft":
-            report.error(source.where(("status",)), f"topic '{topic.id}' is a draft; a release takes approved "
-                         "topics only", "release.draft")
+            report.error(
+                source.where(("status",)),
+                f"topic '{topic.id}' is a draft; a release takes approved topics only",
+                "release.draft",
+            )
     if not allow_stale:
         for warning in [w for w in report.warnings if w.code == "topic.stale"]:
             report.items.remove(warning)
-            report.error((warning.path, warning.line, warning.col),
-                         warning.message + "; a release refuses it unless you pass --allow-stale", "release.stale")
+            report.error(
+                (warning.path, warning.line, warning.col),
+                warning.message + "; a release refuses it unless you pass --allow-stale",
+                "release.stale",
+            )
 
 
 def _tasks(todo: list[str], sources: dict, state, folder: str) -> list[tuple]:
-    """Work for the workers, longest first: a packet's task also makes its parts; other documents one by one."""
+    """Work for the workers, longest first: a packet's task also makes its parts; other documents one by
+    one."""
     tasks, covered = [], set()
     for kind in KINDS:
         packet = f"{folder}/packet-{kind}s"
@@ -192,9 +276,13 @@ def _tasks(todo: list[str], sources: dict, state, folder: str) -> list[tuple]:
             tasks.append(("packet", kind))
             covered |= {f"{folder}/{t}/{t}-{kind}" for t in sources}
     singles = [p for p in todo if p not in covered and "/packet-" not in p]
-    singles.sort(key=lambda p: (-state.outputs.get(p, {}).get("seconds", 2.0 if p.endswith("briefing") else 1.0), p))
-    return tasks + [("document", p.split("/")[-2], p.rsplit("-", 1)[-1] if p.endswith("briefing") else "one-pager")
-                    for p in singles]
+    singles.sort(
+        key=lambda p: (-state.outputs.get(p, {}).get("seconds", 2.0 if p.endswith("briefing") else 1.0), p)
+    )
+    return tasks + [
+        ("document", p.split("/")[-2], p.rsplit("-", 1)[-1] if p.endswith("briefing") else "one-pager")
+        for p in singles
+    ]
 
 
 def _task_paths(task: tuple, folder: str, sources: dict) -> list[str]:
@@ -211,9 +299,9 @@ def _run_task(project, sources: dict, task: tuple, date, report: Report, folder:
         return [output] if output else []
     import jinja2
 
-    from pipeline.sources.layouts import template_error
     from pipeline.document.packet import assemble
     from pipeline.document.typeset import TypesetError, write_pdf
+    from pipeline.sources.layouts import template_error
 
     kind, made, parts = task[1], [], []
     for topic, source in project.topics:
@@ -232,8 +320,20 @@ def _run_task(project, sources: dict, task: tuple, date, report: Report, folder:
         return made
     except TypesetError as exc:
         for problem in exc.problems:
-            report.error(("layouts/base/layout.yaml", 0, 0), f"{folder}/packet-{kind}s.pdf: {problem}", "packet")
+            report.error(
+                ("layouts/base/layout.yaml", 0, 0), f"{folder}/packet-{kind}s.pdf: {problem}", "packet"
+            )
         return made
-    made.append(Output("", kind, f"{folder}/packet-{kind}s", "", data, len(packet.pages), {},
-                       time.perf_counter() - started))
+    made.append(
+        Output(
+            "",
+            kind,
+            f"{folder}/packet-{kind}s",
+            "",
+            data,
+            len(packet.pages),
+            {},
+            time.perf_counter() - started,
+        )
+    )
     return made

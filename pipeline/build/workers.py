@@ -1,4 +1,5 @@
-"""Worker processes: each task runs in a child that may crash, hang or run out of memory without taking the build down."""
+"""Worker processes: each task runs in a child that may crash, hang or run out of memory on its own."""
+
 from __future__ import annotations
 
 import ctypes
@@ -9,9 +10,10 @@ import resource
 import signal
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Any, Callable, Iterable
+from typing import Any
 
 
 @dataclass
@@ -45,8 +47,10 @@ def _serve(conn, work: Callable[[Any], Any], memory_mb: int) -> None:
             result = Failure("the layout nests too deeply (recursion limit reached)")
         except Exception as exc:  # noqa: BLE001 - any bug in one document must not stop the others
             frame = traceback.extract_tb(exc.__traceback__)[-1]
-            result = Failure(f"internal error {type(exc).__name__}: {exc} "
-                             f"(at {os.path.basename(frame.filename)}:{frame.lineno})")
+            result = Failure(
+                f"internal error {type(exc).__name__}: {exc} "
+                f"(at {os.path.basename(frame.filename)}:{frame.lineno})"
+            )
         conn.send(result)
 
 
@@ -97,9 +101,16 @@ def _death(code: int | None) -> str:
     return f"the worker exited unexpectedly (status {code})"
 
 
-def run(tasks: Iterable[Any], work: Callable[[Any], Any], done: Callable[[Any, Any], None], jobs: int = 1,
-        timeout: float = 300.0, memory_mb: int = 0) -> None:
-    """Run `work(task)` for every task in `jobs` forked workers; call `done(task, result or Failure)` as each ends.
+def run(
+    tasks: Iterable[Any],
+    work: Callable[[Any], Any],
+    done: Callable[[Any, Any], None],
+    jobs: int = 1,
+    timeout: float = 300.0,
+    memory_mb: int = 0,
+) -> None:
+    """Run `work(task)` for every task in `jobs` forked workers; call `done(task, result or Failure)` as each
+    ends.
 
     Tasks go out in the order given (put the longest first). A worker that dies or passes `timeout` seconds
     is replaced, and only its task fails.

@@ -1,4 +1,5 @@
 """Step 5b, cite: format a document's citations, notes and bibliography with its CSL style."""
+
 from __future__ import annotations
 
 import html
@@ -9,7 +10,6 @@ from pathlib import Path
 
 from pipeline.sources.references import Library
 from pipeline.sources.text import Cluster
-
 
 # A word joiner before a note mark: WeasyPrint may otherwise break a line between "pace." and its mark,
 # leaving the mark alone at the start of the next line.
@@ -22,7 +22,9 @@ def tidy(markup: str, language: str, title: str | None = None) -> str:
     markup = re.sub(r"[.,] Edition(?=[.,])", "", markup)
     if title and markup.count(title) > 1:
         urls = [m.span() for m in re.finditer(r"https?://\S+", markup)]
-        outside = [m for m in re.finditer(re.escape(title), markup) if not any(a <= m.start() < b for a, b in urls)]
+        outside = [
+            m for m in re.finditer(re.escape(title), markup) if not any(a <= m.start() < b for a, b in urls)
+        ]
         if len(outside) > 1:
             first = outside[0].end()
             second = re.compile(r"(?:“|<i>)?" + re.escape(title) + r"(?:”|</i>)?(?: \([^)]*\))?[.,]?\s?")
@@ -72,7 +74,10 @@ def _locale(language: str) -> str:
     from citeproc.frontend import LOCALES_PATH
 
     for candidate in (language, language.split("-")[0]):
-        for name in (candidate, {"en": "en-US", "fr": "fr-FR", "de": "de-DE", "es": "es-ES"}.get(candidate, "")):
+        for name in (
+            candidate,
+            {"en": "en-US", "fr": "fr-FR", "de": "de-DE", "es": "es-ES"}.get(candidate, ""),
+        ):
             if name and (Path(LOCALES_PATH) / f"locales-{name}.xml").is_file():
                 return name
     return "en-US"
@@ -83,21 +88,24 @@ URL = re.compile(r"https?://[^\s<>\"]+")
 
 def linkify(markup: str) -> str:
     """Wrap the URLs in formatted references in links, with line-break chances after slashes and dots."""
+
     def link(match: re.Match) -> str:
         url = match.group(0)
         trail = ""
-        while url and (url[-1] in ".,;:" or url[-1] == ")" and url.count(")") > url.count("(")):
+        while url and (url[-1] in ".,;:" or (url[-1] == ")" and url.count(")") > url.count("("))):
             url, trail = url[:-1], url[-1] + trail
         raw = html.unescape(url)
         scheme, rest = raw.split("//", 1)
         pieces = re.split(r"(?<=[/.?&=_-])", rest)
         shown = "<wbr>".join(html.escape(piece, quote=False) for piece in pieces)
         return f'<a class="url" href="{html.escape(raw)}">{scheme}//{shown}</a>{trail}'
+
     return URL.sub(link, markup)
 
 
 class Citer:
-    """Formats the citations of one document in reading order: footnotes, endnotes, in-text, or numbered sources.
+    """Formats the citations of one document in reading order: footnotes, endnotes, in-text, or numbered
+    sources.
 
     Templates are rendered twice: the first pass formats every citation in reading order (so that numbers,
     short forms and disambiguation are right wherever a list of notes stands), the second replays them.
@@ -119,8 +127,9 @@ class Citer:
         self.mode = mode
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self._bib = CitationStylesBibliography(self.style, CiteProcJSON(list(library.items.values())),
-                                                   formatter.html)
+            self._bib = CitationStylesBibliography(
+                self.style, CiteProcJSON(list(library.items.values())), formatter.html
+            )
         self.order: list[str] = []  # keys in order of first use
         self.notes: list[str] = []  # formatted note texts (footnote and endnote modes)
         self._formatted: list[str] = []
@@ -146,8 +155,11 @@ class Citer:
             else:
                 self.notes.append(linkify(text))
                 n = len(self.notes)
-                out = GLUE + (f'<span class="footnote">{self.notes[-1]}</span>' if self.mode == "footnote" else
-                              f'<a class="note-call" href="#note-{n}" id="call-{n}">{n}</a>')
+                out = GLUE + (
+                    f'<span class="footnote">{self.notes[-1]}</span>'
+                    if self.mode == "footnote"
+                    else f'<a class="note-call" href="#note-{n}" id="call-{n}">{n}</a>'
+                )
         self._formatted.append(out)
         return out
 
@@ -192,9 +204,11 @@ class Citer:
                 self._bib.register(self._citation_of(self.order))
             self._bib.sort()
             keys = [str(item.key) for item in self._bib.items]
-            entries = [linkify(tidy(str(entry), self.language, self.items.get(key, {}).get("title")))
-                       for key, entry in zip(keys, self._bib.bibliography())]
-        return list(zip(keys, entries))
+            entries = [
+                linkify(tidy(str(entry), self.language, self.items.get(key, {}).get("title")))
+                for key, entry in zip(keys, self._bib.bibliography(), strict=False)
+            ]
+        return list(zip(keys, entries, strict=False))
 
     def sources(self) -> list[tuple[int, str]]:
         """(number, formatted entry) in order of first use, for numbered source notes."""

@@ -1,10 +1,11 @@
-"""Step 6b, fit: the largest brand-legal size at which a one-pager's every block ends on its one page, found in a bounded number of renders."""
+"""Step 6b, fit: the largest brand-legal size at which every block of a one-pager ends on its page."""
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from pipeline.document.render import Doc, with_fit
 from pipeline.document.typeset import clipped, content_bottom, layout_html
@@ -33,7 +34,8 @@ class Measure:
 
 
 def measure(document, blocks: list[str]) -> Measure:
-    """Read the block anchors of page 1: a block fits only if its end marker is on the page, above its foot."""
+    """Read the block anchors of page 1: a block fits only if its end marker is on the page, above its
+    foot."""
     page = document.pages[0]
     spans, missing = {}, []
     for name in blocks:
@@ -60,20 +62,31 @@ class Fitted:
 class FitError(Exception):
     """A one-pager that does not fit even at the layout's floor, with what to cut."""
 
-    def __init__(self, block: str, overflow_mm: float, words: int, body: float, space: float, dropped: list[str],
-                 longest: str, longest_words: int):
+    def __init__(
+        self,
+        block: str,
+        overflow_mm: float,
+        words: int,
+        body: float,
+        space: float,
+        dropped: list[str],
+        longest: str,
+        longest_words: int,
+    ):
         self.block, self.overflow_mm, self.words = block, overflow_mm, words
         self.body, self.space, self.dropped, self.longest = body, space, dropped, longest
         left_out = f" and without {', '.join(dropped)}" if dropped else ""
         super().__init__(
             f"the one-pager does not fit on one page, even at the layout's floor (body {body:g}pt, "
-            f"spacing {space:.0%}{left_out}): block '{block}' runs {max(1, round(overflow_mm))} mm past the foot "
+            f"spacing {space:.0%}{left_out}): block '{block}' runs {max(1, round(overflow_mm))} mm past the "
+            "foot "
             f"of the page; cut about {words} words (the longest block is '{longest}', {longest_words} words)"
         )
 
 
 def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fitted:
-    """Step down from the layout's largest size to its floor, then drop optional blocks, until the page holds all."""
+    """Step down from the layout's largest size to its floor, then drop optional blocks, until the page holds
+    all."""
     limits = doc.fit
     steps = max(0, round((limits["body_max"] - limits["body_min"]) / limits["step"]))
     count = [0]  # renders so far
@@ -150,16 +163,22 @@ def _height_with_gap(m: Measure, name: str) -> float:
 
 def _overflow(current: Doc, floor: Measure, bottom: float, sizes: tuple[float, float], dropped) -> FitError:
     over = floor.end - bottom
-    culprit = next((n for n, (top, end) in sorted(floor.spans.items(), key=lambda i: i[1][0]) if end > bottom),
-                   current.blocks[-1])
+    culprit = next(
+        (n for n, (top, end) in sorted(floor.spans.items(), key=lambda i: i[1][0]) if end > bottom),
+        current.blocks[-1],
+    )
     # Words per px of the densest text block: cutting running text is what frees the space.
-    densities = [current.words.get(n, 0) / (end - top) for n, (top, end) in floor.spans.items()
-                 if end > top and current.words.get(n, 0) >= 15]
+    densities = [
+        current.words.get(n, 0) / (end - top)
+        for n, (top, end) in floor.spans.items()
+        if end > top and current.words.get(n, 0) >= 15
+    ]
     density = max(densities, default=sum(current.words.values()) / max(floor.end, 1.0))
     words = max(1, math.ceil(over * density * 1.1))
     longest = max(current.words, key=lambda n: current.words[n], default=culprit)
-    return FitError(culprit, over / PX_PER_MM, words, sizes[0], sizes[1], dropped,
-                    longest, current.words.get(longest, 0))
+    return FitError(
+        culprit, over / PX_PER_MM, words, sizes[0], sizes[1], dropped, longest, current.words.get(longest, 0)
+    )
 
 
 def _pin(current, document, markup, got: Measure, k, size, real, dropped, count) -> Fitted:

@@ -1,4 +1,5 @@
 """The one-document pipeline: render, typeset, fit and check one topic's briefing or one-pager."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +9,15 @@ from dataclasses import astuple, dataclass, field
 from pipeline import KINDS
 from pipeline.errors import Report
 
-
 # Which source field a one-pager block's words come from, for fit messages.
-BLOCK_SOURCES = {"ask": ("asks",), "bill": ("asks",), "facts": ("key_facts",), "points": ("one_pager", "points"),
-                 "qa": ("questions",), "masthead": ("title",)}
+BLOCK_SOURCES = {
+    "ask": ("asks",),
+    "bill": ("asks",),
+    "facts": ("key_facts",),
+    "points": ("one_pager", "points"),
+    "qa": ("questions",),
+    "masthead": ("title",),
+}
 
 
 @dataclass
@@ -33,45 +39,93 @@ def render_all(project, report: Report, date: dt.date | None = None) -> list:
     """Step 5 for every topic and kind, without typesetting (what `press check` runs)."""
     import jinja2
 
-    from pipeline.sources.layouts import template_error
     from pipeline.document.render import render
+    from pipeline.sources.layouts import template_error
 
     docs = []
     for topic, source in project.topics:
         for kind in KINDS:
             try:
-                docs.append((render(kind, topic, project.org, project.layouts[topic.layout], project.library,
-                                    project.style, date), topic, source))
+                docs.append(
+                    (
+                        render(
+                            kind,
+                            topic,
+                            project.org,
+                            project.layouts[topic.layout],
+                            project.library,
+                            project.style,
+                            date,
+                        ),
+                        topic,
+                        source,
+                    )
+                )
             except jinja2.TemplateError as exc:
                 template_error(exc, project.root, report)
     return docs
 
 
-def make_document(project, topic, source, kind: str, date: dt.date | None, report: Report, folder: str = "out",
-                  band: dict | None = None):
-    """Steps 5-6 for one document: render, typeset, fit and check it. (Output, WeasyPrint document) or (None, None).
-    `band` fills a one-pager's personalization band (see render); the band's box positions are kept in its notes."""
+def make_document(
+    project,
+    topic,
+    source,
+    kind: str,
+    date: dt.date | None,
+    report: Report,
+    folder: str = "out",
+    band: dict | None = None,
+):
+    """Steps 5-6 for one document: render, typeset, fit and check it. (Output, WeasyPrint document) or (None,
+    None).
+    `band` fills a one-pager's personalization band (see render); the band's box positions are kept in its
+    notes."""
     import jinja2
 
-    from pipeline.sources.layouts import template_error
     from pipeline.document.fit import FitError, fit
     from pipeline.document.render import render
+    from pipeline.document.typeset import (
+        TypesetError,
+        clipped,
+        layout_html,
+        missing_targets,
+        overfull_lines,
+        write_pdf,
+    )
     from pipeline.pdf.inspect import check_fonts, embedded_fonts
-    from pipeline.document.typeset import (TypesetError, clipped, layout_html, missing_targets,
-                          overfull_lines, write_pdf)
+    from pipeline.sources.layouts import template_error
 
     started = time.perf_counter()
     layout, where, notes, mine = project.layouts[topic.layout], source.where(), {}, Report()
     try:
         doc = render(kind, topic, project.org, layout, project.library, project.style, date, band=band)
         if kind == "one-pager":
-            fitted = fit(doc, project.root, lambda drop: render(
-                "one-pager", topic, project.org, layout, project.library, project.style, date, drop, band=band))
+            fitted = fit(
+                doc,
+                project.root,
+                lambda drop: render(
+                    "one-pager",
+                    topic,
+                    project.org,
+                    layout,
+                    project.library,
+                    project.style,
+                    date,
+                    drop,
+                    band=band,
+                ),
+            )
             document, markup = fitted.document, fitted.html
-            notes = {"body": fitted.body, "space": fitted.space, "renders": fitted.renders,
-                     "anchors": {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")}}
+            notes = {
+                "body": fitted.body,
+                "space": fitted.space,
+                "renders": fitted.renders,
+                "anchors": {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")},
+            }
             for name in fitted.dropped:
-                mine.warning(where, f"one-pager: left out optional block '{name}' to fit the page", "fit.dropped")
+                mine.warning(
+                    where, f"one-pager: left out optional block '{name}' to fit the page", "fit.dropped"
+                )
         else:
             markup = doc.html
             document = layout_html(markup, project.root, doc.stem, doc.topic)
@@ -95,6 +149,15 @@ def make_document(project, topic, source, kind: str, date: dt.date | None, repor
     report.extend(mine)
     if mine.errors:
         return None, None
-    output = Output(topic.id, kind, f"{folder}/{topic.id}/{doc.stem}", markup, data, len(document.pages), notes,
-                    time.perf_counter() - started, warnings=[astuple(d) for d in mine.warnings])
+    output = Output(
+        topic.id,
+        kind,
+        f"{folder}/{topic.id}/{doc.stem}",
+        markup,
+        data,
+        len(document.pages),
+        notes,
+        time.perf_counter() - started,
+        warnings=[astuple(d) for d in mine.warnings],
+    )
     return output, document

@@ -3,7 +3,8 @@
 A packet is combined from the rendered WeasyPrint documents before anything is written (never by merging
 finished PDFs, which loses the tags), so the tags, links and bookmarks of every part survive:
 
-    document = assemble("one-pager", [(topic, its_laid_out_document), ...], org, base_layout, root, build_date)
+    document = assemble("one-pager", [(topic, its_laid_out_document), ...], org, base_layout, root,
+    build_date)
     data = typeset.write_pdf(document)   # pages: 1 (the cover) + the parts' pages
 
 The cover is laid out like every other document (`typeset.layout_html`, the project-only URL fetcher) from
@@ -13,6 +14,7 @@ copies whose anchors and internal links are renamed `<topic id>--<name>`, so tha
 `#note-1` ... of different parts do not collide; the parts' own documents and pages are left as they were,
 so they can still be written as PDFs of their own, before or after the packet.
 """
+
 from __future__ import annotations
 
 import copy
@@ -25,11 +27,11 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from pipeline import __version__
+from pipeline.document.render import PAGE_SIZES, babel_locale, css_string, shown_path
+from pipeline.document.typeset import TypesetError, layout_html, missing_targets
 from pipeline.sources.layouts import KINDS, Layout, font_face_css, token_css
 from pipeline.sources.model import Organization, Topic
-from pipeline.document.render import PAGE_SIZES, _babel, _shown, css_string
 from pipeline.sources.text import smart, to_html
-from pipeline.document.typeset import TypesetError, layout_html, missing_targets
 
 # Words the cover prints, by label name, with the English the base layout also gives them.
 DEFAULT_LABELS = {
@@ -100,7 +102,8 @@ def contents(parts: list[tuple[Topic, object]], language: str = "en") -> list[En
 
 
 def packet_date(parts: list[tuple[Topic, object]], build_date: date | None) -> date:
-    """The date on the cover: the build date when given, else the newest `as_of` of the parts (never the clock)."""
+    """The date on the cover: the build date when given, else the newest `as_of` of the parts (never the
+    clock)."""
     return build_date or max(topic.as_of for topic, _ in parts)
 
 
@@ -115,8 +118,15 @@ def stylesheets(layout: Layout) -> list[str]:
     return files
 
 
-def cover_html(kind: str, entries: list[Entry], org: Organization, layout: Layout, day: date,
-               keywords: list[str], density: str = "normal") -> str:
+def cover_html(
+    kind: str,
+    entries: list[Entry],
+    org: Organization,
+    layout: Layout,
+    day: date,
+    keywords: list[str],
+    density: str = "normal",
+) -> str:
     """The cover's HTML: branding, title, date and the contents, at a density of DENSITIES."""
     language = org.defaults.language
     labels = layout.labels
@@ -124,17 +134,34 @@ def cover_html(kind: str, entries: list[Entry], org: Organization, layout: Layou
     template = layout.env.get_template("packet.html.j2")
     width, height = PAGE_SIZES[org.defaults.page_size]
     contents_label = labels.get("contents", DEFAULT_LABELS["contents"])
-    page_css = (f"@page {{ size: {width} {height}; }}\n"
-                f".packet-title h1 {{ bookmark-level: 1; bookmark-label: {css_string(contents_label)}; }}")
-    disclaimer = Markup(to_html(org.disclaimer, lambda cluster: "", lambda src, alt: str(escape(alt)), language)) \
-        if org.disclaimer else Markup("")
+    page_css = (
+        f"@page {{ size: {width} {height}; }}\n"
+        f".packet-title h1 {{ bookmark-level: 1; bookmark-label: {css_string(contents_label)}; }}"
+    )
+    disclaimer = (
+        Markup(to_html(org.disclaimer, lambda cluster: "", lambda src, alt: str(escape(alt)), language))
+        if org.disclaimer
+        else Markup("")
+    )
     return template.render(
-        kind=kind, org=org, layout=layout, lang=language, labels=labels, entries=entries, density=density,
-        title=name, kicker=org.name, date=day,
+        kind=kind,
+        org=org,
+        layout=layout,
+        lang=language,
+        labels=labels,
+        entries=entries,
+        density=density,
+        title=name,
+        kicker=org.name,
+        date=day,
         intro=labels.get(f"packet-intro-{kind}", DEFAULT_LABELS[f"packet-intro-{kind}"]),
-        date_long=format_date(day, "long", locale=_babel(language.replace("-", "_"))),
-        disclaimer=disclaimer, version=__version__, template_file=_shown(template.filename, layout.root),
-        fonts_css=Markup(font_face_css(layout)), tokens_css=Markup(token_css(layout)), page_css=Markup(page_css),
+        date_long=format_date(day, "long", locale=babel_locale(language.replace("-", "_"))),
+        disclaimer=disclaimer,
+        version=__version__,
+        template_file=shown_path(template.filename, layout.root),
+        fonts_css=Markup(font_face_css(layout)),
+        tokens_css=Markup(token_css(layout)),
+        page_css=Markup(page_css),
         stylesheets=stylesheets(layout),
         meta=dict(
             title=f"{org.name}: {name}",
@@ -159,8 +186,15 @@ def keywords(parts: list[tuple[Topic, object]]) -> list[str]:
     return out
 
 
-def layout_cover(kind: str, entries: list[Entry], org: Organization, layout: Layout, root: Path, day: date,
-                 words: list[str]):
+def layout_cover(
+    kind: str,
+    entries: list[Entry],
+    org: Organization,
+    layout: Layout,
+    root: Path,
+    day: date,
+    words: list[str],
+):
     """The cover laid out on exactly one page, at the first of DENSITIES at which it fits; else PacketError.
 
     Fitting means one page, and, when the template marks them (ids `packet-contents-end` and `packet-foot`),
@@ -173,8 +207,10 @@ def layout_cover(kind: str, entries: list[Entry], org: Organization, layout: Lay
             return document, markup
     raise PacketError(
         f"{kind} packet: the cover's contents list {len(entries)} topics, which {problem} even without "
-        f"subtitles; the cover must be one page: make packets of fewer topics, or make the contents smaller in "
-        f"the layout's css/packet/ styles")
+        "subtitles; the cover must be one page: make packets of fewer topics, or make the contents smaller "
+        "in "
+        f"the layout's css/packet/ styles"
+    )
 
 
 GAP = 12 * 96 / 72  # the least space (CSS px) between the end of the contents and the foot
@@ -196,10 +232,14 @@ def _part_pages(topic: Topic, document, label: str) -> list:
     under a level-1 bookmark (the topic's title) and a start anchor on its first page."""
     pages = []
     for number, page in enumerate(document.pages):
-        new = copy.copy(page)  # the page box is shared; the part's own Page keeps its anchors, links, bookmarks
+        new = copy.copy(
+            page
+        )  # the page box is shared; the part's own Page keeps its anchors, links, bookmarks
         new.anchors = {part_anchor(topic.id, name): where for name, where in page.anchors.items()}
-        new.links = [(kind, part_anchor(topic.id, target) if kind == "internal" else target, rectangle, box)
-                     for kind, target, rectangle, box in page.links]
+        new.links = [
+            (kind, part_anchor(topic.id, target) if kind == "internal" else target, rectangle, box)
+            for kind, target, rectangle, box in page.links
+        ]
         bookmarks = [(level + 1, text, point, state) for level, text, point, state in page.bookmarks]
         if number == 0:
             new.anchors = {start_anchor(topic.id): (0, 0, 0, 0), **new.anchors}
@@ -215,8 +255,14 @@ def _same(a: str, b: str) -> bool:
     return re.sub(r"\s+", " ", a).strip() == re.sub(r"\s+", " ", b).strip()
 
 
-def assemble(kind: str, parts: list[tuple[Topic, object]], org: Organization, layout: Layout, root: Path,
-             build_date: date | None) -> "weasyprint.Document":  # noqa: F821
+def assemble(
+    kind: str,
+    parts: list[tuple[Topic, object]],
+    org: Organization,
+    layout: Layout,
+    root: Path,
+    build_date: date | None,
+) -> weasyprint.Document:  # noqa: F821
     """One WeasyPrint document: a one-page cover, then every part's pages, in the order given.
 
     kind: "one-pager" or "briefing" (what the parts are; it names the packet, from the layout's labels).
@@ -253,7 +299,7 @@ def assemble(kind: str, parts: list[tuple[Topic, object]], org: Organization, la
     day = packet_date(parts, build_date)
     cover, markup = layout_cover(kind, entries, org, layout, root, day, keywords(parts))
     pages = list(cover.pages)
-    for (topic, document), entry in zip(parts, entries):
+    for (topic, document), entry in zip(parts, entries, strict=False):
         pages += _part_pages(topic, document, entry.title)
     packet = cover.copy(pages)
     # The parts' font configurations own the temporary font files their pages draw with; a precaution: keep

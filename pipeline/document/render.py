@@ -1,4 +1,5 @@
-"""Step 5, render: one HTML string per document from a topic, its layout's templates and its formatted citations."""
+"""Step 5, render: a document's HTML from its topic, its layout's templates and its formatted citations."""
+
 from __future__ import annotations
 
 import html
@@ -11,9 +12,9 @@ from markupsafe import Markup
 
 from pipeline import __version__
 from pipeline.document.cite import Citer
-from pipeline.sources.references import Library
 from pipeline.sources.layouts import Layout, font_face_css, token_css
 from pipeline.sources.model import Organization, Topic
+from pipeline.sources.references import Library
 from pipeline.sources.text import smart, to_html
 
 PAGE_SIZES = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
@@ -42,26 +43,40 @@ def fit_css(body: float, space: float, page_size: str, tall: bool = False, gap: 
     """The one-pager's fitting variables; `tall` makes the page very long to measure content height."""
     width, height = PAGE_SIZES[page_size]
     page = f"@page {{ size: {width} 200in; }}" if tall else f"@page {{ size: {width} {height}; }}"
-    return (f'<style id="press-fit">:root {{ --fit-body: {body:g}pt; --fit-space: {space:g}; '
-            f"--pin-gap: {gap:.2f}px; }} {page}</style>")
+    return (
+        f'<style id="press-fit">:root {{ --fit-body: {body:g}pt; --fit-space: {space:g}; '
+        f"--pin-gap: {gap:.2f}px; }} {page}</style>"
+    )
 
 
-def with_fit(markup: str, body: float, space: float, page_size: str, tall: bool = False, gap: float = 0.0) -> str:
+def with_fit(
+    markup: str, body: float, space: float, page_size: str, tall: bool = False, gap: float = 0.0
+) -> str:
     """The document's HTML with other fitting values."""
     return FIT_STYLE.sub(lambda _: fit_css(body, space, page_size, tall, gap), markup, count=1)
 
 
 def blocks_for(kind: str, topic: Topic, layout: Layout) -> list[str]:
     """The block order: the topic's own, else its layout's."""
-    own = (topic.briefing.blocks if kind == "briefing" else topic.one_pager.blocks)
+    own = topic.briefing.blocks if kind == "briefing" else topic.one_pager.blocks
     settings = layout.briefing if kind == "briefing" else layout.one_pager
     return list(own or settings.get("blocks", []))
 
 
-def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: Library, style_path,
-           build_date: date | None = None, drop: tuple[str, ...] = (), band: dict | None = None) -> Doc:
+def render(
+    kind: str,
+    topic: Topic,
+    org: Organization,
+    layout: Layout,
+    library: Library,
+    style_path,
+    build_date: date | None = None,
+    drop: tuple[str, ...] = (),
+    band: dict | None = None,
+) -> Doc:
     """Render one document (briefing or one-pager) to HTML; citations are numbered in reading order.
-    `band` fills the one-pager's personalization band: {"lines": [...], "qr": svg data URL, "alt": ...} for one
+    `band` fills the one-pager's personalization band: {"lines": [...], "qr": svg data URL, "alt": ...} for
+    one
     office, or {"lines": []} to hold its space empty for `press personalize` to stamp."""
     language = topic.language or org.defaults.language
     topic = _typographic(topic, language)
@@ -80,23 +95,41 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
     def markdown(text: str | None, block: bool = False) -> Markup:
         if not text:
             return Markup("")
-        return Markup(to_html(text, citer.cite, _image, language, block=block, in_text=citer.mode == "in-text"))
+        return Markup(
+            to_html(text, citer.cite, _image, language, block=block, in_text=citer.mode == "in-text")
+        )
 
     template = layout.env.get_template(f"{kind}.html.j2")
-    sections = [Section(s.heading, s.body, s.id or _anchor(s.heading, i)) for i, s in enumerate(topic.sections, 1)]
+    sections = [
+        Section(s.heading, s.body, s.id or _anchor(s.heading, i)) for i, s in enumerate(topic.sections, 1)
+    ]
     context = dict(
-        kind=kind, topic=topic, org=org, layout=layout, lang=language, blocks=blocks, pinned=pinned,
-        labels=layout.labels, sections=sections, halves=_halves, toc=_toc(blocks, topic, sections, layout.labels, citer.mode),
-        template_file=_shown(template.filename, layout.root),
-        md=markdown, md_block=lambda text: markdown(text, block=True),
+        kind=kind,
+        topic=topic,
+        org=org,
+        layout=layout,
+        lang=language,
+        blocks=blocks,
+        pinned=pinned,
+        labels=layout.labels,
+        sections=sections,
+        halves=_halves,
+        toc=_toc(blocks, topic, sections, layout.labels, citer.mode),
+        template_file=shown_path(template.filename, layout.root),
+        md=markdown,
+        md_block=lambda text: markdown(text, block=True),
         facts=[topic.key_facts[i - 1] for i in facts_at if i <= len(topic.key_facts)],
         short_questions=[q for q in topic.questions if q.short],
-        date_long=format_date(topic.as_of, "long", locale=_babel(locale)),
-        date_month=format_date(topic.as_of, "MMMM y", locale=_babel(locale)),
-        band=band, citer=citer, fonts_css=Markup(font_face_css(layout)), tokens_css=Markup(token_css(layout)),
+        date_long=format_date(topic.as_of, "long", locale=babel_locale(locale)),
+        date_month=format_date(topic.as_of, "MMMM y", locale=babel_locale(locale)),
+        band=band,
+        citer=citer,
+        fonts_css=Markup(font_face_css(layout)),
+        tokens_css=Markup(token_css(layout)),
         page_css=Markup(_page_css(page_size) + "\n" + _strings_css(kind, topic, org, layout.labels)),
         fit_style=Markup(fit_css(fit.body_max, 1, page_size)),
-        stylesheets=layout.css[kind], version=__version__,
+        stylesheets=layout.css[kind],
+        version=__version__,
         meta=dict(
             title=(f"{layout.labels.get('draft', 'Draft').upper()}: " if topic.status == "draft" else "")
             + (f"{topic.title}: {topic.subtitle}" if topic.subtitle else topic.title),
@@ -112,27 +145,46 @@ def render(kind: str, topic: Topic, org: Organization, layout: Layout, library: 
     citer.replay()
     markup = template.render(context)
     return Doc(
-        topic=topic.id, kind=kind, html=markup, stem=f"{topic.id}-{kind}", page_size=page_size,
-        families=sorted({face.family for face, _ in layout.fonts}), blocks=blocks, pinned=pinned,
-        optional=[b for b in fit.optional if b in blocks], fit=fit.model_dump(),
-        words=_words_per_block(markup), band=band,
+        topic=topic.id,
+        kind=kind,
+        html=markup,
+        stem=f"{topic.id}-{kind}",
+        page_size=page_size,
+        families=sorted({face.family for face, _ in layout.fonts}),
+        blocks=blocks,
+        pinned=pinned,
+        optional=[b for b in fit.optional if b in blocks],
+        fit=fit.model_dump(),
+        words=_words_per_block(markup),
+        band=band,
     )
 
 
 def _typographic(topic: Topic, language: str) -> Topic:
-    """The topic with typographic quotes and dashes in its plain-text fields (Markdown fields get them anyway)."""
+    """The topic with typographic quotes and dashes in its plain-text fields (Markdown fields get them
+    anyway)."""
+
     def t(text):
         return smart(text, language) if text else text
 
-    asks = [a.model_copy(update={"bill": a.bill.model_copy(update={"title": t(a.bill.title),
-                                                                   "status": t(a.bill.status)})})
-            if a.bill else a for a in topic.asks]
-    return topic.model_copy(update={
-        "title": t(topic.title), "subtitle": t(topic.subtitle), "asks": asks,
-        "sections": [s.model_copy(update={"heading": t(s.heading)}) for s in topic.sections],
-        "questions": [q.model_copy(update={"q": t(q.q)}) for q in topic.questions],
-        "authors": [a.model_copy(update={"role": t(a.role)}) for a in topic.authors],
-    })
+    asks = [
+        a.model_copy(
+            update={"bill": a.bill.model_copy(update={"title": t(a.bill.title), "status": t(a.bill.status)})}
+        )
+        if a.bill
+        else a
+        for a in topic.asks
+    ]
+    return topic.model_copy(
+        update={
+            "title": t(topic.title),
+            "subtitle": t(topic.subtitle),
+            "asks": asks,
+            "sections": [s.model_copy(update={"heading": t(s.heading)}) for s in topic.sections],
+            "questions": [q.model_copy(update={"q": t(q.q)}) for q in topic.questions],
+            "authors": [a.model_copy(update={"role": t(a.role)}) for a in topic.authors],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -154,12 +206,16 @@ def _toc(blocks: list[str], topic: Topic, sections: list[Section], labels: dict,
     if "contents" not in blocks:
         return []
     entries = []
-    for name in blocks[blocks.index("contents") + 1:]:
+    for name in blocks[blocks.index("contents") + 1 :]:
         if name == "sections":
             entries += [dict(id=s.anchor, text=s.heading, level=1) for s in sections]
         elif name == "questions" and topic.questions:
             entries.append(dict(id="questions", text=labels.get("questions", "Questions"), level=1))
-        elif name == "facts" and topic.key_facts or name == "bibliography" or name == "notes" and mode == "endnote":
+        elif (
+            (name == "facts" and topic.key_facts)
+            or name == "bibliography"
+            or (name == "notes" and mode == "endnote")
+        ):
             entries.append(dict(id=name, text=labels.get(name, name.title()), level=1))
     return entries
 
@@ -182,12 +238,17 @@ def css_string(text: str) -> str:
 
 
 def _strings_css(kind: str, topic: Topic, org: Organization, labels: dict) -> str:
-    strings = {"running-topic": topic.title, "running-org": org.name, "running-kind": labels.get(kind, kind),
-               "label-page": labels.get("page", "Page"), "label-of": labels.get("of", "of")}
+    strings = {
+        "running-topic": topic.title,
+        "running-org": org.name,
+        "running-kind": labels.get(kind, kind),
+        "label-page": labels.get("page", "Page"),
+        "label-of": labels.get("of", "of"),
+    }
     return ":root {\n" + "\n".join(f"  --{k}: {css_string(v)};" for k, v in strings.items()) + "\n}"
 
 
-def _shown(filename: str | None, root) -> str:
+def shown_path(filename: str | None, root) -> str:
     from pathlib import Path
 
     try:
@@ -200,7 +261,7 @@ def _image(src: str, alt: str) -> str:
     return f'<img src="sources/{html.escape(src)}" alt="{html.escape(alt)}">'
 
 
-def _babel(locale: str) -> str:
+def babel_locale(locale: str) -> str:
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -228,4 +289,3 @@ def _words_per_block(markup: str) -> dict[str, int]:
         text = re.sub(r"<[^>]+>", " ", match.group(2))
         words[match.group(1)] = len(html.unescape(text).split())
     return words
-

@@ -1,4 +1,5 @@
-"""Step 6, typeset: HTML to PDF with WeasyPrint behind a fetcher that reads only the project, with every logged problem a failure."""
+"""Step 6, typeset: HTML to PDF with WeasyPrint, reading only the project; every logged problem fails."""
+
 from __future__ import annotations
 
 import logging
@@ -19,13 +20,16 @@ PDF_OPTIONS = {"pdf_tags": True}
 
 
 def require_environment() -> None:
-    """Stop (PressError) when this machine cannot make reproducible PDFs: WeasyPrint needs HarfBuzz's subsetter."""
+    """Stop (PressError) when this machine cannot make reproducible PDFs: WeasyPrint needs HarfBuzz's
+    subsetter."""
     from weasyprint.text.ffi import harfbuzz_subset
 
     if not harfbuzz_subset:
-        raise PressError("WeasyPrint cannot find the HarfBuzz subsetting library, so fonts would be subset slowly "
-                         "and not reproducibly; install it (Debian and Ubuntu: apt-get install libharfbuzz-subset0; "
-                         "`make` does this when it runs as root)")
+        raise PressError(
+            "WeasyPrint cannot find the HarfBuzz subsetting library, so fonts would be subset slowly "
+            "and not reproducibly; install it (Debian and Ubuntu: apt-get install libharfbuzz-subset0; "
+            "`make` does this when it runs as root)"
+        )
 
 
 class Refused(FatalURLFetchingError):
@@ -36,7 +40,9 @@ class ProjectFetcher(URLFetcher):
     """Reads data: URLs and files under the project's sources/ and layouts/; refuses everything else."""
 
     def __init__(self, root: Path):
-        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True, timeout=1)
+        super().__init__(
+            allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True, timeout=1
+        )
         self.roots = [(root / name).resolve() for name in ALLOWED_DIRS]
         self.root = root.resolve()
 
@@ -52,7 +58,9 @@ class ProjectFetcher(URLFetcher):
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
             if inside:
                 raise Refused(f"'{self._shown(path)}' does not exist")
-            raise Refused(f"refused to read '{url}': documents may only use files under sources/ and layouts/")
+            raise Refused(
+                f"refused to read '{url}': documents may only use files under sources/ and layouts/"
+            )
         raise Refused(f"refused to fetch '{url}': rendering never uses the network")
 
     def _shown(self, path: Path) -> str:
@@ -101,7 +109,9 @@ def layout_html(markup: str, root: Path, stem: str, topic: str):
     base_url = (root / "out" / topic / f"{stem}.html").resolve().as_uri()
     with weasyprint_log() as messages:
         try:
-            document = HTML(string=markup, base_url=base_url, url_fetcher=ProjectFetcher(root)).render(**PDF_OPTIONS)
+            document = HTML(string=markup, base_url=base_url, url_fetcher=ProjectFetcher(root)).render(
+                **PDF_OPTIONS
+            )
         except FatalURLFetchingError as exc:  # a BaseException: `except Exception` would miss it
             cause = exc if isinstance(exc, Refused) else (exc.__cause__ or exc)
             raise TypesetError([str(cause)]) from None
@@ -146,8 +156,9 @@ def overfull_lines(document, tolerance: float = 0.5) -> list[str]:
                         end = max(c.position_x + c.margin_width() for c in child.children)
                         if end > right + tolerance:
                             text = clean(_text(child))
-                            found.append(f"page {number}: line overruns by {(end - right) * 0.75:.1f}pt: "
-                                         f"'{text[:60]}'")
+                            found.append(
+                                f"page {number}: line overruns by {(end - right) * 0.75:.1f}pt: '{text[:60]}'"
+                            )
                     else:
                         stack.append(child)
     return found
@@ -165,8 +176,10 @@ def clipped(page) -> list[str]:
             inner = [c for c in _descendants(box) if isinstance(c, (boxes.LineBox, boxes.ReplacedBox))]
             lowest = max((c.position_y + c.margin_height() for c in inner), default=bottom)
             if lowest > bottom + 0.5:
-                found.append(f"content cut off {(lowest - bottom) * 0.75:.1f}pt below a fixed-height box: "
-                             f"'{clean(_text(box))[:60]}'")
+                found.append(
+                    f"content cut off {(lowest - bottom) * 0.75:.1f}pt below a fixed-height box: "
+                    f"'{clean(_text(box))[:60]}'"
+                )
                 continue
         stack.extend(children)
     return found

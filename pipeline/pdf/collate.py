@@ -1,10 +1,11 @@
-"""PDF collate: the print file, every office's page in walking order with a bookmark each, sharing one copy of the base page."""
+"""PDF collate: the print file, every office's page in walking order, sharing one copy of the base page."""
+
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-from pipeline.pdf.update import _split
+from pipeline.pdf.update import read_update
 
 
 def print_file(entries: list[tuple[str, Path]]) -> bytes:
@@ -13,11 +14,11 @@ def print_file(entries: list[tuple[str, Path]]) -> bytes:
 
     pikepdf.settings.set_flate_compression_level(9)  # the same bytes whichever process makes the file
     first = entries[0][1].read_bytes()
-    split = _split(first)
+    split = read_update(first)
     bands = []
     if split:
         for _, path in entries:
-            part = _split(path.read_bytes())
+            part = read_update(path.read_bytes())
             if part is None or part[0] != split[0]:
                 split = None
                 break
@@ -53,11 +54,21 @@ def _shared(out, base: bytes, bands: list[bytes]) -> None:
         font = out.copy_foreign(page.Resources.Font.PressBand)
         media = pikepdf.Array([float(v) for v in page.MediaBox])
     draw = out.make_stream(b"q /PressBase Do Q\n")
-    resources = out.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary(PressBand=font),
-                                                     XObject=pikepdf.Dictionary(PressBase=form)))
+    resources = out.make_indirect(
+        pikepdf.Dictionary(
+            Font=pikepdf.Dictionary(PressBand=font), XObject=pikepdf.Dictionary(PressBase=form)
+        )
+    )
     for band in bands:
         stream = pikepdf.Stream(out, b"")
         stream.write(band, filter=pikepdf.Name.FlateDecode)
-        out.pages.append(pikepdf.Page(pikepdf.Dictionary(
-            Type=pikepdf.Name.Page, MediaBox=media, Resources=resources,
-            Contents=pikepdf.Array([out.make_indirect(stream), draw]))))
+        out.pages.append(
+            pikepdf.Page(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Page,
+                    MediaBox=media,
+                    Resources=resources,
+                    Contents=pikepdf.Array([out.make_indirect(stream), draw]),
+                )
+            )
+        )

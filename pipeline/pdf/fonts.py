@@ -1,4 +1,5 @@
-"""PDF fonts: the band font subset with its glyph ids kept, and embedded CFF fonts rewritten as bare CID-keyed CFF."""
+"""PDF fonts: the band font subset with glyph ids kept, and embedded CFF rewritten as bare CID-keyed CFF."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,11 +9,15 @@ from pathlib import Path
 
 
 def cid_keyed(program: bytes, keep: set[int], aliases: dict[int, int] | None = None) -> bytes:
-    """The CFF table of an OpenType font as a CID-keyed CFF with only the glyphs `keep` (and .notdef), the CID of
-    each being its glyph id in `program`; `aliases` ({cid: glyph id}) adds a copy of a glyph under another CID.
+    """The CFF table of an OpenType font as a CID-keyed CFF with only the glyphs `keep` (and .notdef), the
+    CID of
+    each being its glyph id in `program`; `aliases` ({cid: glyph id}) adds a copy of a glyph under another
+    CID.
 
-    WeasyPrint keeps glyph ids when it subsets (its text uses them as CIDs), so its fonts carry an empty slot and a
-    name for every glyph of the full font, and tables a PDF reader never uses. A CID-keyed CFF maps CIDs to glyphs
+    WeasyPrint keeps glyph ids when it subsets (its text uses them as CIDs), so its fonts carry an empty slot
+    and a
+    name for every glyph of the full font, and tables a PDF reader never uses. A CID-keyed CFF maps CIDs to
+    glyphs
     through its charset, so the slots and the names can go while the text stays as it is."""
     from fontTools.cffLib import FDArrayIndex, FDSelect, FontDict
     from fontTools.ttLib import TTFont
@@ -58,24 +63,28 @@ def cff_bytes(font) -> bytes:
 
 
 def slim_fonts(doc, aliases: dict | None = None) -> None:
-    """Replace every /FontFile3 /OpenType program of a pikepdf document's CIDFonts by its CID-keyed CFF, keeping
+    """Replace every /FontFile3 /OpenType program of a pikepdf document's CIDFonts by its CID-keyed CFF,
+    keeping
     the glyphs the font's /W array gives widths for (every glyph its text draws); `aliases` maps a CIDFont's
     object id to the {cid: glyph id} copies it needs."""
     import pikepdf
 
     for obj in doc.objects:
-        if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType0" and "/W" in obj):
+        if not (
+            isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType0" and "/W" in obj
+        ):
             continue
         stream = obj.FontDescriptor.get("/FontFile3")
         if stream is not None and stream.get("/Subtype") == "/OpenType":
             own = (aliases or {}).get(obj.objgen, {})
-            stream.write(cid_keyed(stream.read_bytes(), _w_gids(obj.W) - set(own), own))
+            stream.write(cid_keyed(stream.read_bytes(), w_gids(obj.W) - set(own), own))
             stream.Subtype = pikepdf.Name("/CIDFontType0C")
 
 
 @dataclass
 class BandFont:
-    """The band's font cut down to every character of the run, glyph ids kept: its program and what drawing needs."""
+    """The band's font cut down to every character of the run, glyph ids kept: its program and what drawing
+    needs."""
 
     name: str  # BaseFont, with a subset tag derived from the program
     program: bytes  # OpenType (CFF) file; glyph ids are those of the full font
@@ -96,18 +105,29 @@ class BandFont:
         font = TTFont(path, recalcTimestamp=False)
         cmap = font.getBestCmap()
         scale = 1000 / font["head"].unitsPerEm
-        gids = {chr(code): font.getGlyphID(cmap[code]) for code in sorted({ord(c) for c in chars} | {0x20})
-                if code in cmap}
+        gids = {
+            chr(code): font.getGlyphID(cmap[code])
+            for code in sorted({ord(c) for c in chars} | {0x20})
+            if code in cmap
+        }
         metrics = font["hmtx"].metrics
         order = font.getGlyphOrder()
         widths = {gid: round(metrics[order[gid]][0] * scale) for gid in sorted(set(gids.values()))}
         program = subset_program(path, set(gids.values()))
         head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
-        return cls(f"{tag}+{family.replace(' ', '-')}", program, gids, widths, round(hhea.ascent * scale),
-                   round(hhea.descent * scale),
-                   tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
-                   round(getattr(os2, "sCapHeight", 700) * scale), str(path), postscript_name(font))
+        return cls(
+            f"{tag}+{family.replace(' ', '-')}",
+            program,
+            gids,
+            widths,
+            round(hhea.ascent * scale),
+            round(hhea.descent * scale),
+            tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+            round(getattr(os2, "sCapHeight", 700) * scale),
+            str(path),
+            postscript_name(font),
+        )
 
     def missing(self, text: str) -> str:
         """The characters of `text` the font has no glyph for."""
@@ -148,7 +168,7 @@ def postscript_name(font) -> str:
     return str(font["name"].getDebugName(6) or "") if "name" in font else ""
 
 
-def _w_gids(widths) -> set[int]:
+def w_gids(widths) -> set[int]:
     """The glyph ids a CIDFont's /W array gives widths for."""
     import pikepdf
 

@@ -1,4 +1,5 @@
-"""Personalize, proof: check each office's file as a reader would get it: one page, the name in its text, the QR code decoding to its address."""
+"""PDF proof: an office's copy checked as a reader gets it: one page, the name in its text, the QR code."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,9 @@ import re
 SCALE = 2.0  # pixels per pt when rasterizing the QR square (about 3 px per module: enough, and fast)
 
 
-def problems(data: bytes, name: str, url: str, qr_box: tuple[float, float, float, float] | None = None) -> list[str]:
+def problems(
+    data: bytes, name: str, url: str, qr_box: tuple[float, float, float, float] | None = None
+) -> list[str]:
     """What is wrong with one office's PDF, or []: page count, the name in the extracted text, the QR code."""
     import pypdfium2 as pdfium
     import zxingcpp

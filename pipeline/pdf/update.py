@@ -1,4 +1,5 @@
-"""PDF incremental update: one office's copy as a small update (band text and QR code) appended to the shared base, and its reader."""
+"""PDF incremental update: an office's band appended to the shared base as a small update, and its reader."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,7 +8,7 @@ import re
 import zlib
 from dataclasses import dataclass, field, replace
 
-from pipeline.pdf.fonts import BandFont, _w_gids, postscript_name, subset_program
+from pipeline.pdf.fonts import BandFont, postscript_name, subset_program, w_gids
 
 PX = 0.75  # pt per CSS px
 MARK = "PressBand"  # the name of the band font in the page's resources
@@ -33,7 +34,8 @@ class Base:
 
 
 def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
-    """Add the band font, an empty first content stream and a tagged paragraph for the band text to a one-pager."""
+    """Add the band font, an empty first content stream and a tagged paragraph for the band text to a
+    one-pager."""
     import pikepdf
 
     from pipeline.pdf.fonts import slim_fonts
@@ -58,8 +60,13 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
         mcid = _tag_band(doc, page)
         slim_fonts(doc, aliases)
         out = io.BytesIO()
-        doc.save(out, compress_streams=True, recompress_flate=True, deterministic_id=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        doc.save(
+            out,
+            compress_streams=True,
+            recompress_flate=True,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
     data = out.getvalue()
     with pikepdf.open(io.BytesIO(data)) as saved:
         trailer = saved.trailer
@@ -74,15 +81,32 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
         x1, y1, x2, y2 = anchors[name]
         return (x1 * PX, height - y1 * PX, x2 * PX, height - y2 * PX)
 
-    return Base(data, band_object, size, root, info, startxref, mcid, box("band-text"), box("band-qr"), height,
-                _rgb(colour), font, ids)
+    return Base(
+        data,
+        band_object,
+        size,
+        root,
+        info,
+        startxref,
+        mcid,
+        box("band-text"),
+        box("band-qr"),
+        height,
+        _rgb(colour),
+        font,
+        ids,
+    )
 
 
 def _same_face(doc, fonts, font: BandFont, aliases: dict):
-    """The page's own font of the band's face grown by the band's glyphs, and the band font as it is then drawn;
-    None when the page does not use that face. Glyph ids stay as they are, so the page's text is untouched. A glyph
-    the page already uses for another character (one glyph serves '-' and U+2010, say) gets a second CID of its
-    own, recorded in `aliases` (font object -> {cid: glyph id}), so that each extracts as its own character."""
+    """The page's own font of the band's face grown by the band's glyphs, and the band font as it is then
+    drawn;
+    None when the page does not use that face. Glyph ids stay as they are, so the page's text is untouched. A
+    glyph
+    the page already uses for another character (one glyph serves '-' and U+2010, say) gets a second CID of
+    its
+    own, recorded in `aliases` (font object -> {cid: glyph id}), so that each extracts as its own
+    character."""
     import pikepdf
     from fontTools.ttLib import TTFont
 
@@ -98,9 +122,14 @@ def _same_face(doc, fonts, font: BandFont, aliases: dict):
             continue
         cmap = found.ToUnicode.read_bytes()
         mapped = _mapped(cmap)
-        used = _w_gids(descendant.get("/W", pikepdf.Array()))
+        used = w_gids(descendant.get("/W", pikepdf.Array()))
         program.write(subset_program(font.source, used | set(font.widths)))
-        gids, widths, new, spare = dict(font.gids), dict(font.widths), [], max(max(font.widths), max(used, default=0))
+        gids, widths, new, spare = (
+            dict(font.gids),
+            dict(font.widths),
+            [],
+            max(max(font.widths), max(used, default=0)),
+        )
         own = aliases.setdefault(descendant.objgen, {})
         for char, gid in sorted(font.gids.items()):
             if mapped.get(gid, char) != char:
@@ -127,7 +156,9 @@ def _mapped(cmap: bytes) -> dict[int, str]:
         for code, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
             found[int(code, 16)] = bytes.fromhex(value).decode("utf-16-be", "replace")
     for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
-        for first, last, value in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+        for first, last, value in re.findall(
+            r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
+        ):
             start = int(value, 16)
             for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
                 found[code] = chr(start + offset)
@@ -138,7 +169,9 @@ def _rgb(colour: str) -> tuple[float, float, float]:
     value = colour.strip().lstrip("#")
     if len(value) == 3:
         value = "".join(c * 2 for c in value)
-    return tuple(round(int(value[i:i + 2], 16) / 255, 4) for i in (0, 2, 4)) if len(value) == 6 else (0, 0, 0)
+    return (
+        tuple(round(int(value[i : i + 2], 16) / 255, 4) for i in (0, 2, 4)) if len(value) == 6 else (0, 0, 0)
+    )
 
 
 def _font_objects(doc, font: BandFont):
@@ -146,30 +179,60 @@ def _font_objects(doc, font: BandFont):
 
     program = doc.make_stream(font.program)
     program.Subtype = pikepdf.Name("/OpenType")
-    descriptor = doc.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name("/FontDescriptor"), FontName=pikepdf.Name("/" + font.name), Flags=32,
-        FontBBox=pikepdf.Array(font.bbox), ItalicAngle=0, Ascent=font.ascent, Descent=font.descent,
-        CapHeight=font.cap_height, StemV=80, FontFile3=program))
+    descriptor = doc.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name("/FontDescriptor"),
+            FontName=pikepdf.Name("/" + font.name),
+            Flags=32,
+            FontBBox=pikepdf.Array(font.bbox),
+            ItalicAngle=0,
+            Ascent=font.ascent,
+            Descent=font.descent,
+            CapHeight=font.cap_height,
+            StemV=80,
+            FontFile3=program,
+        )
+    )
     widths = pikepdf.Array()
     for gid in sorted(font.widths):
         widths.extend([gid, pikepdf.Array([font.widths[gid]])])
-    cid = doc.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name("/Font"), Subtype=pikepdf.Name("/CIDFontType0"), BaseFont=pikepdf.Name("/" + font.name),
-        CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"),
-                                         Supplement=0),
-        FontDescriptor=descriptor, W=widths))
-    return doc.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name("/Font"), Subtype=pikepdf.Name("/Type0"), BaseFont=pikepdf.Name("/" + font.name),
-        Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=pikepdf.Array([cid]),
-        ToUnicode=doc.make_stream(_to_unicode(font))))
+    cid = doc.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name("/Font"),
+            Subtype=pikepdf.Name("/CIDFontType0"),
+            BaseFont=pikepdf.Name("/" + font.name),
+            CIDSystemInfo=pikepdf.Dictionary(
+                Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0
+            ),
+            FontDescriptor=descriptor,
+            W=widths,
+        )
+    )
+    return doc.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name("/Font"),
+            Subtype=pikepdf.Name("/Type0"),
+            BaseFont=pikepdf.Name("/" + font.name),
+            Encoding=pikepdf.Name("/Identity-H"),
+            DescendantFonts=pikepdf.Array([cid]),
+            ToUnicode=doc.make_stream(_to_unicode(font)),
+        )
+    )
 
 
 def _to_unicode(font: BandFont) -> bytes:
     pairs = sorted((gid, char) for char, gid in font.gids.items())
-    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def", "1 begincodespacerange", "<0000> <FFFF>",
-             "endcodespacerange"]
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <FFFF>",
+        "endcodespacerange",
+    ]
     lines.append(_bfchar(pairs))
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines).encode("ascii")
@@ -179,7 +242,7 @@ def _bfchar(pairs: list[tuple[int, str]]) -> str:
     """ToUnicode CMap entries for (glyph id, character) pairs, in blocks of at most 100."""
     lines = []
     for start in range(0, len(pairs), 100):
-        chunk = pairs[start:start + 100]
+        chunk = pairs[start : start + 100]
         lines.append(f"{len(chunk)} beginbfchar")
         lines += [f"<{gid:04X}> <{char.encode('utf-16-be').hex().upper()}>" for gid, char in chunk]
         lines.append("endbfchar")
@@ -199,8 +262,15 @@ def _tag_band(doc, page) -> int:
     nums = tree.ParentTree.Nums
     marks = next(nums[i + 1] for i in range(0, len(nums), 2) if int(nums[i]) == key)
     mcid = len(marks)
-    element = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name("/StructElem"), S=pikepdf.Name("/P"),
-                                                   P=document, Pg=page.obj, K=pikepdf.Array([mcid])))
+    element = doc.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name("/StructElem"),
+            S=pikepdf.Name("/P"),
+            P=document,
+            Pg=page.obj,
+            K=pikepdf.Array([mcid]),
+        )
+    )
     marks.append(element)
     inner = document.K if isinstance(document.K, pikepdf.Array) else pikepdf.Array([document.K])
     document.K = pikepdf.Array([element] + list(inner))
@@ -208,7 +278,8 @@ def _tag_band(doc, page) -> int:
 
 
 def band_content(base: Base, lines: list[tuple[str, float]], matrix: list[list[bool]]) -> bytes:
-    """The band's drawing: the text lines (tagged, in reading order before the page) and the QR code as rectangles."""
+    """The band's drawing: the text lines (tagged, in reading order before the page) and the QR code as
+    rectangles."""
     font = base.font
     x0, top, _, _ = base.text_box
     out = ["q"]
@@ -228,7 +299,8 @@ def band_content(base: Base, lines: list[tuple[str, float]], matrix: list[list[b
 
 
 def qr_path(matrix: list[list[bool]], box: tuple[float, float, float, float]) -> str:
-    """The dark modules of a QR matrix (quiet zone included) as rectangles filling `box`, one per horizontal run."""
+    """The dark modules of a QR matrix (quiet zone included) as rectangles filling `box`, one per horizontal
+    run."""
     x0, top, x1, _ = box
     module = (x1 - x0) / len(matrix)
     rects = []
@@ -239,8 +311,10 @@ def qr_path(matrix: list[list[bool]], box: tuple[float, float, float, float]) ->
                 start = col
                 while col < len(cells) and cells[col]:
                     col += 1
-                rects.append(f"{x0 + start * module:.3f} {top - (row + 1) * module:.3f} "
-                             f"{(col - start) * module:.3f} {module:.3f} re")
+                rects.append(
+                    f"{x0 + start * module:.3f} {top - (row + 1) * module:.3f} "
+                    f"{(col - start) * module:.3f} {module:.3f} re"
+                )
             else:
                 col += 1
     return "\n".join(rects)
@@ -250,27 +324,41 @@ def stamp(base: Base, content: bytes) -> bytes:
     """The base followed by an incremental update that replaces the empty band stream with `content`."""
     body = zlib.compress(content, 9)
     at = len(base.data)
-    update = (f"{base.band_object} 0 obj\n<</Length {len(body)}/Filter/FlateDecode>>\nstream\n".encode()
-              + body + b"\nendstream\nendobj\n")
+    update = (
+        f"{base.band_object} 0 obj\n<</Length {len(body)}/Filter/FlateDecode>>\nstream\n".encode()
+        + body
+        + b"\nendstream\nendobj\n"
+    )
     xref_at = at + len(update)
     xref_number = base.size
-    rows = bytes([1]) + at.to_bytes(4, "big") + bytes([0]) + bytes([1]) + xref_at.to_bytes(4, "big") + bytes([0])
+    rows = (
+        bytes([1]) + at.to_bytes(4, "big") + bytes([0]) + bytes([1]) + xref_at.to_bytes(4, "big") + bytes([0])
+    )
     ident = ""
     if base.ids:
         ident = f"/ID[<{base.ids[0].hex()}><{hashlib.md5(content).hexdigest()}>]"
     info = f"/Info {base.info}" if base.info else ""
-    update += (f"{xref_number} 0 obj\n<</Type/XRef/Size {xref_number + 1}/Root {base.root}{info}{ident}"
-               f"/Prev {base.startxref}/Index[{base.band_object} 1 {xref_number} 1]/W[1 4 1]/Length {len(rows)}>>\n"
-               "stream\n").encode() + rows + f"\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n".encode()
+    update += (
+        (
+            f"{xref_number} 0 obj\n<</Type/XRef/Size {xref_number + 1}/Root {base.root}{info}{ident}"
+            f"/Prev {base.startxref}/Index[{base.band_object} 1 {xref_number} 1]/W[1 4 1]/Length "
+            f"{len(rows)}>>\n"
+            "stream\n"
+        ).encode()
+        + rows
+        + f"\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n".encode()
+    )
     return base.data + update
 
 
 UPDATE = re.compile(rb"(\d+) 0 obj\n<</Length (\d+)/Filter/FlateDecode>>\nstream\n")
 
 
-def _split(data: bytes) -> tuple[bytes, bytes] | None:
+def read_update(data: bytes) -> tuple[bytes, bytes] | None:
     """(base, compressed band stream) of a stamped copy, or None for a file made otherwise (a full render)."""
-    end = data.rfind(b"%%EOF", 0, len(data) - 8)  # the base's end: the copy's own update ends with the last one
+    end = data.rfind(
+        b"%%EOF", 0, len(data) - 8
+    )  # the base's end: the copy's own update ends with the last one
     if end < 0:
         return None
     end = data.index(b"\n", end) + 1
@@ -278,4 +366,4 @@ def _split(data: bytes) -> tuple[bytes, bytes] | None:
     if not found:
         return None
     start = found.end()
-    return data[:end], data[start:start + int(found.group(2))]
+    return data[:end], data[start : start + int(found.group(2))]

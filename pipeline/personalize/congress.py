@@ -1,4 +1,5 @@
-"""The public congress-legislators YAML format, read directly: members, their current term and their committees."""
+"""The public congress-legislators YAML format, read in place: members, current terms, committees."""
+
 from __future__ import annotations
 
 import gc
@@ -6,25 +7,31 @@ import re
 import unicodedata
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from pipeline.errors import Report
+from pipeline.personalize.people import Recipient, make_recipient
 from pipeline.sources.load import read_text
-from pipeline.personalize.people import Recipient, _make
 
 LEGISLATORS, MEMBERSHIP, COMMITTEES_YAML = (
-    "legislators-current.yaml", "committee-membership-current.yaml", "committees-current.yaml")
+    "legislators-current.yaml",
+    "committee-membership-current.yaml",
+    "committees-current.yaml",
+)
 
 
 class _Text:
     """A YAML loader mix-in taking every scalar as text: no implicit typing, and no resolver to run
     for each of the legislators file's 120,000 nodes."""
 
-    TAGS = {ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
-            SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
-            MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
+    TAGS: ClassVar[dict] = {
+        ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+        SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+        MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    }
 
     def resolve(self, kind, value, implicit):
         return self.TAGS[kind]
@@ -51,8 +58,11 @@ def _compose(path: Path, shown: str, report: Report):
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        report.error((shown, mark.line + 1, mark.column + 1) if mark else (shown, 1, 1),
-                     f"YAML syntax: {exc.problem or exc.context}", "yaml.syntax")
+        report.error(
+            (shown, mark.line + 1, mark.column + 1) if mark else (shown, 1, 1),
+            f"YAML syntax: {exc.problem or exc.context}",
+            "yaml.syntax",
+        )
     except yaml.YAMLError as exc:
         report.error((shown, 1, 1), f"YAML syntax: {exc}", "yaml.syntax")
     finally:
@@ -96,7 +106,10 @@ def committees(path: Path, shown: str, report: Report) -> dict[str, tuple[str, s
     for item in _items(root, SequenceNode, "a list of committees", shown, report):
         code, name = _text(_find(item, "thomas_id")), _text(_find(item, "name"))
         if code and name:  # "House Committee on the Budget" -> "Budget"
-            known[code] = (re.sub(r"^(House|Senate) (Committee on (the )?)?", "", name), _text(_find(item, "type")))
+            known[code] = (
+                re.sub(r"^(House|Senate) (Committee on (the )?)?", "", name),
+                _text(_find(item, "type")),
+            )
         else:
             report.error(_mark(shown, item), "a committee needs a thomas_id and a name", "recipients.yaml")
     return known
@@ -116,8 +129,12 @@ def _memberships(path: Path, shown: str, report: Report) -> dict[str, dict[str, 
     return members
 
 
-HONORIFICS = {"senate": ("Senator", "Sen."), "house": ("Representative", "Rep."),
-              "delegate": ("Delegate", "Del."), "PR": ("Resident Commissioner", "Res. Comm.")}
+HONORIFICS = {
+    "senate": ("Senator", "Sen."),
+    "house": ("Representative", "Rep."),
+    "delegate": ("Delegate", "Del."),
+    "PR": ("Resident Commissioner", "Res. Comm."),
+}
 
 
 def read(folder: Path, shown: str, report: Report) -> list[Recipient]:
@@ -134,17 +151,25 @@ def read(folder: Path, shown: str, report: Report) -> list[Recipient]:
         fields, nodes = _legislator(item, terms.value[-1])  # the last term is the current one
         fields["committees"] = sorted(members.get(fields["id"], {}).items())
         at = partial(_node_at, file, nodes, item)
-        made.append(_make(fields, at, item.start_mark.line + 1, file, known, seen, report))
+        made.append(make_recipient(fields, at, item.start_mark.line + 1, file, known, seen, report))
     return [r for r in made if r is not None]
 
 
 def _legislator(item: MappingNode, term: MappingNode) -> tuple[dict, dict]:
     """The recipient fields of one legislator, unchecked, and the node each came from."""
     name = _find(item, "name")
-    nodes = {"id": _find(item, "id", "bioguide"), "name": name, "chamber": _find(term, "type"),
-             "state": _find(term, "state"), "district": _find(term, "district"), "party": _find(term, "party")}
+    nodes = {
+        "id": _find(item, "id", "bioguide"),
+        "name": name,
+        "chamber": _find(term, "type"),
+        "state": _find(term, "state"),
+        "district": _find(term, "district"),
+        "party": _find(term, "party"),
+    }
     fields = {key: _text(node) for key, node in nodes.items()}
-    first, last, full, suffix = (_text(_find(name, key)) for key in ("first", "last", "official_full", "suffix"))
+    first, last, full, suffix = (
+        _text(_find(name, key)) for key in ("first", "last", "official_full", "suffix")
+    )
     fields["name"] = full or " ".join(filter(None, (first, last))) + (f", {suffix}" if suffix else "")
     if full and last not in full:  # "Pablo José Hernández", whose last name is given as "Hernández Rivera"
         last = full.split(",")[0].split()[-1]

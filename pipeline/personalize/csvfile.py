@@ -1,4 +1,5 @@
-"""The recipients CSV format: a header row naming the columns, one office per row, every cell located for messages."""
+"""The recipients CSV format: a header naming the columns, one office per row, every cell located."""
+
 from __future__ import annotations
 
 import csv
@@ -10,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import Report, one_of
-from pipeline.personalize.people import CHAMBERS, COLUMNS, REQUIRED, Recipient, _make
+from pipeline.personalize.people import CHAMBERS, COLUMNS, REQUIRED, Recipient, make_recipient
 from pipeline.sources.load import line_col, read_text
-
 
 COMMITTEES_CSV = "committees.csv"
 
@@ -43,7 +43,8 @@ class _Row:
 
 
 def _rows(text: str, shown: str, report: Report):
-    """(first line, raw text, cells) of every non-blank row; a row with broken quoting is reported and skipped."""
+    """(first line, raw text, cells) of every non-blank row; a row with broken quoting is reported and
+    skipped."""
     lines = io.StringIO(text, newline="").readlines()
     start = 0
     while start < len(lines):
@@ -52,7 +53,7 @@ def _rows(text: str, shown: str, report: Report):
             for cells in reader:
                 first, done = start + done, reader.line_num
                 if any(cell.strip() for cell in cells):
-                    yield first + 1, "".join(lines[first:start + done]), cells
+                    yield first + 1, "".join(lines[first : start + done]), cells
             return
         except csv.Error as exc:
             bad = start + done
@@ -87,8 +88,11 @@ def _table(path: Path, shown: str, report: Report, required: tuple, known: tuple
     rows = list(_rows(text.removeprefix("\ufeff"), shown, report)) if text is not None else []
     if not rows:
         if text is not None:
-            report.error((shown, 1, 1), f"no header row; the first row names the columns, such as {one_of(required)}",
-                         "recipients.columns")
+            report.error(
+                (shown, 1, 1),
+                f"no header row; the first row names the columns, such as {one_of(required)}",
+                "recipients.columns",
+            )
         return []
     (line, raw, header), body = rows[0], rows[1:]
     starts = _cell_starts(raw)[0]
@@ -103,18 +107,28 @@ def _table(path: Path, shown: str, report: Report, required: tuple, known: tuple
             columns[name] = index
             near = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.8)
             if name not in known and near:
-                report.warning(where, f"column '{name}' is kept as an extra column (did you mean '{near[0]}'?)",
-                               "recipients.columns")
+                report.warning(
+                    where,
+                    f"column '{name}' is kept as an extra column (did you mean '{near[0]}'?)",
+                    "recipients.columns",
+                )
     missing = [name for name in required if name not in columns]
     if missing:
-        report.error((shown, line, 1), f"the header lacks the required column(s) {one_of(missing)}; "
-                     f"required: {', '.join(repr(r) for r in required)}", "recipients.columns")
+        report.error(
+            (shown, line, 1),
+            f"the header lacks the required column(s) {one_of(missing)}; "
+            f"required: {', '.join(repr(r) for r in required)}",
+            "recipients.columns",
+        )
         return []
     result = []
     for line, raw, cells in body:
         if len(cells) != len(header):
-            report.error((shown, line, 1), f"this row has {len(cells)} cells, but the header has {len(header)}",
-                         "recipients.cells")
+            report.error(
+                (shown, line, 1),
+                f"this row has {len(cells)} cells, but the header has {len(header)}",
+                "recipients.cells",
+            )
         else:
             result.append(_Row(shown, line, raw, _cell_starts(raw)[0], columns, cells))
     return result
@@ -131,12 +145,13 @@ def read(path: Path, shown: str, report: Report) -> list[Recipient]:
         codes = re.split(r"[\s;]+", row.get("committees").upper())
         fields["committees"] = [(code, row.at("committees", code)) for code in codes if code]
         fields["extra"] = tuple((name, row.get(name)) for name in extras)
-        made.append(_make(fields, row.at, row.line, shown, known, seen, report))
+        made.append(make_recipient(fields, row.at, row.line, shown, known, seen, report))
     return [r for r in made if r is not None]
 
 
 def committees(path: Path, shown: str, report: Report) -> dict[str, tuple[str, str]] | None:
-    """Code -> (display name, chamber) from the committees.csv beside a recipients file, or None without one."""
+    """Code -> (display name, chamber) from the committees.csv beside a recipients file, or None without
+    one."""
     table = path.parent / COMMITTEES_CSV
     if not table.is_file():
         return None
@@ -145,13 +160,19 @@ def committees(path: Path, shown: str, report: Report) -> dict[str, tuple[str, s
     for row in _table(table, shown, report, ("code", "name"), ("code", "name", "chamber")):
         code, chamber = row.get("code").upper(), row.get("chamber").lower()
         if chamber and chamber not in CHAMBERS + ("joint",):
-            report.error(row.at("chamber"), f"unknown chamber '{chamber}'; use {one_of(CHAMBERS + ('joint',))}",
-                         "recipients.chamber")
+            report.error(
+                row.at("chamber"),
+                f"unknown chamber '{chamber}'; use {one_of(CHAMBERS + ('joint',))}",
+                "recipients.chamber",
+            )
         elif not code or not row.get("name"):
             report.error(row.at(), "a committee needs a code and a name", "recipients.empty")
         elif code in known:
-            report.error(row.at("code"), f"duplicate committee '{code}' (first on line {known[code][2]})",
-                         "recipients.duplicate")
+            report.error(
+                row.at("code"),
+                f"duplicate committee '{code}' (first on line {known[code][2]})",
+                "recipients.duplicate",
+            )
         else:
             known[code] = (row.get("name"), chamber, row.line)
     return {code: (name, chamber) for code, (name, chamber, _) in known.items()}

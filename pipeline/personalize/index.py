@@ -1,4 +1,5 @@
-"""Personalize, index: the index CSV of a run or a shard, shards combined, and the print file checked and written."""
+"""Personalize, index: the index CSV of a run or shard, shards combined, the print file written."""
+
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,6 @@ from pathlib import Path
 from pipeline.errors import PressError, Report
 from pipeline.personalize.plan import Copy
 
-
 INDEX_COLUMNS = ("order", "recipient", "name", "office", "file", "sha256", "pages")
 
 
@@ -20,7 +20,8 @@ def index_name(shard: tuple[int, int] | None) -> str:
 
 
 def write_index(path: Path, copies: list[Copy]) -> None:
-    """The index CSV (walking order): order, recipient id, name, office, file, sha256, pages; written atomically."""
+    """The index CSV (walking order): order, recipient id, name, office, file, sha256, pages; written
+    atomically."""
     from pipeline.build.finish import write_atomic
 
     out = io.StringIO()
@@ -35,8 +36,12 @@ def read_index(path: Path) -> list[Copy]:
     """The rows of an index CSV as copies (lines and URL are not recorded there)."""
     with path.open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    return [Copy(int(r["order"]), r["recipient"], r["name"], r["name"], "", [], r["file"], r["sha256"], r["office"])
-            for r in rows]
+    return [
+        Copy(
+            int(r["order"]), r["recipient"], r["name"], r["name"], "", [], r["file"], r["sha256"], r["office"]
+        )
+        for r in rows
+    ]
 
 
 def combine(root: Path, topic_id: str, report: Report) -> list[Copy]:
@@ -48,20 +53,27 @@ def combine(root: Path, topic_id: str, report: Report) -> list[Copy]:
         raise PressError(f"no shard index files (index-K-of-N.csv) in {folder.relative_to(root)}/ to combine")
     counts = {int(re.search(r"-of-(\d+)\.csv$", p.name).group(1)) for p in found}
     if len(counts) != 1:
-        raise PressError(f"the shard index files in {folder.relative_to(root)}/ come from different splits "
-                         f"({', '.join(p.name for p in found)}); remove the stale ones")
+        raise PressError(
+            f"the shard index files in {folder.relative_to(root)}/ come from different splits "
+            f"({', '.join(p.name for p in found)}); remove the stale ones"
+        )
     n = counts.pop()
     have = {int(re.match(r"index-(\d+)-of-", p.name).group(1)) for p in found}
     missing = sorted(set(range(1, n + 1)) - have)
     if missing:
-        raise PressError(f"shard(s) {', '.join(f'{k}/{n}' for k in missing)} have not been made; run them first")
+        raise PressError(
+            f"shard(s) {', '.join(f'{k}/{n}' for k in missing)} have not been made; run them first"
+        )
     copies = sorted((c for p in found for c in read_index(p)), key=lambda c: c.order)
     good = []
     for c in copies:
         path = root / c.file
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != c.sha256:
-            report.error((c.file, 0, 0), f"the copy for {c.name} ({c.id}) is missing or changed since its shard "
-                         "was made", "personalize.combine")
+            report.error(
+                (c.file, 0, 0),
+                f"the copy for {c.name} ({c.id}) is missing or changed since its shard was made",
+                "personalize.combine",
+            )
         else:
             good.append(c)
     write_index(folder / "index.csv", good)
@@ -74,8 +86,8 @@ def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> Non
     It is checked as the copies are: pdfium must open it and count one page per copy."""
     import pypdfium2 as pdfium
 
-    from pipeline.pdf.collate import print_file
     from pipeline.build.finish import write_atomic
+    from pipeline.pdf.collate import print_file
 
     if not copies:
         return
@@ -84,10 +96,15 @@ def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> Non
     try:
         pages = len(pdfium.PdfDocument(data))
     except pdfium.PdfiumError as exc:
-        report.error((shown, 0, 0), f"the print file does not open ({exc}); it was not written", "personalize.proof")
+        report.error(
+            (shown, 0, 0), f"the print file does not open ({exc}); it was not written", "personalize.proof"
+        )
         return
     if pages != len(copies):
-        report.error((shown, 0, 0), f"the print file has {pages} pages for {len(copies)} copies; it was not written",
-                     "personalize.proof")
+        report.error(
+            (shown, 0, 0),
+            f"the print file has {pages} pages for {len(copies)} copies; it was not written",
+            "personalize.proof",
+        )
         return
     write_atomic(target, data)

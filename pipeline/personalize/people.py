@@ -1,16 +1,16 @@
 """One recipient of a personalized one-pager, and the checks every recipients format applies to it."""
+
 from __future__ import annotations
 
-import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
-from pipeline.errors import Report, one_of
-
+from pipeline.errors import Report, did_you_mean, one_of
 
 STATES = frozenset(
-    "AK AL AR AS AZ CA CO CT DC DE FL GA GU HI IA ID IL IN KS KY LA MA MD ME MI MN MO MP MS MT NC ND NE NH NJ NM "
+    "AK AL AR AS AZ CA CO CT DC DE FL GA GU HI IA ID IL IN KS KY LA MA MD ME MI MN MO MP MS MT NC ND NE NH "
+    "NJ NM "
     "NV NY OH OK OR PA PR RI SC SD TN TX UT VA VI VT WA WI WV WY".split()
 )
 
@@ -54,13 +54,18 @@ class Recipient:
         return (self.path, self.line, col)
 
 
-def _make(fields: dict, at: Callable, line: int, shown: str, known, seen: dict, into: Report) -> Recipient | None:
+def make_recipient(
+    fields: dict, at: Callable, line: int, shown: str, known, seen: dict, into: Report
+) -> Recipient | None:
     """A checked Recipient from raw field values, or None (with the reasons reported); `seen` maps each
     id met so far to its line, so that a repeated id is reported at its second row."""
     report = Report()
     if fields["id"] and fields["id"] in seen:
-        report.error(at("id"), f"duplicate id '{fields['id']}' (first on line {seen[fields['id']]})",
-                     "recipients.duplicate")
+        report.error(
+            at("id"),
+            f"duplicate id '{fields['id']}' (first on line {seen[fields['id']]})",
+            "recipients.duplicate",
+        )
     seen.setdefault(fields["id"], line)
     for name in REQUIRED:
         if not fields[name]:
@@ -68,46 +73,78 @@ def _make(fields: dict, at: Callable, line: int, shown: str, known, seen: dict, 
     rid, chamber, state = fields["id"], fields["chamber"].lower(), fields["state"].upper()
     district, party = fields["district"].upper(), fields["party"]
     if rid and not SAFE_ID.fullmatch(rid):
-        report.error(at("id"), f"id '{rid}' is not safe as a file name: use up to 64 letters, digits, '-' and '_', "
-                     "starting with a letter or digit", "recipients.id")
+        report.error(
+            at("id"),
+            f"id '{rid}' is not safe as a file name: use up to 64 letters, digits, '-' and '_', "
+            "starting with a letter or digit",
+            "recipients.id",
+        )
     if chamber and chamber not in CHAMBERS:
-        report.error(at("chamber"), f"unknown chamber '{fields['chamber']}'; use {one_of(CHAMBERS)}",
-                     "recipients.chamber")
+        report.error(
+            at("chamber"),
+            f"unknown chamber '{fields['chamber']}'; use {one_of(CHAMBERS)}",
+            "recipients.chamber",
+        )
     if state and state not in STATES:
-        report.error(at("state"), f"unknown state code '{fields['state']}' (use a two-letter postal code "
-                     "such as 'WA', 'DC' or 'PR')", "recipients.state")
+        report.error(
+            at("state"),
+            f"unknown state code '{fields['state']}' (use a two-letter postal code "
+            "such as 'WA', 'DC' or 'PR')",
+            "recipients.state",
+        )
     if district in ("0", "00"):
         district = "AL"
     elif district.isdigit() and len(district) <= 2:
         district = str(int(district))
     elif district not in ("", "AL"):
-        report.error(at("district"), f"unknown district '{fields['district']}'; use a number, or 'AL' at large",
-                     "recipients.district")
+        report.error(
+            at("district"),
+            f"unknown district '{fields['district']}'; use a number, or 'AL' at large",
+            "recipients.district",
+        )
     if district and chamber == "senate":
         report.error(at("district"), "a senator has no district; leave it empty", "recipients.district")
     party = PARTIES.get(party.lower(), party.upper())
     if party and not re.fullmatch(r"[A-Z]", party):
-        report.error(at("party"), f"unknown party '{fields['party']}'; use one letter (D, R, I, ...) "
-                     "or Democrat, Republican, Independent", "recipients.party")
+        report.error(
+            at("party"),
+            f"unknown party '{fields['party']}'; use one letter (D, R, I, ...) "
+            "or Democrat, Republican, Independent",
+            "recipients.party",
+        )
     for code, where in fields["committees"]:
         if known is not None and code not in known:
-            report.error(where, f"unknown committee '{code}'{_close(code, known)}", "recipients.committee")
-        elif known is not None and known[code][1] in CHAMBERS and chamber in CHAMBERS and known[code][1] != chamber:
-            report.error(where, f"committee '{code}' is a {known[code][1]} committee, but {fields['name']} "
-                         f"is in the {chamber}", "recipients.committee")
+            report.error(
+                where, f"unknown committee '{code}'{did_you_mean(code, known, 3)}", "recipients.committee"
+            )
+        elif (
+            known is not None
+            and known[code][1] in CHAMBERS
+            and chamber in CHAMBERS
+            and known[code][1] != chamber
+        ):
+            report.error(
+                where,
+                f"committee '{code}' is a {known[code][1]} committee, but {fields['name']} "
+                f"is in the {chamber}",
+                "recipients.committee",
+            )
     into.extend(report)
     if report.errors:
         return None
     return Recipient(
-        id=rid, name=fields["name"], honorific=fields["honorific"], chamber=chamber, state=state,
-        district=district, party=party, office=fields["office"], short=fields["short"],
-        committees=tuple(dict.fromkeys(code for code, _ in fields["committees"])), extra=fields["extra"],
-        where=f"{shown}:{line}", path=shown, line=line)
-
-
-def _close(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'A', 'B' or 'C'?)' with up to three close matches, or ''."""
-    found = [f"'{c}'" for c in difflib.get_close_matches(word, sorted(choices), n=3, cutoff=0.6)]
-    if not found:
-        return ""
-    return f" (did you mean {' or '.join([', '.join(found[:-1]), found[-1]] if len(found) > 1 else found)}?)"
+        id=rid,
+        name=fields["name"],
+        honorific=fields["honorific"],
+        chamber=chamber,
+        state=state,
+        district=district,
+        party=party,
+        office=fields["office"],
+        short=fields["short"],
+        committees=tuple(dict.fromkeys(code for code, _ in fields["committees"])),
+        extra=fields["extra"],
+        where=f"{shown}:{line}",
+        path=shown,
+        line=line,
+    )

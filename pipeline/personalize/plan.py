@@ -1,4 +1,5 @@
 """Personalize, plan: what each office's band says, where its QR code leads, and whether its lines fit."""
+
 from __future__ import annotations
 
 import re
@@ -9,12 +10,23 @@ from pipeline.build.graph import build_date
 from pipeline.errors import Report, did_you_mean
 from pipeline.personalize.people import Recipient
 
-
 URL_FIELDS = ("topic", "id", "chamber", "state", "district", "party")
 
 
-LINE_FIELDS = ("honorific", "name", "short", "seat", "state", "district", "party", "office", "id", "committees",
-               "committee_codes", "date")
+LINE_FIELDS = (
+    "honorific",
+    "name",
+    "short",
+    "seat",
+    "state",
+    "district",
+    "party",
+    "office",
+    "id",
+    "committees",
+    "committee_codes",
+    "date",
+)
 
 
 FIELD = re.compile(r"\{([^{}]*)\}")
@@ -54,37 +66,61 @@ def check_settings(project, topic, layout, report: Report) -> bool:
     """The organization's URL template and the layout's band lines name only known fields; located errors."""
     org, source = project.org, project.org_source
     if org.personalize is None:
-        report.error(source.where(), "the organization has no personalize settings: add "
-                     "'personalize: {url: https://.../{topic}?office={id}}' to say where QR codes lead",
-                     "personalize.settings")
+        report.error(
+            source.where(),
+            "the organization has no personalize settings: add "
+            "'personalize: {url: https://.../{topic}?office={id}}' to say where QR codes lead",
+            "personalize.settings",
+        )
     else:
         for name in fields_of(org.personalize.url):
             if name not in URL_FIELDS:
-                report.error(source.where_in(("personalize", "url"), "{" + name + "}"),
-                             f"unknown field '{{{name}}}' in personalize.url{did_you_mean(name, URL_FIELDS)}; "
-                             f"known fields: {', '.join(URL_FIELDS)}", "personalize.field")
+                report.error(
+                    source.where_in(("personalize", "url"), "{" + name + "}"),
+                    f"unknown field '{{{name}}}' in personalize.url{did_you_mean(name, URL_FIELDS)}; "
+                    f"known fields: {', '.join(URL_FIELDS)}",
+                    "personalize.field",
+                )
     if layout.band is None:
-        report.error((f"layouts/{layout.id}/layout.yaml", 1, 1), f"layout '{layout.id}' has no one_pager.band",
-                     "personalize.band")
+        report.error(
+            (f"layouts/{layout.id}/layout.yaml", 1, 1),
+            f"layout '{layout.id}' has no one_pager.band",
+            "personalize.band",
+        )
         return not report.errors
-    layer, spec = layout.band_where
+    _, spec = layout.band_where
     known = LINE_FIELDS + tuple(layout.band.extra)
     for i, line in enumerate(layout.band.lines):
         for form in ("long", "short"):
             for name in fields_of(getattr(line, form) or ""):
                 if name not in known:
                     where = spec._source.where_in(("one_pager", "band", "lines", i, form), "{" + name + "}")
-                    report.error(where, f"unknown field '{{{name}}}' in band line {i + 1}{did_you_mean(name, known)}; "
-                                 f"known fields: {', '.join(known)}", "personalize.field")
+                    report.error(
+                        where,
+                        f"unknown field '{{{name}}}' in band line {i + 1}{did_you_mean(name, known)}; "
+                        f"known fields: {', '.join(known)}",
+                        "personalize.field",
+                    )
     return not report.errors
 
 
 def line_fields(r: Recipient, topic, names: dict[str, str], day: str) -> dict[str, str]:
     """The values band lines may name, for one recipient."""
     codes = [c for c in topic.committees if c in r.committees]
-    values = dict(honorific=r.honorific, name=r.name, short=r.short or r.name, seat=seat(r), state=r.state,
-                  district=r.district, party=r.party, office=r.office, id=r.id,
-                  committees="; ".join(names.get(c, c) for c in codes), committee_codes=", ".join(codes), date=day)
+    values = dict(
+        honorific=r.honorific,
+        name=r.name,
+        short=r.short or r.name,
+        seat=seat(r),
+        state=r.state,
+        district=r.district,
+        party=r.party,
+        office=r.office,
+        id=r.id,
+        committees="; ".join(names.get(c, c) for c in codes),
+        committee_codes=", ".join(codes),
+        date=day,
+    )
     values.update(dict(r.extra))
     return values
 
@@ -113,8 +149,19 @@ def texts(r: Recipient, band, values: dict[str, str]) -> list[str]:
     return out
 
 
-def plan(recipients: list[Recipient], topic, band, font, width: float, url: str, names: dict, day: str,
-         folder: str, report: Report, order: dict[str, int]) -> list[Copy]:
+def plan(
+    recipients: list[Recipient],
+    topic,
+    band,
+    font,
+    width: float,
+    url: str,
+    names: dict,
+    day: str,
+    folder: str,
+    report: Report,
+    order: dict[str, int],
+) -> list[Copy]:
     """Choose each line's long or short form by its width in the band; a recipient whose text does not fit is
     reported by name and left out."""
     copies = []
@@ -135,16 +182,30 @@ def plan(recipients: list[Recipient], topic, band, font, width: float, url: str,
                 break
             if font.width(text, line.size) > width:
                 form = "even in its short form" if line.short else "and the layout gives it no short form"
-                problem = (f"band line {i} does not fit {form}: '{text}' is "
-                           f"{font.width(text, line.size):.0f}pt wide and the band holds {width:.0f}pt")
+                problem = (
+                    f"band line {i} does not fit {form}: '{text}' is "
+                    f"{font.width(text, line.size):.0f}pt wide and the band holds {width:.0f}pt"
+                )
                 break
             lines.append((text, line.size))
         if problem:
-            report.error(r.at(), f"{r.honorific} {r.name} ({r.id}): {problem}; no copy made", "personalize.fit")
+            report.error(
+                r.at(), f"{r.honorific} {r.name} ({r.id}): {problem}; no copy made", "personalize.fit"
+            )
             continue
         label = f"{r.honorific} {r.name}" + (f" ({seat(r)})" if seat(r) else "")
-        copies.append(Copy(order[r.id], r.id, printed, label, url_for(url, topic.id, r), lines, f"{folder}/{r.id}.pdf",
-                           office=r.office))
+        copies.append(
+            Copy(
+                order[r.id],
+                r.id,
+                printed,
+                label,
+                url_for(url, topic.id, r),
+                lines,
+                f"{folder}/{r.id}.pdf",
+                office=r.office,
+            )
+        )
     return copies
 
 
@@ -152,6 +213,6 @@ def band_date(language: str) -> str:
     """The date printed in the band: SOURCE_DATE_EPOCH's, else today's."""
     from babel.dates import format_date
 
-    from pipeline.document.render import _babel
+    from pipeline.document.render import babel_locale
 
-    return format_date(build_date() or date.today(), "long", locale=_babel(language.replace("-", "_")))
+    return format_date(build_date() or date.today(), "long", locale=babel_locale(language.replace("-", "_")))

@@ -1,4 +1,5 @@
-"""Personalize, QR codes: an office's address as a module matrix (for the stamped band) or as SVG (for a full render)."""
+"""Personalize, QR codes: an office's address as a module matrix (stamped band) or as SVG (full render)."""
+
 from __future__ import annotations
 
 import segno

@@ -1,13 +1,14 @@
-"""Recipients of personalized one-pagers: read from CSV or congress-legislators YAML, and narrowed by filters and shards."""
+"""Recipients: read from a CSV file or a congress-legislators folder, and narrowed by filters and shards."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from pipeline.errors import Report, UsageError, one_of
+from pipeline.errors import Report, UsageError, did_you_mean, one_of
 from pipeline.personalize import csvfile
-from pipeline.personalize.people import CHAMBERS, STATES, Recipient, _close
+from pipeline.personalize.people import CHAMBERS, STATES, Recipient
 
 
 def read(path: Path, report: Report, display: str | None = None) -> list[Recipient]:
@@ -22,13 +23,19 @@ def read(path: Path, report: Report, display: str | None = None) -> list[Recipie
         from pipeline.personalize import congress
 
         if not (path / congress.LEGISLATORS).is_file():
-            report.error((shown, 0, 0), f"a recipients folder needs {congress.LEGISLATORS} (the "
-                         "congress-legislators format)", "recipients.source")
+            report.error(
+                (shown, 0, 0),
+                f"a recipients folder needs {congress.LEGISLATORS} (the congress-legislators format)",
+                "recipients.source",
+            )
             return []
         return congress.read(path, shown, report)
     if path.suffix.lower() != ".csv":
-        report.error((shown, 0, 0), "recipients come from a .csv file or a congress-legislators folder",
-                     "recipients.source")
+        report.error(
+            (shown, 0, 0),
+            "recipients come from a .csv file or a congress-legislators folder",
+            "recipients.source",
+        )
         return []
     return csvfile.read(path, shown, report)
 
@@ -45,9 +52,10 @@ def _committees(path: Path, shown: str, report: Report) -> dict[str, tuple[str, 
     if path.is_dir():
         from pipeline.personalize import congress
 
-        return congress.committees(path / congress.COMMITTEES_YAML, f"{shown}/{congress.COMMITTEES_YAML}", report)
+        return congress.committees(
+            path / congress.COMMITTEES_YAML, f"{shown}/{congress.COMMITTEES_YAML}", report
+        )
     return csvfile.committees(path, shown, report)
-
 
 
 def _words(values) -> list[str]:
@@ -56,9 +64,16 @@ def _words(values) -> list[str]:
     return [word for value in values for word in re.split(r"[,\s]+", value) if word]
 
 
-def select(recipients: Iterable[Recipient], report: Report, *, chamber: str | None = None,
-           states: Iterable[str] | None = None, committees: Iterable[str] | None = None,
-           ids: Iterable[str] | None = None, known_committees: Iterable[str] = ()) -> list[Recipient]:
+def select(
+    recipients: Iterable[Recipient],
+    report: Report,
+    *,
+    chamber: str | None = None,
+    states: Iterable[str] | None = None,
+    committees: Iterable[str] | None = None,
+    ids: Iterable[str] | None = None,
+    known_committees: Iterable[str] = (),
+) -> list[Recipient]:
     """The recipients that pass every filter given (in their input order): in `chamber` ("senate" or
     "house"), from any of `states`, on any of `committees` (codes; `known_committees` adds codes that are
     valid though nobody here is on them), or among `ids`. An unknown value is an error in `report`, with
@@ -66,26 +81,40 @@ def select(recipients: Iterable[Recipient], report: Report, *, chamber: str | No
     recipients, problems = list(recipients), Report()
     chamber = chamber.strip().lower() if chamber is not None else None
     if chamber is not None and chamber not in CHAMBERS:
-        problems.error(("--chamber", 0, 0), f"unknown chamber '{chamber}'; use {one_of(CHAMBERS)}", "recipients.filter")
+        problems.error(
+            ("--chamber", 0, 0), f"unknown chamber '{chamber}'; use {one_of(CHAMBERS)}", "recipients.filter"
+        )
     wanted = {}
     for option, values, valid, fold in (
         ("state", states, STATES, str.upper),
-        ("committee", committees, {c for r in recipients for c in r.committees} | set(known_committees), str.upper),
+        (
+            "committee",
+            committees,
+            {c for r in recipients for c in r.committees} | set(known_committees),
+            str.upper,
+        ),
         ("id", ids, {r.id for r in recipients}, str),
     ):
         if values is None:
             continue
         wanted[option] = {fold(word) for word in _words(values)}
         for word in sorted(wanted[option] - set(valid)):
-            problems.error((f"--{option}", 0, 0), f"unknown {option} '{word}'{_close(word, valid)}", "recipients.filter")
+            problems.error(
+                (f"--{option}", 0, 0),
+                f"unknown {option} '{word}'{did_you_mean(word, valid, 3)}",
+                "recipients.filter",
+            )
     report.extend(problems)
     if problems.errors:
         return []
-    return [r for r in recipients
-            if (chamber is None or r.chamber == chamber)
-            and ("state" not in wanted or r.state in wanted["state"])
-            and ("committee" not in wanted or wanted["committee"].intersection(r.committees))
-            and ("id" not in wanted or r.id in wanted["id"])]
+    return [
+        r
+        for r in recipients
+        if (chamber is None or r.chamber == chamber)
+        and ("state" not in wanted or r.state in wanted["state"])
+        and ("committee" not in wanted or wanted["committee"].intersection(r.committees))
+        and ("id" not in wanted or r.id in wanted["id"])
+    ]
 
 
 def shard(recipients: Iterable[Recipient], k: int, n: int) -> list[Recipient]:
@@ -97,5 +126,5 @@ def shard(recipients: Iterable[Recipient], k: int, n: int) -> list[Recipient]:
     ids = sorted(r.id for r in recipients)
     size, more = divmod(len(ids), n)
     start = (k - 1) * size + min(k - 1, more)
-    mine = set(ids[start:start + size + (k <= more)])
+    mine = set(ids[start : start + size + (k <= more)])
     return [r for r in recipients if r.id in mine]

@@ -1,4 +1,5 @@
 """Personalize: one verified one-pager per office for a topic, an index, and a print file in walking order."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,8 +12,8 @@ from pathlib import Path
 from pipeline.build.graph import build_date
 from pipeline.document.make import make_document
 from pipeline.errors import PressError, Report, SourceErrors
-from pipeline.personalize.people import Recipient
 from pipeline.personalize.index import collate, index_name, write_index
+from pipeline.personalize.people import Recipient
 from pipeline.personalize.plan import Copy, band_date, check_settings, line_fields, plan, texts
 
 CHUNK = 24  # copies per task: small enough to keep memory flat, large enough to keep workers busy
@@ -48,11 +49,12 @@ def band_font(project, layout, chars: set[str]):
     faces = [(face, path) for face, path in layout.fonts if face.family == family and face.style == "normal"]
     if not faces:
         raise PressError(f"layout '{layout.id}': the band font '{family}' is not one of the layout's fonts")
-    face, path = min(faces, key=lambda fp: abs(fp[0].weight - 400))
+    _, path = min(faces, key=lambda fp: abs(fp[0].weight - 400))
     return BandFont.subset(project.root / path, family, chars)
 
 
-# --- workers -------------------------------------------------------------------------------------------------
+# --- workers
+# -------------------------------------------------------------------------------------------------
 
 _BASE = None
 
@@ -64,9 +66,9 @@ def _init(base) -> None:
 
 def _make(job: tuple[str, list[Copy]]) -> list[tuple[int, str, list[str]]]:
     """Stamp and write a chunk of copies; returns (order, sha256, problems) per copy."""
-    from pipeline.personalize import qr
     from pipeline.build.finish import write_atomic
     from pipeline.pdf.update import band_content, stamp
+    from pipeline.personalize import qr
 
     root, copies = job
     done = []
@@ -110,7 +112,7 @@ def _check(job: tuple[str, list[Copy]]) -> list[tuple[int, list[str]]]:
 
 
 def _chunks(items: list, size: int = CHUNK) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def run_pool(function, jobs, base, workers: int):
@@ -122,22 +124,35 @@ def run_pool(function, jobs, base, workers: int):
         return
     import multiprocessing
 
-    # Workers start from a small server process, not a copy of this one (which has WeasyPrint and a laid-out page).
+    # Workers start from a small server process, not a copy of this one (which has WeasyPrint and a laid-out
+    # page).
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(base,)) as pool:
         yield from pool.map(function, jobs)
 
 
-# --- the run -------------------------------------------------------------------------------------------------
+# --- the run
+# -------------------------------------------------------------------------------------------------
 
 
-def personalize(project, topic_id: str, recipients: list[Recipient], report: Report, *, names: dict | None = None,
-                full: bool = False, jobs: int = 2, shard: tuple[int, int] | None = None,
-                order: dict[str, int] | None = None, everyone: list[Recipient] | None = None,
-                verify: bool = True) -> Result:
+def personalize(
+    project,
+    topic_id: str,
+    recipients: list[Recipient],
+    report: Report,
+    *,
+    names: dict | None = None,
+    full: bool = False,
+    jobs: int = 2,
+    shard: tuple[int, int] | None = None,
+    order: dict[str, int] | None = None,
+    everyone: list[Recipient] | None = None,
+    verify: bool = True,
+) -> Result:
     """Make, write and verify one copy per recipient (already selected and in walking order), then the index
     (and, unsharded, the print file). `order` gives each recipient's place in the whole selection's walking
-    order (default: the list's order); `everyone` is that whole selection, whose characters the band font covers
+    order (default: the list's order); `everyone` is that whole selection, whose characters the band font
+    covers
     (so that every shard stamps the same base). Problems go to `report`; the others are still made."""
     from pipeline.pdf.update import prepare
 
@@ -165,15 +180,28 @@ def personalize(project, topic_id: str, recipients: list[Recipient], report: Rep
     anchors = output.notes["anchors"]
     base = prepare(output.pdf, anchors, font, layout.tokens.get("ink", "#000000"))
     width = base.text_box[2] - base.text_box[0]
-    copies = plan(recipients, topic, layout.band, font, width, project.org.personalize.url, names, day, folder,
-                  report, order or {r.id: i for i, r in enumerate(recipients, 1)})
+    copies = plan(
+        recipients,
+        topic,
+        layout.band,
+        font,
+        width,
+        project.org.personalize.url,
+        names,
+        day,
+        folder,
+        report,
+        order or {r.id: i for i, r in enumerate(recipients, 1)},
+    )
     result.seconds["base"] = time.perf_counter() - clock
     clock = time.perf_counter()
     root = str(project.root)
     by_order = {c.order: c for c in copies}
     if full:  # each chunk's HTML is made here while the workers typeset the chunks before it
-        chunks = ((root, [(c, _full_html(project, topic, layout, c, output.html)) for c in chunk])
-                 for chunk in _chunks(copies, 4))
+        chunks = (
+            (root, [(c, _full_html(project, topic, layout, c, output.html)) for c in chunk])
+            for chunk in _chunks(copies, 4)
+        )
         batches = run_pool(_full, chunks, None, jobs)
     else:
         batches = run_pool(_make, [(root, chunk) for chunk in _chunks(copies)], base, jobs)
@@ -184,8 +212,11 @@ def personalize(project, topic_id: str, recipients: list[Recipient], report: Rep
             if problems:
                 failed.add(order)
                 copy = by_order[order]
-                report.error((copy.file, 0, 0), f"the copy for {copy.name} ({copy.id}) could not be made: "
-                             f"{'; '.join(problems)}", "personalize.render")
+                report.error(
+                    (copy.file, 0, 0),
+                    f"the copy for {copy.name} ({copy.id}) could not be made: {'; '.join(problems)}",
+                    "personalize.render",
+                )
     os.sync()  # the copies were renamed into place unsynced; one flush for all of them
     result.seconds["make"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -197,8 +228,12 @@ def personalize(project, topic_id: str, recipients: list[Recipient], report: Rep
                     copy = by_order[order]
                     failed.add(order)
                     (project.root / copy.file).unlink(missing_ok=True)
-                    report.error((copy.file, 0, 0), f"the copy for {copy.name} ({copy.id}) failed its check: "
-                                 f"{'; '.join(problems)}; the file was removed", "personalize.proof")
+                    report.error(
+                        (copy.file, 0, 0),
+                        f"the copy for {copy.name} ({copy.id}) failed its check: "
+                        f"{'; '.join(problems)}; the file was removed",
+                        "personalize.proof",
+                    )
     result.seconds["verify"] = time.perf_counter() - clock
     result.copies = [c for c in copies if c.order not in failed]
     clock = time.perf_counter()
@@ -212,11 +247,16 @@ def personalize(project, topic_id: str, recipients: list[Recipient], report: Rep
 
 def _full_html(project, topic, layout, copy: Copy, fitted_html: str) -> str:
     """One office's one-pager HTML with its band filled, at the size the shared base was fitted to."""
-    from pipeline.personalize import qr
     from pipeline.document.render import FIT_STYLE, render
+    from pipeline.personalize import qr
 
-    band = {"lines": [{"text": t, "size": s} for t, s in copy.lines], "qr": qr.svg_data_url(copy.url),
-            "alt": f"QR code: the full briefing at {copy.url}"}
-    doc = render("one-pager", topic, project.org, layout, project.library, project.style, build_date(), (), band=band)
+    band = {
+        "lines": [{"text": t, "size": s} for t, s in copy.lines],
+        "qr": qr.svg_data_url(copy.url),
+        "alt": f"QR code: the full briefing at {copy.url}",
+    }
+    doc = render(
+        "one-pager", topic, project.org, layout, project.library, project.style, build_date(), (), band=band
+    )
     fit_style = FIT_STYLE.search(fitted_html).group(0)
     return FIT_STYLE.sub(lambda _: fit_style, doc.html, count=1)

@@ -1,28 +1,49 @@
 """The walking order: Capitol Hill offices placed by building, floor and room, for a day of visits."""
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from pipeline.errors import Report
 from pipeline.personalize.people import Recipient
-
 
 # The walking route: the House office buildings west to east, the Capitol, the Senate ones west to east.
 BUILDINGS = ("Rayburn", "Longworth", "Cannon", "Capitol", "Russell", "Dirksen", "Hart")
 
 
-BUILDING_WORDS = {"RAYBURN": "Rayburn", "RHOB": "Rayburn", "LONGWORTH": "Longworth", "LHOB": "Longworth",
-                  "CANNON": "Cannon", "CHOB": "Cannon", "CAPITOL": "Capitol", "RUSSELL": "Russell",
-                  "DIRKSEN": "Dirksen", "HART": "Hart"}
+BUILDING_WORDS = {
+    "RAYBURN": "Rayburn",
+    "RHOB": "Rayburn",
+    "LONGWORTH": "Longworth",
+    "LHOB": "Longworth",
+    "CANNON": "Cannon",
+    "CHOB": "Cannon",
+    "CAPITOL": "Capitol",
+    "RUSSELL": "Russell",
+    "DIRKSEN": "Dirksen",
+    "HART": "Hart",
+}
 
 
-PREFIXES = {"SR": "Russell", "SD": "Dirksen", "SH": "Hart", "H": "Capitol", "S": "Capitol", "HB": "Capitol",
-            "SB": "Capitol", "HVC": "Capitol", "SVC": "Capitol", "CVC": "Capitol"}
+PREFIXES = {
+    "SR": "Russell",
+    "SD": "Dirksen",
+    "SH": "Hart",
+    "H": "Capitol",
+    "S": "Capitol",
+    "HB": "Capitol",
+    "SB": "Capitol",
+    "HVC": "Capitol",
+    "SVC": "Capitol",
+    "CVC": "Capitol",
+}
 
 
-OFFICE = re.compile(r"(?:(?P<prefix>HVC|SVC|CVC|SR|SD|SH|HB|SB|H|S)-?)?(?P<level>[BG])?-?(?P<number>\d+)"
-                    r"(?P<suffix>[A-Z]?)\b\s*(?P<rest>.*)")
+OFFICE = re.compile(
+    r"(?:(?P<prefix>HVC|SVC|CVC|SR|SD|SH|HB|SB|H|S)-?)?(?P<level>[BG])?-?(?P<number>\d+)"
+    r"(?P<suffix>[A-Z]?)\b\s*(?P<rest>.*)"
+)
 
 
 def parse_office(office: str) -> tuple[str, int, str] | None:
@@ -57,8 +78,10 @@ def walking_key(r: Recipient) -> tuple:
         raise ValueError(f"{r.name} ({r.id}) has no office address; the walking order needs one")
     place = parse_office(r.office)
     if place is None:
-        raise ValueError(f"cannot place the office '{r.office}' of {r.name} ({r.id}) in the walking order; "
-                         "write it like '2468 Rayburn House Office Building' or 'SH-511'")
+        raise ValueError(
+            f"cannot place the office '{r.office}' of {r.name} ({r.id}) in the walking order; "
+            "write it like '2468 Rayburn House Office Building' or 'SH-511'"
+        )
     building, floor, room = place
     number = int(re.search(r"\d+", room).group())
     return (BUILDINGS.index(building), floor, number, room, r.id)

@@ -1,16 +1,16 @@
-"""Steps 1-4 for every source: load, validate, resolve citations and layouts, and check what the schema cannot."""
+"""Steps 1-4 for every source: load, validate, resolve citations and layouts, check what schemas cannot."""
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-from pipeline.sources.references import Library, check_style, check_text, load_library, style_path
 from pipeline.errors import Report, did_you_mean
 from pipeline.sources.layouts import Layout, discover, resolve
 from pipeline.sources.load import Source, load_yaml
 from pipeline.sources.model import Organization, Topic, check_markdown, check_topic, image_problem, validate
+from pipeline.sources.references import Library, check_style, check_text, load_library, style_path
 
 
 @dataclass
@@ -28,7 +28,9 @@ class Project:
     base: Layout | None = None  # the base layout, for what belongs to no topic (packet covers)
 
 
-def gather(root: Path, report: Report, today: dt.date | None = None, only: list[str] | None = None) -> Project | None:
+def gather(
+    root: Path, report: Report, today: dt.date | None = None, only: list[str] | None = None
+) -> Project | None:
     """Steps 1-4 for every source: load, validate, resolve citations and layouts. None if any error."""
     today = today or dt.date.today()
     org_path = root / "sources" / "organization.yaml"
@@ -43,8 +45,12 @@ def gather(root: Path, report: Report, today: dt.date | None = None, only: list[
     style = None
     if org is not None:
         _check_org(org, org_source, root, report)
-        check_style(org.defaults.citation_style, root / "sources", org_source.where(("defaults", "citation_style")),
-                    report)
+        check_style(
+            org.defaults.citation_style,
+            root / "sources",
+            org_source.where(("defaults", "citation_style")),
+            report,
+        )
         if not report.errors:
             style = style_path(org.defaults.citation_style, root / "sources")
     topics, layouts, cited, cites = [], {}, set(), {}
@@ -59,7 +65,9 @@ def gather(root: Path, report: Report, today: dt.date | None = None, only: list[
         if topic is None:
             continue
         if topic.id in seen:
-            report.error(source.where(("id",)), f"topic id '{topic.id}' is also used by {seen[topic.id]}", "topic.id")
+            report.error(
+                source.where(("id",)), f"topic id '{topic.id}' is also used by {seen[topic.id]}", "topic.id"
+            )
         seen[topic.id] = shown
         language = topic.language or (org.defaults.language if org else "en")
         check_topic(topic, source, root, report, today)
@@ -91,14 +99,19 @@ def gather(root: Path, report: Report, today: dt.date | None = None, only: list[
 
 def _check_blocks(topic: Topic, source: Source, layout: Layout, report: Report) -> None:
     """A topic's own block orders may only name blocks its layout has templates for."""
-    for kind, key, names in (("briefing", "briefing", topic.briefing.blocks),
-                             ("one-pager", "one_pager", topic.one_pager.blocks)):
+    for kind, key, names in (
+        ("briefing", "briefing", topic.briefing.blocks),
+        ("one-pager", "one_pager", topic.one_pager.blocks),
+    ):
         known = layout.blocks(kind)
         for i, name in enumerate(names or []):
             if name not in known:
-                report.error(source.where((key, "blocks", i)),
-                             f"{kind} block '{name}' is not in layout '{layout.id}'{did_you_mean(name, known)}; "
-                             f"known blocks: {', '.join(known)}", "topic.block")
+                report.error(
+                    source.where((key, "blocks", i)),
+                    f"{kind} block '{name}' is not in layout '{layout.id}'{did_you_mean(name, known)}; "
+                    f"known blocks: {', '.join(known)}",
+                    "topic.block",
+                )
 
 
 def _check_org(org: Organization, source: Source, root: Path, report: Report) -> None:

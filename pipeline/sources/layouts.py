@@ -1,4 +1,5 @@
-"""Step 4, layout: resolve a layout's inheritance chain into tokens, fonts, stylesheets, block orders and a Jinja environment."""
+"""Step 4, layouts: a layout's inheritance chain resolved into tokens, fonts, CSS, blocks and templates."""
+
 from __future__ import annotations
 
 import re
@@ -31,36 +32,52 @@ class Fit(Strict):
 
     body_max: float = Field(11, gt=5, le=16, description="Body size in pt when everything fits.")
     body_min: float = Field(9, gt=5, le=16, description="The floor: the smallest body size in pt.")
-    space_min: float = Field(0.7, gt=0.2, le=1, description="The tightest spacing, as a fraction of the normal.")
+    space_min: float = Field(
+        0.7, gt=0.2, le=1, description="The tightest spacing, as a fraction of the normal."
+    )
     step: float = Field(0.25, gt=0, le=2, description="Body sizes are tried in steps of this many pt.")
-    optional: list[Slug] = Field(default_factory=list, description="Blocks that may be left out, first to last.")
+    optional: list[Slug] = Field(
+        default_factory=list, description="Blocks that may be left out, first to last."
+    )
 
 
 class BriefingSpec(Strict):
     """The briefing's block order and how notes are set."""
 
     blocks: list[Slug] | None = Field(None, description="Block templates in reading order.")
-    notes: Literal["footnotes", "endnotes"] | None = Field(None, description="For note styles such as Chicago.")
+    notes: Literal["footnotes", "endnotes"] | None = Field(
+        None, description="For note styles such as Chicago."
+    )
 
 
 class BandLine(Strict):
     """One line of the personalization band, with {fields} filled from the recipient (see README)."""
 
-    long: str = Field(description="The line as printed when it fits, e.g. 'Prepared for the office of {honorific} "
-                                  "{name} ({seat})'. A line whose fields are all empty is left out.")
-    short: str | None = Field(None, description="A shorter form, used when the long one is wider than the band.")
+    long: str = Field(
+        description="The line as printed when it fits, e.g. 'Prepared for the office of {honorific} "
+        "{name} ({seat})'. A line whose fields are all empty is left out."
+    )
+    short: str | None = Field(
+        None, description="A shorter form, used when the long one is wider than the band."
+    )
     size: float = Field(9, gt=4, le=16, description="Type size in pt.")
 
 
 class Band(Strict):
     """The personalization band of one-pagers made by `press personalize`: its lines, type and QR code."""
 
-    lines: list[BandLine] = Field(min_length=1, max_length=4, description="The lines, top to bottom (at most 4).")
-    extra: list[Slug] = Field(default_factory=list,
-                              description="Extra recipient columns the lines may name, e.g. [staffer].")
+    lines: list[BandLine] = Field(
+        min_length=1, max_length=4, description="The lines, top to bottom (at most 4)."
+    )
+    extra: list[Slug] = Field(
+        default_factory=list, description="Extra recipient columns the lines may name, e.g. [staffer]."
+    )
     font: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ]+$")] = Field(
-        "Source Sans 3", description="The font family of the band text (its weight-400 upright face is used).")
-    height: float = Field(54, ge=36, le=90, description="The band's height in pt; the QR code is a square this tall.")
+        "Source Sans 3", description="The font family of the band text (its weight-400 upright face is used)."
+    )
+    height: float = Field(
+        54, ge=36, le=90, description="The band's height in pt; the QR code is a square this tall."
+    )
 
 
 class OnePagerSpec(Strict):
@@ -73,14 +90,19 @@ class OnePagerSpec(Strict):
 
 
 class LayoutSpec(Strict):
-    """layouts/<id>/layout.yaml: a layout's tokens, fonts and document settings; a child overrides its parent."""
+    """layouts/<id>/layout.yaml: a layout's tokens, fonts and settings; a child overrides its parent."""
 
     extends: Slug | None = Field(None, description="The parent layout (every layout but base has one).")
     description: str = Field("", description="What makes this layout its own, for people choosing one.")
-    tokens: dict[Slug, str] = Field(default_factory=dict, description="Brand tokens; each becomes --name in CSS.")
+    tokens: dict[Slug, str] = Field(
+        default_factory=dict, description="Brand tokens; each becomes --name in CSS."
+    )
     contrast: list[tuple[Slug, Slug]] = Field(
-        default_factory=list, description="Pairs [text, background] of colour tokens that must reach 4.5:1.")
-    labels: dict[Slug, str] = Field(default_factory=dict, description="Words the templates print (translatable).")
+        default_factory=list, description="Pairs [text, background] of colour tokens that must reach 4.5:1."
+    )
+    labels: dict[Slug, str] = Field(
+        default_factory=dict, description="Words the templates print (translatable)."
+    )
     fonts: list[FontFace] = Field(default_factory=list, description="Font files added to the parent's.")
     briefing: BriefingSpec = Field(default_factory=BriefingSpec, description="Briefing settings.")
     one_pager: OnePagerSpec = Field(default_factory=OnePagerSpec, description="One-pager settings.")
@@ -102,7 +124,9 @@ class Layout:
     tokens: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     fonts: list[tuple[FontFace, str]] = field(default_factory=list)  # (face, path relative to project root)
-    css: dict[str, list[str]] = field(default_factory=dict)  # per kind, relative to the project root, base first
+    css: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # per kind, relative to the project root, base first
     briefing: dict = field(default_factory=dict)
     one_pager: dict = field(default_factory=dict)
     fit: Fit = field(default_factory=Fit)
@@ -113,8 +137,13 @@ class Layout:
     def blocks(self, kind: str) -> list[str]:
         """The block templates this layout chain offers for a document kind."""
         prefix = f"blocks/{kind}/"
-        return sorted({n[len(prefix):-8] for n in self.env.list_templates() if n.startswith(prefix)
-                       and n.endswith(".html.j2")})
+        return sorted(
+            {
+                n[len(prefix) : -8]
+                for n in self.env.list_templates()
+                if n.startswith(prefix) and n.endswith(".html.j2")
+            }
+        )
 
 
 def discover(root: Path, report: Report) -> dict[str, LayoutSpec]:
@@ -137,35 +166,54 @@ def discover(root: Path, report: Report) -> dict[str, LayoutSpec]:
 def _check_spec(name: str, spec: LayoutSpec, source, root: Path, report: Report) -> None:
     for token, value in spec.tokens.items():
         if not TOKEN_VALUE.match(value) or "url(" in value.lower() or "expression" in value.lower():
-            report.error(source.where(("tokens", token)),
-                         f"token '{token}' has a value that is not a plain CSS value: '{value}'", "layout.token")
+            report.error(
+                source.where(("tokens", token)),
+                f"token '{token}' has a value that is not a plain CSS value: '{value}'",
+                "layout.token",
+            )
     for i, face in enumerate(spec.fonts):
         path = (root / "layouts" / name / face.file).resolve()
         if (root / "layouts").resolve() not in path.parents or not path.is_file():
-            report.error(source.where(("fonts", i, "file")), f"font file '{face.file}' is not a file under layouts/",
-                         "layout.font")
+            report.error(
+                source.where(("fonts", i, "file")),
+                f"font file '{face.file}' is not a file under layouts/",
+                "layout.font",
+            )
     if name != "base" and spec.extends is None:
-        report.error(source.where(), f"layout '{name}' must say which layout it extends (extends: base)",
-                     "layout.extends")
+        report.error(
+            source.where(),
+            f"layout '{name}' must say which layout it extends (extends: base)",
+            "layout.extends",
+        )
 
 
-def resolve(name: str, specs: dict[str, LayoutSpec], root: Path, where: tuple, report: Report) -> Layout | None:
+def resolve(
+    name: str, specs: dict[str, LayoutSpec], root: Path, where: tuple, report: Report
+) -> Layout | None:
     """The resolved layout `name`, or None with a located message when it is unknown or broken."""
     if name not in specs:
-        report.error(where, f"unknown layout '{name}'{did_you_mean(name, specs)}; known layouts: {one_of(specs)}",
-                     "layout.unknown")
+        report.error(
+            where,
+            f"unknown layout '{name}'{did_you_mean(name, specs)}; known layouts: {one_of(specs)}",
+            "layout.unknown",
+        )
         return None
     chain: list[str] = []
     current: str | None = name
     while current is not None:
         if current in chain:
-            report.error(specs[current].where(current, ("extends",)),
-                         f"layout inheritance loops: {' -> '.join(chain + [current])}", "layout.extends")
+            report.error(
+                specs[current].where(current, ("extends",)),
+                f"layout inheritance loops: {' -> '.join(chain + [current])}",
+                "layout.extends",
+            )
             return None
         if current not in specs:
-            report.error(specs[chain[-1]].where(chain[-1], ("extends",)),
-                         f"layout '{chain[-1]}' extends unknown layout '{current}'{did_you_mean(current, specs)}",
-                         "layout.extends")
+            report.error(
+                specs[chain[-1]].where(chain[-1], ("extends",)),
+                f"layout '{chain[-1]}' extends unknown layout '{current}'{did_you_mean(current, specs)}",
+                "layout.extends",
+            )
             return None
         chain.append(current)
         current = specs[current].extends
@@ -197,23 +245,36 @@ def _check_resolved(layout: Layout, specs: dict[str, LayoutSpec], report: Report
             layer = next((x for x in layout.chain if getattr(getattr(specs[x], key), field_name, None)), None)
             for i, name in enumerate(getattr(getattr(specs[layer], key), field_name) or [] if layer else []):
                 if name not in known:
-                    report.error(specs[layer].where(layer, (key, field_name, i)),
-                                 f"{kind} block '{name}' has no template{did_you_mean(name, known)}; "
-                                 f"known blocks: {', '.join(known)}", "layout.block")
+                    report.error(
+                        specs[layer].where(layer, (key, field_name, i)),
+                        f"{kind} block '{name}' has no template{did_you_mean(name, known)}; "
+                        f"known blocks: {', '.join(known)}",
+                        "layout.block",
+                    )
     for (text, background), where in _contrast_pairs(layout, specs):
         ratio = contrast(layout.tokens.get(text, ""), layout.tokens.get(background, ""))
         if ratio is None:
-            report.error(where, f"contrast pair [{text}, {background}] must name two #rrggbb colour tokens",
-                         "layout.contrast")
+            report.error(
+                where,
+                f"contrast pair [{text}, {background}] must name two #rrggbb colour tokens",
+                "layout.contrast",
+            )
         elif ratio < 4.5:
             where = _token_where(layout, specs, (text, background)) or where
-            report.error(where, f"text colour '{text}' on '{background}' has contrast {ratio:.2f}:1 in layout "
-                         f"'{layout.id}'; at least 4.5:1 is needed", "layout.contrast")
+            report.error(
+                where,
+                f"text colour '{text}' on '{background}' has contrast {ratio:.2f}:1 in layout "
+                f"'{layout.id}'; at least 4.5:1 is needed",
+                "layout.contrast",
+            )
     fit = layout.fit
     if fit.body_min > fit.body_max:
         layer = next(x for x in layout.chain if specs[x].one_pager.fit is not None)
-        report.error(specs[layer].where(layer, ("one_pager", "fit")),
-                     f"one_pager.fit.body_min ({fit.body_min:g}pt) is above body_max ({fit.body_max:g}pt)", "layout.fit")
+        report.error(
+            specs[layer].where(layer, ("one_pager", "fit")),
+            f"one_pager.fit.body_min ({fit.body_min:g}pt) is above body_max ({fit.body_max:g}pt)",
+            "layout.fit",
+        )
 
 
 def _token_where(layout: Layout, specs: dict[str, LayoutSpec], tokens: tuple[str, ...]) -> tuple | None:
@@ -237,7 +298,9 @@ def _contrast_pairs(layout: Layout, specs: dict[str, LayoutSpec]) -> list[tuple[
 def environment(root: Path, chain: list[str]) -> jinja2.Environment:
     """Templates looked up most specific first; `base/x.html.j2` names the parent's file explicitly."""
     dirs = [str(root / "layouts" / layer / "templates") for layer in chain]
-    prefixed = {layer: jinja2.FileSystemLoader(str(root / "layouts" / layer / "templates")) for layer in chain}
+    prefixed = {
+        layer: jinja2.FileSystemLoader(str(root / "layouts" / layer / "templates")) for layer in chain
+    }
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(dirs), jinja2.PrefixLoader(prefixed)]),
         autoescape=True,
@@ -253,7 +316,7 @@ def _luminance(hex_colour: str) -> float | None:
     match = re.fullmatch(r"#([0-9a-fA-F]{6})", hex_colour.strip())
     if not match:
         return None
-    channels = [int(match[1][i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(match[1][i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -271,8 +334,10 @@ def font_face_css(layout: Layout) -> str:
     """@font-face rules for the layout's declared fonts (URLs relative to the project root)."""
     rules = []
     for face, rel in layout.fonts:
-        rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{rel}"); '
-                     f"font-weight: {face.weight}; font-style: {face.style}; }}")
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; src: url("{rel}"); '
+            f"font-weight: {face.weight}; font-style: {face.style}; }}"
+        )
     return "\n".join(rules)
 
 
@@ -285,7 +350,9 @@ def token_css(layout: Layout) -> str:
 def template_error(exc: jinja2.TemplateError, root: Path, report: Report) -> None:
     """Report a template problem at the template's file and line (or the layouts folder for a missing one)."""
     if isinstance(exc, jinja2.TemplateNotFound):
-        report.error(("layouts", 0, 0), f"template '{exc.name}' is in no layout of the chain", "layout.template")
+        report.error(
+            ("layouts", 0, 0), f"template '{exc.name}' is in no layout of the chain", "layout.template"
+        )
         return
     filename = getattr(exc, "filename", None) or ""
     if filename:
@@ -294,4 +361,6 @@ def template_error(exc: jinja2.TemplateError, root: Path, report: Report) -> Non
         except ValueError:
             pass
     line = getattr(exc, "lineno", 0) or 0
-    report.error((filename or "layouts", line, 1 if line else 0), f"template error: {exc.message}", "layout.template")
+    report.error(
+        (filename or "layouts", line, 1 if line else 0), f"template error: {exc.message}", "layout.template"
+    )

@@ -1,4 +1,5 @@
-"""Step 1, load: read YAML strictly (no aliases, no duplicate keys, no implicit typing) and keep a mark for every value."""
+"""Step 1, load: strict YAML (no aliases, duplicate keys or implicit types) with a mark for every value."""
+
 from __future__ import annotations
 
 import re
@@ -49,11 +50,14 @@ class Source:
 
     def where_in(self, path: PathKey, needle: str, whole: bool = False) -> tuple[str, int, int]:
         """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar.
-        With `whole`, a match must not run on into more name characters (so '@doe' is not found in '@doe2020')."""
+        With `whole`, a match must not run on into more name characters (so '@doe' is not found in
+        '@doe2020')."""
         mark = self.values.get(tuple(path))
         if mark is not None and needle:
             after = r"(?![\w]|[:.#$%&+?<>~/-]\w)" if whole else ""
-            found = re.compile(re.escape(needle) + after).search(self.text, mark.start, max(mark.end, mark.start + len(needle)))
+            found = re.compile(re.escape(needle) + after).search(
+                self.text, mark.start, max(mark.end, mark.start + len(needle))
+            )
             if found:
                 return (self.path, *line_col(self.text, found.start()))
         return self.where(path)
@@ -93,8 +97,14 @@ PLAIN = [
     ("expected <block end>", "this line's indentation does not line up with the lines above it"),
     ("did not find expected key", "this line's indentation does not line up with the lines above it"),
     ("mapping values are not allowed here", "a second ': ' on one line; put the value in quotes"),
-    ("cannot start any token", "a tab or special character starts a value; indent with spaces and quote the value"),
-    ("could not find expected ':'", "a line without 'key: value' (is a colon missing, or a quote not closed?)"),
+    (
+        "cannot start any token",
+        "a tab or special character starts a value; indent with spaces and quote the value",
+    ),
+    (
+        "could not find expected ':'",
+        "a line without 'key: value' (is a colon missing, or a quote not closed?)",
+    ),
     ("found unexpected end of stream", "a quote or bracket is opened but never closed"),
     ("did not find expected ',' or ']'", "a [list] is not closed with ']'"),
     ("did not find expected ',' or '}'", "a {mapping} is not closed with '}'"),
@@ -114,7 +124,9 @@ def read_text(path: Path, shown: str, report: Report) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        report.error((shown, 1, 1), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})", "file.encoding")
+        report.error(
+            (shown, 1, 1), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})", "file.encoding"
+        )
     except OSError as exc:
         report.error((shown, 0, 0), f"cannot read file: {exc.strerror}", "file.read")
     return None
@@ -159,7 +171,9 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
             problem = f"{exc.context}: {exc.problem}"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         code = "yaml.alias" if "alias" in problem or "anchor" in problem else "yaml.syntax"
-        report.error((shown, line, col), problem if code == "yaml.alias" else f"YAML syntax: {_plain(problem)}", code)
+        report.error(
+            (shown, line, col), problem if code == "yaml.alias" else f"YAML syntax: {_plain(problem)}", code
+        )
         return None
     except yaml.YAMLError as exc:
         report.error((shown, 1, 1), f"YAML syntax: {exc}", "yaml.syntax")
@@ -190,7 +204,9 @@ def _build(node, path: PathKey, source: Source, report: Report) -> Any:
                 continue
             key = key_node.value
             if key == "<<":
-                report.error((source.path, kmark.line, kmark.col), "YAML merge keys (<<) are not allowed", "yaml.alias")
+                report.error(
+                    (source.path, kmark.line, kmark.col), "YAML merge keys (<<) are not allowed", "yaml.alias"
+                )
                 continue
             if key in result:
                 first = source.keys[path + (key,)]

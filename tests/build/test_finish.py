@@ -1,4 +1,5 @@
 """Step 7: outputs are replaced atomically; a failed write leaves the previous file and no debris."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
-"""The build graph: only what changed is made again, decided by content hashes; the cache is never trusted blindly."""
+"""The build graph: only what changed is made again, by content hashes; the cache is never trusted."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.build.graph import Lock
 from pipeline.build.run import build
 from pipeline.errors import PressError, Report
-from pipeline.build.graph import Lock
 from tests.conftest import REPO, copy_project, edit, written
 
 
@@ -30,11 +31,21 @@ def made(root: Path, **options) -> list[str]:
 
 
 def press(root: Path, *args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args, "--root", str(root)], capture_output=True,
-                          text=True, cwd=REPO, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args, "--root", str(root)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        **kw,
+    )
 
 
-ALL = ["out/mini/mini-briefing", "out/mini/mini-one-pager", "out/other/other-briefing", "out/other/other-one-pager"]
+ALL = [
+    "out/mini/mini-briefing",
+    "out/mini/mini-one-pager",
+    "out/other/other-briefing",
+    "out/other/other-one-pager",
+]
 MINI = ALL[:2]
 
 
@@ -46,9 +57,13 @@ def built(project):
 
 
 def test_a_rebuild_with_nothing_changed_makes_nothing_and_never_imports_weasyprint(built):
-    code = ("import sys; from pipeline.cli import main; status = main(['build', '--root', sys.argv[1]]); "
-            "print('weasyprint' in sys.modules, 'pipeline.sources.model' in sys.modules, status)")
-    result = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True, cwd=REPO)
+    code = (
+        "import sys; from pipeline.cli import main; status = main(['build', '--root', sys.argv[1]]); "
+        "print('weasyprint' in sys.modules, 'pipeline.sources.model' in sys.modules, status)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(built)], capture_output=True, text=True, cwd=REPO
+    )
     assert result.stdout.splitlines()[-1] == "False False 0"
     assert result.stdout.splitlines()[0].startswith("press: built 0, 4 up to date in out/ (")
 
@@ -59,8 +74,12 @@ def test_editing_one_topic_remakes_that_topic_only(built):
 
 
 def test_a_reference_change_remakes_only_the_topics_that_cite_it(built):
-    edit(built, "Violations against Syrian Refugees", "Violations Against Syrian Refugees",
-         "sources/references/library.json")
+    edit(
+        built,
+        "Violations against Syrian Refugees",
+        "Violations Against Syrian Refugees",
+        "sources/references/library.json",
+    )
     assert made(built) == MINI
 
 
@@ -101,8 +120,14 @@ def test_a_damaged_or_deleted_cache_is_detected_and_everything_rebuilt_the_same(
         state.unlink()
     report = Report()
     assert sorted(o.path for o in build(built, report).built) == ALL
-    expected = [] if damage == "deleted" else [
-        "out/.press/state.json: warning: the build cache state.json is damaged; rebuilding everything [cache.damaged]"]
+    expected = (
+        []
+        if damage == "deleted"
+        else [
+            "out/.press/state.json: warning: the build cache state.json is damaged; rebuilding everything "
+            "[cache.damaged]"
+        ]
+    )
     assert report.lines() == expected
     assert {p: (built / "out" / p).read_bytes() for p in written(built)} == before
 
@@ -111,20 +136,29 @@ def test_a_second_build_on_the_same_out_folder_is_refused_clearly(built):
     with Lock(built / "out/.press", "out/"):
         result = press(built, "build")
     assert result.returncode == 1
-    assert result.stderr == (f"press: error: another build is writing into out/ (process {os.getpid()}); "
-                             "wait for it to finish and run this again\n")
+    assert result.stderr == (
+        f"press: error: another build is writing into out/ (process {os.getpid()}); "
+        "wait for it to finish and run this again\n"
+    )
     with Lock(built / "out/.press", "out/"):
         with pytest.raises(PressError, match="another build is writing into out/"):
             build(built, Report())
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
-def test_an_interrupted_build_keeps_every_output_whole_and_the_next_build_finishes_the_work(project, tmp_path, how):
+def test_an_interrupted_build_keeps_every_output_whole_and_the_next_build_finishes_the_work(
+    project, tmp_path, how
+):
     clean = two_topics(project("minimal"))
     made(clean, jobs=1)
     root = two_topics(copy_project(tmp_path / "interrupted", "minimal"))
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--jobs", "1", "--root", str(root)],
-                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "--jobs", "1", "--root", str(root)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     state = root / "out/.press/state.json"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (state.exists() and "mini" in state.read_text()):
@@ -148,9 +182,9 @@ def test_an_interrupted_build_keeps_every_output_whole_and_the_next_build_finish
 def test_on_a_terminal_progress_is_a_bar_and_in_ci_one_line_per_document(capsys):
     import io
 
+    from pipeline.build.progress import Progress, summary
     from pipeline.build.run import Summary
     from pipeline.document.make import Output
-    from pipeline.build.progress import Progress, summary
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -170,12 +204,17 @@ def test_on_a_terminal_progress_is_a_bar_and_in_ci_one_line_per_document(capsys)
     assert summary(result, "out/") == "press: built 0, 2 up to date, 1 failed in out/ (3.0 s)"
 
 
-@pytest.mark.parametrize("fault, message", [
-    ("crash", "the worker crashed (SIGSEGV)"),
-    ("hang", "took longer than 3 s and was stopped"),
-    ("hog", "ran out of memory (the limit is 1024 MB per worker)"),
-])
-def test_a_document_whose_worker_fails_is_named_and_the_others_are_written(project, monkeypatch, fault, message):
+@pytest.mark.parametrize(
+    "fault, message",
+    [
+        ("crash", "the worker crashed (SIGSEGV)"),
+        ("hang", "took longer than 3 s and was stopped"),
+        ("hog", "ran out of memory (the limit is 1024 MB per worker)"),
+    ],
+)
+def test_a_document_whose_worker_fails_is_named_and_the_others_are_written(
+    project, monkeypatch, fault, message
+):
     import pipeline.build.run as build_module
     from pipeline.errors import SourceErrors
 
@@ -195,8 +234,9 @@ def test_a_document_whose_worker_fails_is_named_and_the_others_are_written(proje
     report = Report()
     with pytest.raises(SourceErrors) as raised:
         build(root, report, jobs=2, timeout=3, memory_mb=1024)
-    assert report.lines() == [f"sources/topics/other.yaml: error: out/other/other-briefing.pdf: {message} "
-                              "[build.worker]"]
+    assert report.lines() == [
+        f"sources/topics/other.yaml: error: out/other/other-briefing.pdf: {message} [build.worker]"
+    ]
     assert sorted(o.path for o in raised.value.summary.built) == [ALL[0], ALL[1], ALL[3]]
     assert raised.value.summary.failed == [("out/other/other-briefing", message)]
     assert "other/other-briefing.pdf" not in written(root)

@@ -1,4 +1,5 @@
-"""Drafts, strict releases with packets, manifest and sums, `press verify`, and byte-identical release builds."""
+"""Drafts, strict releases with packets, manifest and sums, `press verify`, byte-identical releases."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,14 +19,16 @@ EPOCH = "1764000000"  # 2025-11-24
 
 def press(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | (env or {})
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=root,
-                          env=environment)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=root, env=environment
+    )
 
 
 def two_topics(root: Path) -> Path:
     text = (root / "sources/topics/mini.yaml").read_text()
-    (root / "sources/topics/other.yaml").write_text(text.replace("id: mini", "id: other")
-                                                    .replace("title: A Minimal Position", "title: Another Position"))
+    (root / "sources/topics/other.yaml").write_text(
+        text.replace("id: mini", "id: other").replace("title: A Minimal Position", "title: Another Position")
+    )
     return root
 
 
@@ -37,15 +40,22 @@ def released(tmp_path_factory):
     return root, result
 
 
-FILES = ["mini/mini-briefing.pdf", "mini/mini-one-pager.pdf", "other/other-briefing.pdf",
-         "other/other-one-pager.pdf", "packet-briefings.pdf", "packet-one-pagers.pdf"]
+FILES = [
+    "mini/mini-briefing.pdf",
+    "mini/mini-one-pager.pdf",
+    "other/other-briefing.pdf",
+    "other/other-one-pager.pdf",
+    "packet-briefings.pdf",
+    "packet-one-pagers.pdf",
+]
 
 
 def test_a_release_has_every_pdf_both_packets_a_manifest_and_sums(released):
     root, result = released
     release = root / "out/release"
     assert sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()) == sorted(
-        FILES + ["SHA256SUMS", "manifest.json"])
+        FILES + ["SHA256SUMS", "manifest.json"]
+    )
     manifest = json.loads((release / "manifest.json").read_text())
     assert manifest["build_date"] == "2025-11-24" and manifest["allowed"] == []
     assert set(manifest["versions"]) == {"position-press", "weasyprint", "pydyf", "pypdf", "pango"}
@@ -94,18 +104,27 @@ def test_verify_accepts_the_release_then_names_a_tampered_missing_or_extra_file(
     assert bad.returncode == 1
     lines = bad.stderr.splitlines()
     assert lines[0].startswith(f"{copy}/mini/mini-one-pager.pdf: differs from the manifest (sha256 ")
-    assert lines[1:] == [f"{copy}/other/other-briefing.pdf: missing (the manifest lists it)",
-                         f"{copy}/notes.txt: not in the manifest",
-                         f"press: 3 problems in {copy}; do not use this release"]
+    assert lines[1:] == [
+        f"{copy}/other/other-briefing.pdf: missing (the manifest lists it)",
+        f"{copy}/notes.txt: not in the manifest",
+        f"press: 3 problems in {copy}; do not use this release",
+    ]
 
 
 def test_two_release_builds_of_the_same_commit_are_byte_identical(released, tmp_path):
     """The second build runs in another process, in another folder, with the date taken from git."""
     first, _ = released
     root = two_topics(copy_project(tmp_path / "clone", "minimal"))
-    git = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_COMMITTER_DATE": f"@{EPOCH} +0000",
-           "GIT_AUTHOR_DATE": f"@{EPOCH} +0000", "PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    git = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_COMMITTER_DATE": f"@{EPOCH} +0000",
+        "GIT_AUTHOR_DATE": f"@{EPOCH} +0000",
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+    }
     for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "positions"]):
         subprocess.run(["git", *command], cwd=root, env=git, check=True)
     result = press(root, "build", "--release")  # no SOURCE_DATE_EPOCH: the commit's date
@@ -121,19 +140,26 @@ def test_a_release_refuses_drafts_by_name_and_stale_topics_unless_allowed(projec
     result = press(root, "build", "--release", env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "sources/topics/mini.yaml:7:12: error: topic 'mini' was due for review on 2025-01-01; check the facts and "
+        "sources/topics/mini.yaml:7:12: error: topic 'mini' was due for review on 2025-01-01; check the "
+        "facts and "
         "move review_by forward; a release refuses it unless you pass --allow-stale [release.stale]",
-        "sources/topics/other.yaml:5:9: error: topic 'other' is a draft; a release takes approved topics only "
+        "sources/topics/other.yaml:5:9: error: topic 'other' is a draft; a release takes approved topics "
+        "only "
         "[release.draft]",
-        "press: 2 errors; nothing was written"]
+        "press: 2 errors; nothing was written",
+    ]
     assert not (root / "out/release").exists()
     edit(root, "status: draft", "status: approved", "sources/topics/other.yaml")
     allowed = press(root, "build", "--release", "--allow-stale", env={"SOURCE_DATE_EPOCH": EPOCH})
     assert allowed.returncode == 0, allowed.stderr
     assert allowed.stderr.splitlines() == [
-        "sources/topics/mini.yaml:7:12: warning: topic 'mini' was due for review on 2025-01-01; check the facts "
-        "and move review_by forward [topic.stale]"]
-    assert json.loads((root / "out/release/manifest.json").read_text())["allowed"] == allowed.stderr.splitlines()
+        "sources/topics/mini.yaml:7:12: warning: topic 'mini' was due for review on 2025-01-01; check the "
+        "facts "
+        "and move review_by forward [topic.stale]"
+    ]
+    assert (
+        json.loads((root / "out/release/manifest.json").read_text())["allowed"] == allowed.stderr.splitlines()
+    )
 
 
 def test_a_draft_says_so_on_every_page_and_in_its_metadata(project):
@@ -152,15 +178,19 @@ def test_progress_lines_in_ci_a_summary_and_quiet(project):
     root = project("minimal")
     result = press(root, "build")
     lines = result.stdout.splitlines()
-    assert sorted(line.split("  ")[1] for line in lines[:2]) == ["out/mini/mini-briefing.pdf",
-                                                                 "out/mini/mini-one-pager.pdf"]
+    assert sorted(line.split("  ")[1] for line in lines[:2]) == [
+        "out/mini/mini-briefing.pdf",
+        "out/mini/mini-one-pager.pdf",
+    ]
     assert lines[2].startswith("press: built 2, 0 up to date in out/ (") and len(lines) == 3
     edit(root, "Returns are not safe", "Returns are still not safe")
     quiet = press(root, "build", "--quiet")
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
-def test_a_copied_release_is_up_to_date_and_one_topic_edit_remakes_it_and_the_packets_only(released, tmp_path):
+def test_a_copied_release_is_up_to_date_and_one_topic_edit_remakes_it_and_the_packets_only(
+    released, tmp_path
+):
     import shutil
 
     root = tmp_path / "copy"
@@ -172,8 +202,11 @@ def test_a_copied_release_is_up_to_date_and_one_topic_edit_remakes_it_and_the_pa
     again = press(root, "build", "--release", env={"SOURCE_DATE_EPOCH": EPOCH})
     assert again.returncode == 0, again.stderr
     assert sorted(line.split()[0] for line in again.stdout.splitlines()[:-1]) == [
-        "out/release/other/other-briefing.pdf", "out/release/other/other-one-pager.pdf",
-        "out/release/packet-briefings.pdf", "out/release/packet-one-pagers.pdf"]
+        "out/release/other/other-briefing.pdf",
+        "out/release/other/other-one-pager.pdf",
+        "out/release/packet-briefings.pdf",
+        "out/release/packet-one-pagers.pdf",
+    ]
     assert again.stdout.splitlines()[-1].startswith("press: built 4, 2 up to date into out/release/ (")
     assert press(root, "verify").returncode == 0
     for name in ("mini/mini-briefing.pdf", "mini/mini-one-pager.pdf"):

@@ -1,4 +1,5 @@
-"""The whole build on the sample sources: what a reader finds in every PDF, and what the build refuses to do."""
+"""The whole build on the sample sources: what a reader finds in every PDF, and what the build refuses."""
+
 from __future__ import annotations
 
 import os
@@ -45,6 +46,7 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
                 walk(item, depth + 1)
             else:
                 found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
     walk(reader.outline, 0)
     return found
 
@@ -64,13 +66,15 @@ def test_the_only_warnings_are_the_honest_staleness_ones(sample):
     assert report.errors == []
     assert [d.code for d in report.warnings] == ["topic.stale"] * 6
     assert str(report.warnings[0]) == (
-        "sources/topics/aid-diversion.yaml:8:12: warning: topic 'aid-diversion' was due for review on 2025-05-15; "
-        "check the facts and move review_by forward [topic.stale]")
+        "sources/topics/aid-diversion.yaml:8:12: warning: topic 'aid-diversion' was due for review on "
+        "2025-05-15; "
+        "check the facts and move review_by forward [topic.stale]"
+    )
 
 
 @pytest.mark.parametrize("name", TOPICS)
 def test_one_pager_is_one_page_with_all_of_its_content(sample, name):
-    root, outputs, _ = sample
+    root, _outputs, _ = sample
     data = topic(root, name)
     reader = PdfReader(root / f"out/{name}/{name}-one-pager.pdf")
     assert len(reader.pages) == 1
@@ -87,9 +91,15 @@ def test_one_pager_is_one_page_with_all_of_its_content(sample, name):
     for question in data["questions"]:
         if question.get("short"):
             assert squash(question["q"]) in text and squash(plain(question["short"])) in text
-    assert squash("Syrian Emergency Task Force") in text and squash("Position as of November 15, 2024") in text
-    cited = {item.key for field in [a["ask"] for a in data["asks"]] + data["one_pager"]["points"]
-             for cluster in scan(field).clusters for item in cluster.items}
+    assert (
+        squash("Syrian Emergency Task Force") in text and squash("Position as of November 15, 2024") in text
+    )
+    cited = {
+        item.key
+        for field in [a["ask"] for a in data["asks"]] + data["one_pager"]["points"]
+        for cluster in scan(field).clusters
+        for item in cluster.items
+    }
     assert squash("Sources") in text and len(cited) >= 1
 
 
@@ -123,16 +133,23 @@ def test_briefing_has_contents_bookmarks_notes_and_bibliography(sample, name):
     for section in data["sections"]:
         assert smart(section["heading"]) in " ".join(titles)
     assert "Questions and answers" in titles and titles[-1] == "Sources"
-    assert [d for d, t, _ in marks if t in [smart(q["q"]) for q in data["questions"]]] == [1] * len(data["questions"])
+    assert [d for d, t, _ in marks if t in [smart(q["q"]) for q in data["questions"]]] == [1] * len(
+        data["questions"]
+    )
     # The table of contents: every entry's page number is the page its bookmark points to; none is 0.
-    contents = next(page.extract_text(extraction_mode="layout") for page in reader.pages
-                    if "Contents" in page.extract_text())
+    contents = next(
+        page.extract_text(extraction_mode="layout")
+        for page in reader.pages
+        if "Contents" in page.extract_text()
+    )
     entries = re.findall(r"^\s*(\S.*?)\s+(\d+)\s*$", contents.split("Contents", 1)[1], re.M)
     by_title = {squash(t): p for _, t, p in marks}
     checked = 0
     for title, number in entries:
         assert number != "0"
-        pages_of = [p for t, p in by_title.items() if t.endswith(squash(title))]  # bookmarks keep section numbers
+        pages_of = [
+            p for t, p in by_title.items() if t.endswith(squash(title))
+        ]  # bookmarks keep section numbers
         if pages_of:
             assert int(number) == pages_of[0], title
             checked += 1
@@ -167,11 +184,16 @@ def test_metadata_fonts_and_language_come_from_the_sources(sample, name):
 def test_a_second_build_in_another_process_gives_identical_bytes(sample, tmp_path):
     from tests.conftest import copy_project
 
-    root, outputs, _ = sample
+    _root, outputs, _ = sample
     again = copy_project(tmp_path / "again")
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    result = subprocess.run([sys.executable, "-m", "pipeline", "build", "--quiet", "--root", str(again)],
-                            capture_output=True, text=True, env=env, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--quiet", "--root", str(again)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     for (name, kind), output in outputs.items():
         assert (again / f"out/{name}/{name}-{kind}.pdf").read_bytes() == output.pdf, (name, kind)
@@ -180,12 +202,17 @@ def test_a_second_build_in_another_process_gives_identical_bytes(sample, tmp_pat
 def test_a_failed_build_leaves_the_previous_outputs_untouched(project):
     root = project("minimal")
     build(root, Report())
-    before = {p: p.read_bytes() for p in (root / "out").rglob("*.*") if p.is_file() and ".press" not in p.parts}
+    before = {
+        p: p.read_bytes() for p in (root / "out").rglob("*.*") if p.is_file() and ".press" not in p.parts
+    }
     path = root / "sources/topics/mini.yaml"
     path.write_text(path.read_text().replace("[@hrw-2021-returns, p. 12]", "[@nobody-2020]"))
     report = Report()
     with pytest.raises(SourceErrors):
         build(root, report)
-    assert report.lines() == ["sources/topics/mini.yaml:13:56: error: unknown citation 'nobody-2020' "
-                              "[citation.unknown]"]
-    assert {p: p.read_bytes() for p in (root / "out").rglob("*.*") if p.is_file() and ".press" not in p.parts} == before
+    assert report.lines() == [
+        "sources/topics/mini.yaml:13:56: error: unknown citation 'nobody-2020' [citation.unknown]"
+    ]
+    assert {
+        p: p.read_bytes() for p in (root / "out").rglob("*.*") if p.is_file() and ".press" not in p.parts
+    } == before

@@ -1,9 +1,11 @@
 """Worker processes: one document's crash, hang or memory blow-up fails that document only."""
+
 from __future__ import annotations
 
 import os
 import signal
 import time
+from pathlib import Path
 
 from pipeline.build.workers import Failure, run
 
@@ -16,8 +18,13 @@ def work(task):
     if task == "hog":
         return bytearray(1 << 32)  # 4 GiB: more than the limit below
     if task == "bug":
-        raise KeyError("missing")
+        raise KeyError("missing")  # the line BUG_LINE names
     return f"made {task}"
+
+
+BUG_LINE = next(
+    n for n, text in enumerate(Path(__file__).read_text().splitlines(), 1) if "BUG_LINE names" in text
+)
 
 
 def outcomes(tasks, **options):
@@ -27,13 +34,19 @@ def outcomes(tasks, **options):
 
 
 def test_a_crash_a_hang_and_a_memory_hog_fail_alone_and_the_rest_is_made():
-    found = outcomes(["a", "crash", "b", "hang", "c", "hog", "d", "bug", "e"], jobs=2, timeout=3, memory_mb=1024)
+    found = outcomes(
+        ["a", "crash", "b", "hang", "c", "hog", "d", "bug", "e"], jobs=2, timeout=3, memory_mb=1024
+    )
     assert found == {
-        "a": "made a", "b": "made b", "c": "made c", "d": "made d", "e": "made e",
+        "a": "made a",
+        "b": "made b",
+        "c": "made c",
+        "d": "made d",
+        "e": "made e",
         "crash": "the worker crashed (SIGSEGV)",
         "hang": "took longer than 3 s and was stopped",
         "hog": "ran out of memory (the limit is 1024 MB per worker)",
-        "bug": "internal error KeyError: 'missing' (at test_workers.py:19)",
+        "bug": f"internal error KeyError: 'missing' (at test_workers.py:{BUG_LINE})",
     }
 
 

@@ -1,4 +1,5 @@
 """Step 6b: one-pagers step down to fit, drop only declared optional blocks, and fail with a useful report."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,12 +8,12 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.build.run import build
-from pipeline.document.make import render_all
-from pipeline.sources.gather import gather
-from pipeline.errors import Report, SourceErrors
 from pipeline.document.fit import FitError, fit, measure
+from pipeline.document.make import render_all
 from pipeline.document.render import render
 from pipeline.document.typeset import layout_html
+from pipeline.errors import Report, SourceErrors
+from pipeline.sources.gather import gather
 from tests.conftest import written
 
 SENTENCE = "Protection matters because returns are unsafe and people face arrest"
@@ -22,7 +23,9 @@ def with_points(root: Path, repeat: int) -> None:
     """Five one-pager points, each `repeat` sentences long."""
     path = root / "sources/topics/mini.yaml"
     points = "\n".join(f"    - {' '.join([SENTENCE] * repeat)}." for _ in range(5))
-    path.write_text(path.read_text().replace("  points:\n    - Protection saves lives.", "  points:\n" + points))
+    path.write_text(
+        path.read_text().replace("  points:\n    - Protection saves lives.", "  points:\n" + points)
+    )
 
 
 def one_pager(root: Path):
@@ -30,7 +33,10 @@ def one_pager(root: Path):
     project = gather(root, report)
     doc, topic, _ = render_all(project, report)[1]
     layout = project.layouts[topic.layout]
-    rerender = lambda drop: render("one-pager", topic, project.org, layout, project.library, project.style, None, drop)  # noqa: E731
+
+    def rerender(drop):
+        return render("one-pager", topic, project.org, layout, project.library, project.style, None, drop)
+
     return doc, rerender
 
 
@@ -67,7 +73,8 @@ def test_content_that_cannot_fit_reports_block_overflow_and_words(project):
     assert 200 < error.words < 450
     assert str(error).startswith(
         "the one-pager does not fit on one page, even at the layout's floor (body 9pt, spacing 60%): "
-        "block 'points' runs ")
+        "block 'points' runs "
+    )
 
 
 def test_build_reports_the_overflow_at_the_source_and_writes_only_the_briefing(project):
@@ -78,7 +85,10 @@ def test_build_reports_the_overflow_at_the_source_and_writes_only_the_briefing(p
         build(root, report)
     [line] = [line for line in report.lines() if "[fit.overflow]" in line]
     assert line.startswith("sources/topics/mini.yaml:37:5: error: the one-pager does not fit on one page")
-    assert written(root) == ["mini/mini-briefing.html", "mini/mini-briefing.pdf"]  # the one-pager alone failed
+    assert written(root) == [
+        "mini/mini-briefing.html",
+        "mini/mini-briefing.pdf",
+    ]  # the one-pager alone failed
 
 
 def test_optional_blocks_are_dropped_in_order_with_a_warning(project):
@@ -90,8 +100,10 @@ def test_optional_blocks_are_dropped_in_order_with_a_warning(project):
     outputs = build(root, report).built
     one = next(o for o in outputs if o.kind == "one-pager")
     assert one.pages == 1
-    assert "sources/topics/mini.yaml:1:1: warning: one-pager: left out optional block 'qa' to fit the page " \
-           "[fit.dropped]" in report.lines()
+    assert (
+        "sources/topics/mini.yaml:1:1: warning: one-pager: left out optional block 'qa' to fit the page "
+        "[fit.dropped]" in report.lines()
+    )
     text = PdfReader(root / "out/mini/mini-one-pager.pdf").pages[0].extract_text()
     assert "Is it safe to return?" not in text and SENTENCE.split()[0] in text
 
@@ -109,7 +121,10 @@ def test_measure_sees_content_clipped_by_a_fixed_height_box(project):
 
 def test_measure_sees_a_block_whose_end_is_not_on_the_first_page(project):
     root = project("minimal")
-    markup = ('<html><head><style>@page { size: letter; margin: 1in }</style></head><body><div id="block-a">'
-              + "<p>line</p>" * 80 + '<div id="end-a"></div></div></body></html>')
+    markup = (
+        '<html><head><style>@page { size: letter; margin: 1in }</style></head><body><div id="block-a">'
+        + "<p>line</p>" * 80
+        + '<div id="end-a"></div></div></body></html>'
+    )
     m = measure(layout_html(markup, root, "t", "t"), ["a"])
     assert (m.pages, m.missing, m.fits) == (4, ["a"], False)

@@ -1,5 +1,6 @@
 """Packets: the cover and its contents, page numbers, links, outline, tags and metadata of the combined PDF,
 and parts that stay writable on their own. Three sample topics, laid out once per module."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,14 +13,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.sources.gather import gather
-from pipeline.errors import Report
 from pipeline.document.fit import fit
-from pipeline.sources.layouts import discover, resolve
 from pipeline.document.packet import PacketError, assemble, contents
 from pipeline.document.render import render
 from pipeline.document.typeset import layout_html, write_pdf
+from pipeline.errors import Report
 from pipeline.pdf.inspect import check_fonts, embedded_fonts
+from pipeline.sources.gather import gather
+from pipeline.sources.layouts import discover, resolve
 from tests.conftest import copy_project
 
 TOPICS = ["aid-diversion", "captagon", "sanctions"]
@@ -42,8 +43,13 @@ def laid_out(project, kind: str) -> list:
         layout = project.layouts[topic.layout]
         doc = render(kind, topic, project.org, layout, project.library, project.style)
         if kind == "one-pager":
-            document = fit(doc, project.root, lambda drop: render(kind, topic, project.org, layout, project.library,
-                                                                  project.style, None, drop)).document
+            document = fit(
+                doc,
+                project.root,
+                lambda drop, topic=topic, layout=layout: render(
+                    kind, topic, project.org, layout, project.library, project.style, None, drop
+                ),
+            ).document
         else:
             document = layout_html(doc.html, project.root, doc.stem, doc.topic)
         parts.append((topic, document))
@@ -136,11 +142,13 @@ def test_the_cover_lists_every_topic_with_its_first_page(sample, packets, kind):
     _, reader, entries = packets[kind]
     text = flat(reader.pages[0].extract_text())
     assert ("Leave-behinds" if kind == "one-pager" else "Policy briefings") in text
-    assert "Syrian Emergency Task Force" in text and "march 2, 2026" in text.lower()  # the date is set in capitals
-    for entry, following in zip(entries, entries[1:] + [None]):
+    assert (
+        "Syrian Emergency Task Force" in text and "march 2, 2026" in text.lower()
+    )  # the date is set in capitals
+    for entry, following in zip(entries, entries[1:] + [None], strict=False):
         assert entry.title in text
-        tail = text[text.index(entry.title) + len(entry.title):]
-        tail = tail[:tail.index(following.title)] if following else tail
+        tail = text[text.index(entry.title) + len(entry.title) :]
+        tail = tail[: tail.index(following.title)] if following else tail
         assert re.search(rf"(?<!\d){entry.start}(?!\d)", tail), (entry, tail)
     # The part's own first page is where the contents says.
     for entry in entries:
@@ -163,14 +171,15 @@ def test_outline_has_one_entry_per_topic_with_the_parts_bookmarks_beneath(sample
     got = outline(reader)
     top = [(title, page) for depth, title, page in got if depth == 0]
     assert top == [("Contents", 0)] + [(e.title, e.start - 1) for e in entries]
-    for (topic, _), entry in zip(sample.parts[kind], entries):
+    for (topic, _), entry in zip(sample.parts[kind], entries, strict=False):
         own = outline(PdfReader(io.BytesIO(sample.alone[(kind, topic.id)])))
         if own and own[0][1] == entry.title:
             own = own[1:]  # the part's title bookmark is the topic's entry itself
         position = [title for _, title, _ in got].index(entry.title)
-        beneath = got[position + 1:position + 1 + len(own)]
-        assert [(depth, title, page) for depth, title, page in beneath] == \
-               [(depth + 1, title, page + entry.start - 1) for depth, title, page in own]
+        beneath = got[position + 1 : position + 1 + len(own)]
+        assert [(depth, title, page) for depth, title, page in beneath] == [
+            (depth + 1, title, page + entry.start - 1) for depth, title, page in own
+        ]
         assert len(own) >= (4 if kind == "one-pager" else 10)
     assert sum(1 for depth, _, _ in got if depth == 0) == len(entries) + 1
     # The outline opens on the list of topics: each topic's entry is closed (a negative /Count).
@@ -189,8 +198,11 @@ def test_links_inside_a_part_land_in_that_part(sample, packets):
     for entry in entries:
         own = PdfReader(io.BytesIO(sample.alone[("briefing", entry.topic)]))
         expected = [(name, page) for i in range(len(own.pages)) for name, page in internal_links(own, i)]
-        got = [(name, page) for i in range(entry.start - 1, entry.start - 1 + entry.pages)
-               for name, page in internal_links(reader, i)]
+        got = [
+            (name, page)
+            for i in range(entry.start - 1, entry.start - 1 + entry.pages)
+            for name, page in internal_links(reader, i)
+        ]
         assert expected, "the sample briefings have a contents block with internal links"
         assert got == [(f"{entry.topic}--{name}", page + entry.start - 1) for name, page in expected]
         counted += len(got)
@@ -218,9 +230,11 @@ def test_tags_language_and_fonts_survive(sample, packets, kind):
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)
+            descriptor = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             descriptor = descriptor["/FontDescriptor"].get_object()
-            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font[
+                "/BaseFont"
+            ]
 
 
 def test_metadata_names_the_packet_the_organization_and_every_topics_keywords(sample, packets):
@@ -237,7 +251,9 @@ def test_metadata_names_the_packet_the_organization_and_every_topics_keywords(sa
 
 def test_assembling_twice_gives_identical_bytes_and_leaves_the_parts_as_they_were(sample, packets):
     kind = "briefing"
-    again = write_pdf(assemble(kind, sample.parts[kind], sample.org, sample.base, sample.root, date(2026, 3, 2)))
+    again = write_pdf(
+        assemble(kind, sample.parts[kind], sample.org, sample.base, sample.root, date(2026, 3, 2))
+    )
     assert again == packets[kind][0]
     for topic, document in sample.parts[kind]:
         assert not any("--" in name for page in document.pages for name in page.anchors)
@@ -254,10 +270,16 @@ def test_without_a_build_date_the_cover_shows_the_newest_position_date(sample):
 
 
 def test_the_cover_labels_come_from_the_layout(sample):
-    labels = {**sample.base.labels, "packet-one-pager": "Merkblätter", "contents": "Inhalt", "packet-date": "Stand"}
+    labels = {
+        **sample.base.labels,
+        "packet-one-pager": "Merkblätter",
+        "contents": "Inhalt",
+        "packet-date": "Stand",
+    }
     layout = dataclasses.replace(sample.base, labels=labels)
-    data = write_pdf(assemble("one-pager", sample.parts["one-pager"], sample.org, layout, sample.root,
-                              date(2026, 3, 2)))
+    data = write_pdf(
+        assemble("one-pager", sample.parts["one-pager"], sample.org, layout, sample.root, date(2026, 3, 2))
+    )
     reader = PdfReader(io.BytesIO(data))
     text = flat(reader.pages[0].extract_text())
     assert "Merkblätter" in text and "inhalt" in text.lower() and "stand march 2, 2026" in text.lower()
@@ -267,14 +289,19 @@ def test_the_cover_labels_come_from_the_layout(sample):
 
 def many(parts: list, count: int) -> list:
     """`count` parts made from the given ones under other topic ids (for covers with long contents)."""
-    return [(parts[i % len(parts)][0].model_copy(update={"id": f"topic-{i + 1}"}), parts[i % len(parts)][1])
-            for i in range(count)]
+    return [
+        (parts[i % len(parts)][0].model_copy(update={"id": f"topic-{i + 1}"}), parts[i % len(parts)][1])
+        for i in range(count)
+    ]
 
 
 def test_a_longer_contents_is_set_tighter_with_its_subtitles(sample):
     parts = many(sample.parts["one-pager"], 7)
-    reader = PdfReader(io.BytesIO(write_pdf(assemble("one-pager", parts, sample.org, sample.base, sample.root,
-                                                     date(2026, 3, 2)))))
+    reader = PdfReader(
+        io.BytesIO(
+            write_pdf(assemble("one-pager", parts, sample.org, sample.base, sample.root, date(2026, 3, 2)))
+        )
+    )
     assert len(reader.pages) == 8
     assert "An addictive drug trade" in flat(reader.pages[0].extract_text())  # a subtitle
 
@@ -289,14 +316,23 @@ def test_a_long_contents_drops_the_subtitles_to_stay_on_one_page(sample):
     assert [page for _, page in internal_links(reader, 0)][-1] == 10
 
 
-@pytest.mark.parametrize("count, why", [
-    (40, r"need 2 pages"),
-    (16, r"run 0\.\d in too long for the space above the foot of the page"),  # one page, but over the foot
-])
+@pytest.mark.parametrize(
+    "count, why",
+    [
+        (40, r"need 2 pages"),
+        (
+            16,
+            r"run 0\.\d in too long for the space above the foot of the page",
+        ),  # one page, but over the foot
+    ],
+)
 def test_contents_too_long_for_one_page_is_an_error_that_says_so(sample, count, why):
     parts = many(sample.parts["one-pager"], count)
-    with pytest.raises(PacketError, match=rf"one-pager packet: the cover's contents list {count} topics, which "
-                                          rf"{why} even without subtitles; the cover must be one page"):
+    with pytest.raises(
+        PacketError,
+        match=rf"one-pager packet: the cover's contents list {count} topics, which "
+        rf"{why} even without subtitles; the cover must be one page",
+    ):
         assemble("one-pager", parts, sample.org, sample.base, sample.root, date(2026, 3, 2))
 
 

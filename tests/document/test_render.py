@@ -1,4 +1,5 @@
 """Step 5: the HTML each document is made from: golden files, escaping, block order, contents entries."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,17 +7,16 @@ from pathlib import Path
 import pytest
 
 from pipeline.document.make import render_all
-from pipeline.sources.gather import gather
-from pipeline.errors import Report
-from tests.conftest import edit
 from pipeline.document.render import css_string
+from pipeline.errors import Report
+from pipeline.sources.gather import gather
+from tests.conftest import edit
 from tests.golden import GOLDEN, rendered
 
 
 @pytest.fixture(autouse=True)
 def no_epoch(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-
 
 
 def html_of(root: Path) -> dict[str, str]:
@@ -29,20 +29,24 @@ def html_of(root: Path) -> dict[str, str]:
 def test_rendered_html_matches_the_golden_files(project):
     """`make golden` rewrites tests/golden/ after a deliberate change; review the diff before committing."""
     for name, markup in rendered(project("minimal")).items():
-        assert markup == (GOLDEN / name).read_text(encoding="utf-8"), f"{name} differs from tests/golden/{name}"
+        assert markup == (GOLDEN / name).read_text(encoding="utf-8"), (
+            f"{name} differs from tests/golden/{name}"
+        )
 
 
 def test_text_from_the_sources_is_escaped_everywhere(project):
     root = project("minimal")
     edit(root, "title: A Minimal Position", 'title: "A <script>alert(1)</script> \\"Position\\""')
-    edit(root, "Human Rights Watch\"}]", "Human <b>Rights</b> Watch\"}]", "sources/references/library.json")
+    edit(root, 'Human Rights Watch"}]', 'Human <b>Rights</b> Watch"}]', "sources/references/library.json")
     for kind, markup in html_of(root).items():
         assert "<script>" not in markup and "<b>Rights</b>" not in markup, kind
         assert "A &lt;script&gt;alert(1)&lt;/script&gt;" in markup
         assert "Human &lt;b&gt;Rights&lt;/b&gt; Watch" in markup
         # The running head gets the title as a CSS string that nothing can break out of.
-        assert '--running-topic: "A \\3c script\\3e alert\\28 1\\29 \\3c \\2f script\\3e  \\201c Position\\201d ";' \
-            in markup
+        assert (
+            '--running-topic: "A \\3c script\\3e alert\\28 1\\29 \\3c \\2f script\\3e  '
+            '\\201c Position\\201d ";' in markup
+        )
 
 
 def test_css_string_escapes_everything_that_could_end_it():
@@ -56,7 +60,7 @@ def test_raw_html_in_markdown_is_text(project):
     root = project("minimal")
     edit(root, "A paragraph with *emphasis*", 'A paragraph with <img src="file:///etc/passwd"> *emphasis*')
     markup = html_of(root)["briefing"]
-    assert "<img src=\"file:///etc/passwd\">" not in markup
+    assert '<img src="file:///etc/passwd">' not in markup
     assert "&lt;img src=“file:///etc/passwd”&gt; <em>emphasis</em>" in markup
 
 
@@ -75,12 +79,13 @@ def test_a_topic_block_the_layout_lacks_is_an_error(project):
     assert gather(root, report) is None
     assert report.lines() == [
         "sources/topics/mini.yaml:39:22: error: one-pager block 'asks' is not in layout 'base' (did you mean "
-        "'ask'?); known blocks: ask, band, bill, contact, facts, masthead, points, qa, sources [topic.block]"]
+        "'ask'?); known blocks: ask, band, bill, contact, facts, masthead, points, qa, sources [topic.block]"
+    ]
 
 
 def test_contents_lists_what_follows_it_with_links(project):
     markup = html_of(project("minimal"))["briefing"]
-    toc = markup[markup.index('<ol class="toc">'):markup.index("</ol>", markup.index('<ol class="toc">'))]
+    toc = markup[markup.index('<ol class="toc">') : markup.index("</ol>", markup.index('<ol class="toc">'))]
     assert [line.strip() for line in toc.splitlines()[1:] if line.strip()] == [
         '<li class="toc-1"><a href="#s1-first-section">First section</a></li>',
         '<li class="toc-1"><a href="#s2-second-section">Second section</a></li>',
@@ -92,8 +97,10 @@ def test_contents_lists_what_follows_it_with_links(project):
 
 def test_citations_are_numbered_in_reading_order_on_the_one_pager(project):
     markup = html_of(project("minimal"))["one-pager"]
-    body = markup[markup.index("<body"):]
-    marks = [body[i:body.index("</sup>", i)] for i in range(len(body)) if body.startswith('<sup class="src">', i)]
+    body = markup[markup.index("<body") :]
+    marks = [
+        body[i : body.index("</sup>", i)] for i in range(len(body)) if body.startswith('<sup class="src">', i)
+    ]
     assert [m.removeprefix('<sup class="src">') for m in marks][:3] == ["1", "2", "1"]
     assert '<li><span class="n">1</span>Human Rights Watch.' in body
     assert '<li><span class="n">2</span>Amnesty International.' in body

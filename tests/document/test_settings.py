@@ -1,4 +1,5 @@
 """Organization settings that change the documents: citation style, page size, endnotes."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,6 @@ from pipeline.errors import Report
 from tests.conftest import edit
 
 
-
 def text_of(path: Path) -> str:
     """The text a reader selects, page by page, in reading order (pdfium's extraction)."""
     pages = pypdfium2.PdfDocument(path)
@@ -21,7 +21,9 @@ def text_of(path: Path) -> str:
 
 def test_apa_is_one_setting_away(project):
     root = project("minimal")
-    edit(root, "citation_style: chicago-notes-bibliography", "citation_style: apa", "sources/organization.yaml")
+    edit(
+        root, "citation_style: chicago-notes-bibliography", "citation_style: apa", "sources/organization.yaml"
+    )
     build(root, Report())
     briefing = text_of(root / "out/mini/mini-briefing.pdf")
     assert "(Human Rights Watch, 2021, p. 12)" in briefing
@@ -49,4 +51,7 @@ def test_a_layout_may_set_endnotes(project):
     assert '<li id="note-1">Human Rights Watch, <i>“Our Lives Are Like Death”' in markup
     text = text_of(root / "out/mini/mini-briefing.pdf")
     assert "Notes 1. 2. 3. 4. 5. 6. 7." in text  # the list numbers (pdfium reads them before the items)
-    assert "Human Rights Watch, “Our Lives Are Like Death”: Syrian Refugee Returns from Lebanon and Jordan, 12." in text
+    assert (
+        "Human Rights Watch, “Our Lives Are Like Death”: Syrian Refugee Returns from Lebanon and Jordan, 12."
+        in text
+    )

@@ -1,4 +1,5 @@
-"""Step 6: rendering reads only the project, every WeasyPrint complaint is a failure, fonts and lines are checked."""
+"""Step 6: rendering reads only the project, every WeasyPrint complaint fails, fonts and lines checked."""
+
 from __future__ import annotations
 
 import os
@@ -8,11 +9,10 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.build.run import build
-from pipeline.errors import Report, SourceErrors
 from pipeline.document.typeset import ProjectFetcher, Refused, layout_html
+from pipeline.errors import Report, SourceErrors
 from pipeline.pdf.inspect import check_fonts
 from tests.conftest import edit, written
-
 
 
 def failing_build(root: Path, kept: tuple[str, ...] = ()) -> list[str]:
@@ -30,14 +30,16 @@ def test_fetcher_reads_project_files_and_data_urls_only(project, tmp_path):
     logo = (root / "sources/assets/logo.svg").resolve().as_uri()
     assert fetcher.fetch(logo).read().startswith(b"<svg")
     assert fetcher.fetch("data:text/plain;base64,aGk=").read() == b"hi"
-    with pytest.raises(Refused, match="refused to read 'file:///etc/passwd': documents may only use files under"):
+    with pytest.raises(
+        Refused, match="refused to read 'file:///etc/passwd': documents may only use files under"
+    ):
         fetcher.fetch("file:///etc/passwd")
     with pytest.raises(Refused, match="rendering never uses the network"):
         fetcher.fetch("https://example.org/tracker.png")
     os.symlink("/etc/passwd", root / "sources/assets/passwd.svg")  # a link inside sources/ to a file outside
     with pytest.raises(Refused, match="refused to read"):
         fetcher.fetch((root / "sources/assets/passwd.svg").as_uri())
-    with pytest.raises(Refused, match="'sources/assets/missing.png' does not exist"):
+    with pytest.raises(Refused, match=r"'sources/assets/missing\.png' does not exist"):
         fetcher.fetch((root / "sources/assets/missing.png").as_uri())
 
 
@@ -46,16 +48,20 @@ def test_a_stylesheet_url_outside_the_project_stops_the_build(project):
     (root / "layouts/base/css/evil.css").write_text('body { background: url("file:///etc/passwd"); }\n')
     lines = failing_build(root)
     assert lines == [
-        "sources/topics/mini.yaml:1:1: error: briefing: refused to read 'file:///etc/passwd': documents may only "
+        "sources/topics/mini.yaml:1:1: error: briefing: refused to read 'file:///etc/passwd': documents may "
+        "only "
         "use files under sources/ and layouts/ [render.weasyprint]",
-        "sources/topics/mini.yaml:1:1: error: one-pager: refused to read 'file:///etc/passwd': documents may only "
+        "sources/topics/mini.yaml:1:1: error: one-pager: refused to read 'file:///etc/passwd': documents may "
+        "only "
         "use files under sources/ and layouts/ [render.weasyprint]",
     ]
 
 
 def test_a_relative_url_that_climbs_out_is_refused_too(project):
     root = project("minimal")
-    (root / "layouts/base/css/evil.css").write_text('body { background: url("../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../etc/hostname"); }\n')
+    (root / "layouts/base/css/evil.css").write_text(
+        'body { background: url("' + "../" * 30 + 'etc/hostname"); }\n'
+    )
     assert all("refused to read 'file:///etc/hostname'" in line for line in failing_build(root))
 
 
@@ -63,8 +69,10 @@ def test_a_markdown_image_outside_the_project_is_an_error_at_its_line(project):
     root = project("minimal")
     edit(root, "A paragraph with *emphasis*", "A paragraph with ![x](file:///etc/passwd) *emphasis*")
     assert failing_build(root) == [
-        "sources/topics/mini.yaml:24:29: error: image 'file:///etc/passwd' is outside the project: images must be "
-        "files under sources/, given relative to it (for example assets/map.svg) [markdown.image]"]
+        "sources/topics/mini.yaml:24:29: error: image 'file:///etc/passwd' is outside the project: images "
+        "must be "
+        "files under sources/, given relative to it (for example assets/map.svg) [markdown.image]"
+    ]
 
 
 def test_raw_html_shows_as_text_in_the_pdf(project):
@@ -79,17 +87,23 @@ def test_a_weasyprint_warning_fails_the_build(project):
     root = project("minimal")
     (root / "layouts/base/css/typo.css").write_text("p { colr: red; }\n")
     lines = failing_build(root)
-    assert lines[0] == ("sources/topics/mini.yaml:1:1: error: briefing: WeasyPrint: Ignored `colr: red` at 1:5, "
-                        "unknown property. [render.weasyprint]")
+    assert lines[0] == (
+        "sources/topics/mini.yaml:1:1: error: briefing: WeasyPrint: Ignored `colr: red` at 1:5, "
+        "unknown property. [render.weasyprint]"
+    )
 
 
 def test_a_missing_image_in_a_template_is_not_quietly_alt_text(project):
     root = project("minimal")
     edit(root, "  file: assets/logo.svg", "  file: assets/logo.svg", "sources/organization.yaml")
-    (root / "layouts/base/templates/blocks/one-pager/band.html.j2").write_text('<img src="sources/assets/gone.png" alt="gone">\n')
+    (root / "layouts/base/templates/blocks/one-pager/band.html.j2").write_text(
+        '<img src="sources/assets/gone.png" alt="gone">\n'
+    )
     lines = failing_build(root, kept=("briefing",))
-    assert lines == ["sources/topics/mini.yaml:1:1: error: one-pager: 'sources/assets/gone.png' does not exist "
-                     "[render.weasyprint]"]
+    assert lines == [
+        "sources/topics/mini.yaml:1:1: error: one-pager: 'sources/assets/gone.png' does not exist "
+        "[render.weasyprint]"
+    ]
 
 
 def test_a_character_no_layout_font_has_is_caught(project):
@@ -97,14 +111,18 @@ def test_a_character_no_layout_font_has_is_caught(project):
     edit(root, "summary: Returns are not safe", "summary: Returns (عودة) are not safe")
     lines = failing_build(root, kept=("one-pager",))
     assert lines[0] == (
-        "sources/topics/mini.yaml:1:1: error: briefing: the PDF embeds font 'DejaVu-Sans', which the layout does "
+        "sources/topics/mini.yaml:1:1: error: briefing: the PDF embeds font 'DejaVu-Sans', which the layout "
+        "does "
         "not declare (a character none of its fonts has, or a font-family it does not define); declared: "
-        "Source Sans 3, Source Serif 4, Source Serif 4 Display [render.font]")
+        "Source Sans 3, Source Serif 4, Source Serif 4 Display [render.font]"
+    )
 
 
 def test_font_names_match_their_declared_families():
     families = ["Source Serif 4", "Source Sans 3"]
-    assert check_fonts(["Source-Serif-4,", "Source-Serif-4-Italic", "Source-Sans-3-Semi-Bold"], families) == []
+    assert (
+        check_fonts(["Source-Serif-4,", "Source-Serif-4-Italic", "Source-Sans-3-Semi-Bold"], families) == []
+    )
     assert len(check_fonts(["Source-Serif-4-Display-Bold", "DejaVu-Serif"], families)) == 2
 
 
@@ -129,4 +147,6 @@ def test_layout_html_turns_a_refused_fetch_into_a_typeset_error(project):
     root = project("minimal")
     with pytest.raises(TypesetError) as caught:
         layout_html('<img src="https://example.org/x.png" alt="x">', root, "t", "t")
-    assert caught.value.problems == ["refused to fetch 'https://example.org/x.png': rendering never uses the network"]
+    assert caught.value.problems == [
+        "refused to fetch 'https://example.org/x.png': rendering never uses the network"
+    ]

@@ -1,4 +1,5 @@
 """Recipients: the CSV format, the congress-legislators folder, filters, walking order, shards, bad input."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import Report, UsageError
 from pipeline.personalize import congress as congress_format
 from pipeline.personalize import recipients as rs
 from pipeline.personalize import walk
 from pipeline.personalize.people import Recipient
-from pipeline.errors import Report, UsageError
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sources" / "recipients" / "sample.csv"
@@ -34,16 +35,28 @@ def csv_file(tmp_path: Path, text: str, name: str = "people.csv") -> Path:
 
 # --- the CSV format ---------------------------------------------------------------------------------
 
+
 def test_sample_reads_cleanly():
     people, lines = read(SAMPLE, "sources/recipients/sample.csv")
     assert lines == []
     assert len(people) == 10
     first = people[0]
     assert first == Recipient(
-        id="sample-nunez", name="José Ñúñez-O'Brien", honorific="Representative", chamber="house", state="NM",
-        district="2", party="D", office="2468 Rayburn House Office Building", committees=("HSFA", "HSAP"),
-        short="Rep. Ñúñez-O'Brien", extra=(("staffer", "Lena Park"), ("meeting", "Tue 10:00")),
-        where="sources/recipients/sample.csv:2", path="sources/recipients/sample.csv", line=2)
+        id="sample-nunez",
+        name="José Ñúñez-O'Brien",
+        honorific="Representative",
+        chamber="house",
+        state="NM",
+        district="2",
+        party="D",
+        office="2468 Rayburn House Office Building",
+        committees=("HSFA", "HSAP"),
+        short="Rep. Ñúñez-O'Brien",
+        extra=(("staffer", "Lena Park"), ("meeting", "Tue 10:00")),
+        where="sources/recipients/sample.csv:2",
+        path="sources/recipients/sample.csv",
+        line=2,
+    )
     assert first.at() == ("sources/recipients/sample.csv", 2, 1)
 
 
@@ -89,17 +102,24 @@ def test_committee_names_from_committees_csv():
 
 
 def test_a_cell_on_two_lines(tmp_path):
-    path = csv_file(tmp_path, HEADER + 'x1,Ada  Lee,Senator,senate,WA,,D,"511 Hart\nSenate Office Building",,\n'
-                    "x2,Bo Lee,Senator,senate,XX,,D,,,\n")
+    path = csv_file(
+        tmp_path,
+        HEADER + 'x1,Ada  Lee,Senator,senate,WA,,D,"511 Hart\nSenate Office Building",,\n'
+        "x2,Bo Lee,Senator,senate,XX,,D,,,\n",
+    )
     people, lines = read(path, "people.csv")
     assert (people[0].name, people[0].office) == ("Ada Lee", "511 Hart Senate Office Building")
-    assert lines == ["people.csv:4:26: error: unknown state code 'XX' (use a two-letter postal code such as 'WA', "
-                     "'DC' or 'PR') [recipients.state]"]
+    assert lines == [
+        "people.csv:4:26: error: unknown state code 'XX' (use a two-letter postal code such as 'WA', "
+        "'DC' or 'PR') [recipients.state]"
+    ]
 
 
 def test_byte_order_mark_and_crlf_are_accepted(tmp_path):
     path = tmp_path / "excel.csv"
-    path.write_bytes(("\ufeff" + HEADER + "x1,Ada Lee,Senator,senate,WA,,D,SH-511,,\n").replace("\n", "\r\n").encode())
+    path.write_bytes(
+        ("\ufeff" + HEADER + "x1,Ada Lee,Senator,senate,WA,,D,SH-511,,\n").replace("\n", "\r\n").encode()
+    )
     people, lines = read(path)
     assert lines == []
     assert people[0].office == "SH-511" and people[0].short == ""
@@ -107,14 +127,17 @@ def test_byte_order_mark_and_crlf_are_accepted(tmp_path):
 
 # --- bad CSV input ----------------------------------------------------------------------------------
 
+
 def test_bad_rows_are_located_and_the_others_kept():
     people, lines = read(ROOTS / "bad" / "recipients.csv", "bad/recipients.csv")
     assert [r.id for r in people] == ["ok-1", "ok-2", "no-office", "ok-3", "ok-4"]
     assert lines == [
         "bad/recipients.csv:4:1: error: this row has 5 cells, but the header has 11 [recipients.cells]",
-        "bad/recipients.csv:5:100: error: unknown committee 'HSFX' (did you mean 'HSFA'?) [recipients.committee]",
+        "bad/recipients.csv:5:100: error: unknown committee 'HSFX' (did you mean 'HSFA'?) "
+        "[recipients.committee]",
         "bad/recipients.csv:6:1: error: duplicate id 'ok-1' (first on line 2) [recipients.duplicate]",
-        "bad/recipients.csv:7:1: error: id '../etc' is not safe as a file name: use up to 64 letters, digits, "
+        "bad/recipients.csv:7:1: error: id '../etc' is not safe as a file name: use up to 64 letters, "
+        "digits, "
         "'-' and '_', starting with a letter or digit [recipients.id]",
         "bad/recipients.csv:8:36: error: unknown state code 'XX' (use a two-letter postal code such as 'WA', "
         "'DC' or 'PR') [recipients.state]",
@@ -133,16 +156,23 @@ def test_reading_again_into_the_same_report_still_leaves_bad_rows_out():
 
 def test_missing_required_columns(tmp_path):
     path = csv_file(tmp_path, "id,name,chamber,office\nx1,Ada Lee,senate,SH-511\n")
-    assert read(path, "people.csv") == ([], [
-        "people.csv:1:1: error: the header lacks the required column(s) 'honorific', 'state'; "
-        "required: 'id', 'name', 'honorific', 'chamber', 'state' [recipients.columns]"])
+    assert read(path, "people.csv") == (
+        [],
+        [
+            "people.csv:1:1: error: the header lacks the required column(s) 'honorific', 'state'; "
+            "required: 'id', 'name', 'honorific', 'chamber', 'state' [recipients.columns]"
+        ],
+    )
 
 
 def test_header_problems(tmp_path):
-    path = csv_file(tmp_path, "id,name,honorific,chamber,state,comittees,name,\nx1,Ada,Senator,senate,WA,SSFR,Bo,\n")
+    path = csv_file(
+        tmp_path, "id,name,honorific,chamber,state,comittees,name,\nx1,Ada,Senator,senate,WA,SSFR,Bo,\n"
+    )
     people, lines = read(path, "people.csv")
     assert lines == [
-        "people.csv:1:33: warning: column 'comittees' is kept as an extra column (did you mean 'committees'?) "
+        "people.csv:1:33: warning: column 'comittees' is kept as an extra column (did you mean "
+        "'committees'?) "
         "[recipients.columns]",
         "people.csv:1:43: error: column 'name' appears twice in the header [recipients.columns]",
         "people.csv:1:48: error: column 8 has no name in the header [recipients.columns]",
@@ -151,31 +181,60 @@ def test_header_problems(tmp_path):
 
 
 def test_empty_file(tmp_path):
-    assert read(csv_file(tmp_path, "\n"), "people.csv") == ([], [
-        "people.csv:1:1: error: no header row; the first row names the columns, such as 'chamber', 'honorific', "
-        "'id', 'name', 'state' [recipients.columns]"])
+    assert read(csv_file(tmp_path, "\n"), "people.csv") == (
+        [],
+        [
+            "people.csv:1:1: error: no header row; the first row names the columns, such as 'chamber', "
+            "'honorific', "
+            "'id', 'name', 'state' [recipients.columns]"
+        ],
+    )
 
 
 def test_bad_utf8_is_located(tmp_path):
     path = tmp_path / "people.csv"
     path.write_bytes(HEADER.encode() + b"x1,Jos\xe9 Lee,Senator,senate,WA,,D,,,\n")
-    assert read(path, "people.csv") == ([], [
-        "people.csv:1:1: error: file is not UTF-8 text (invalid continuation byte at byte 77) [file.encoding]"])
+    assert read(path, "people.csv") == (
+        [],
+        [
+            "people.csv:1:1: error: file is not UTF-8 text (invalid continuation byte at byte 77) "
+            "[file.encoding]"
+        ],
+    )
 
 
-@pytest.mark.parametrize("row, message", [
-    ("x1,,Senator,senate,WA,,D,,,", "2:4: error: 'name' is required but empty [recipients.empty]"),
-    ("x1,Ada,Senator,upper,WA,,D,,,", "2:16: error: unknown chamber 'upper'; use 'house', 'senate' [recipients.chamber]"),
-    ("x1,Ada,Senator,senate,WA,3,D,,,", "2:26: error: a senator has no district; leave it empty [recipients.district]"),
-    ("x1,Ada,Rep.,house,WA,third,D,,,", "2:22: error: unknown district 'third'; use a number, or 'AL' at large "
-     "[recipients.district]"),
-    ("x1,Ada,Senator,senate,WA,,Whig,,,", "2:27: error: unknown party 'Whig'; use one letter (D, R, I, ...) "
-     "or Democrat, Republican, Independent [recipients.party]"),
-    ("x1,Ada,Senator,senate,WA,,D,,HSFA,", "2:30: error: committee 'HSFA' is a house committee, but Ada is in the "
-     "senate [recipients.committee]"),
-    ("x1,Ada,Senator,senate,WA,,D,,SSFR01,", "2:30: error: unknown committee 'SSFR01' (did you mean 'SSFR'?) "
-     "[recipients.committee]"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("x1,,Senator,senate,WA,,D,,,", "2:4: error: 'name' is required but empty [recipients.empty]"),
+        (
+            "x1,Ada,Senator,upper,WA,,D,,,",
+            "2:16: error: unknown chamber 'upper'; use 'house', 'senate' [recipients.chamber]",
+        ),
+        (
+            "x1,Ada,Senator,senate,WA,3,D,,,",
+            "2:26: error: a senator has no district; leave it empty [recipients.district]",
+        ),
+        (
+            "x1,Ada,Rep.,house,WA,third,D,,,",
+            "2:22: error: unknown district 'third'; use a number, or 'AL' at large [recipients.district]",
+        ),
+        (
+            "x1,Ada,Senator,senate,WA,,Whig,,,",
+            "2:27: error: unknown party 'Whig'; use one letter (D, R, I, ...) "
+            "or Democrat, Republican, Independent [recipients.party]",
+        ),
+        (
+            "x1,Ada,Senator,senate,WA,,D,,HSFA,",
+            "2:30: error: committee 'HSFA' is a house committee, but Ada is in the "
+            "senate [recipients.committee]",
+        ),
+        (
+            "x1,Ada,Senator,senate,WA,,D,,SSFR01,",
+            "2:30: error: unknown committee 'SSFR01' (did you mean 'SSFR'?) [recipients.committee]",
+        ),
+    ],
+)
 def test_bad_cells(tmp_path, row, message):
     shutil.copy(ROOTS / "bad" / "committees.csv", tmp_path / "committees.csv")
     people, lines = read(csv_file(tmp_path, HEADER + row + "\n"), "people.csv")
@@ -183,20 +242,26 @@ def test_bad_cells(tmp_path, row, message):
 
 
 def test_committees_csv_problems_are_reported(tmp_path):
-    csv_file(tmp_path, "code,name,chamber\nHSFA,Foreign Affairs,house\nHSFA,Again,house\nXX,Odd,upper\n",
-             "committees.csv")
+    csv_file(
+        tmp_path,
+        "code,name,chamber\nHSFA,Foreign Affairs,house\nHSFA,Again,house\nXX,Odd,upper\n",
+        "committees.csv",
+    )
     path = csv_file(tmp_path, HEADER + "x1,Ada,Rep.,house,WA,1,D,,HSFA,\n")
     people, lines = read(path, "lists/people.csv")
     assert [r.committees for r in people] == [("HSFA",)]
     assert lines == [
-        "lists/committees.csv:3:1: error: duplicate committee 'HSFA' (first on line 2) [recipients.duplicate]",
+        "lists/committees.csv:3:1: error: duplicate committee 'HSFA' (first on line 2) "
+        "[recipients.duplicate]",
         "lists/committees.csv:4:8: error: unknown chamber 'upper'; use 'house', 'joint', 'senate' "
         "[recipients.chamber]",
     ]
 
 
 def test_malformed_quoting(tmp_path):
-    path = csv_file(tmp_path, HEADER + 'x1,"Ada" Lee,Senator,senate,WA,,D,,,\nx2,Bo,Senator,senate,OR,,D,,,\n')
+    path = csv_file(
+        tmp_path, HEADER + 'x1,"Ada" Lee,Senator,senate,WA,,D,,,\nx2,Bo,Senator,senate,OR,,D,,,\n'
+    )
     people, lines = read(path, "people.csv")
     assert [r.id for r in people] == ["x2"]
     assert lines == ["people.csv:2:1: error: malformed CSV row (',' expected after '\"') [recipients.csv]"]
@@ -204,31 +269,46 @@ def test_malformed_quoting(tmp_path):
 
 def test_quotes_inside_cells_keep_columns_right(tmp_path):
     path = csv_file(tmp_path, HEADER + 'x1,Jo"hn O\'Day,Senator,senate,"W""A",,D,,,\n')
-    assert read(path, "people.csv") == ([], [
-        "people.csv:2:31: error: unknown state code 'W\"A' (use a two-letter postal code such as 'WA', 'DC' or 'PR') "
-        "[recipients.state]"])
+    assert read(path, "people.csv") == (
+        [],
+        [
+            "people.csv:2:31: error: unknown state code 'W\"A' (use a two-letter postal code such as 'WA', "
+            "'DC' or 'PR') "
+            "[recipients.state]"
+        ],
+    )
 
 
 def test_not_a_recipients_source(tmp_path):
     (tmp_path / "people.txt").write_text("id\n")
     assert read(tmp_path / "people.txt", "people.txt")[1] == [
-        "people.txt: error: recipients come from a .csv file or a congress-legislators folder [recipients.source]"]
-    assert read(tmp_path / "gone.csv", "gone.csv")[1] == ["gone.csv: error: no such file or folder [file.read]"]
+        "people.txt: error: recipients come from a .csv file or a congress-legislators folder "
+        "[recipients.source]"
+    ]
+    assert read(tmp_path / "gone.csv", "gone.csv")[1] == [
+        "gone.csv: error: no such file or folder [file.read]"
+    ]
     assert read(tmp_path, "folder")[1] == [
         "folder: error: a recipients folder needs legislators-current.yaml (the congress-legislators format) "
-        "[recipients.source]"]
+        "[recipients.source]"
+    ]
 
 
 # --- the congress-legislators format (a made-up miniature under tests/roots) ---------------------------
 
+
 @pytest.fixture
 def mini(tmp_path) -> Path:
-    """A folder in the congress-legislators format holding the made-up miniature, under the format's file names
+    """A folder in the congress-legislators format holding the made-up miniature, under the format's file
+    names
     (the files are committed under other names, so that nobody takes them for the real data)."""
     folder = tmp_path / "congress"
     folder.mkdir()
-    for name, target in (("legislators", congress_format.LEGISLATORS), ("membership", congress_format.MEMBERSHIP),
-                         ("committees", congress_format.COMMITTEES_YAML)):
+    for name, target in (
+        ("legislators", congress_format.LEGISLATORS),
+        ("membership", congress_format.MEMBERSHIP),
+        ("committees", congress_format.COMMITTEES_YAML),
+    ):
         shutil.copy(ROOTS / "mini-congress" / f"{name}.yaml", folder / target)
     return folder
 
@@ -237,30 +317,55 @@ def test_congress_miniature(mini):
     people, lines = read(mini, "congress")
     ana, bo, cy = people
     assert (ana.id, ana.name, ana.honorific, ana.short, ana.chamber, ana.state, ana.district, ana.party) == (
-        "X000001", "Ana Ñúñez-O'Brien", "Senator", "Sen. Ñúñez-O'Brien", "senate", "NM", "", "D")
+        "X000001",
+        "Ana Ñúñez-O'Brien",
+        "Senator",
+        "Sen. Ñúñez-O'Brien",
+        "senate",
+        "NM",
+        "",
+        "D",
+    )
     assert ana.office == "511 Hart Senate Office Building"  # from the address of the last term
     assert ana.committees == ("JSEC", "SSFR")  # SSFR01, a subcommittee, counts as SSFR
     assert ana.extra == (("phone", "202-555-0101"),)
     assert ana.where == "congress/legislators-current.yaml:2"
     assert (bo.name, bo.short, bo.district, bo.party, bo.committees) == (
-        "Bo Lindqvist, Jr.", "Rep. Lindqvist", "AL", "R", ("HSFA", "JSEC"))
-    assert (cy.honorific, cy.short, cy.party, cy.office) == ("Resident Commissioner", "Res. Comm. Reyes", "I", "")
+        "Bo Lindqvist, Jr.",
+        "Rep. Lindqvist",
+        "AL",
+        "R",
+        ("HSFA", "JSEC"),
+    )
+    assert (cy.honorific, cy.short, cy.party, cy.office) == (
+        "Resident Commissioner",
+        "Res. Comm. Reyes",
+        "I",
+        "",
+    )
     assert lines == [
         "congress/committee-membership-current.yaml:2:3: error: committee 'SSFR' is a senate committee, "
         "but Dee Twice is in the house [recipients.committee]",
         "congress/legislators-current.yaml:48:15: error: duplicate id 'X000001' (first on line 2) "
         "[recipients.duplicate]",
-        "congress/legislators-current.yaml:64:12: error: unknown state code 'QQ' (use a two-letter postal code "
+        "congress/legislators-current.yaml:64:12: error: unknown state code 'QQ' (use a two-letter postal "
+        "code "
         "such as 'WA', 'DC' or 'PR') [recipients.state]",
     ]
     assert rs.committee_names(mini) == {
-        "HSFA": "Foreign Affairs", "SSFR": "Foreign Relations", "JSEC": "Joint Economic Committee"}
+        "HSFA": "Foreign Affairs",
+        "SSFR": "Foreign Relations",
+        "JSEC": "Joint Economic Committee",
+    }
 
 
 def test_congress_without_libyaml_reads_the_same(mini, monkeypatch):
     import yaml
+
     with_libyaml = read(mini, "congress")
-    monkeypatch.setattr(congress_format, "_Loader", type("PureLoader", (congress_format._Text, yaml.BaseLoader), {}))
+    monkeypatch.setattr(
+        congress_format, "_Loader", type("PureLoader", (congress_format._Text, yaml.BaseLoader), {})
+    )
     assert read(mini, "congress") == with_libyaml
 
 
@@ -270,8 +375,10 @@ def test_congress_yaml_syntax_error_is_located(mini):
     path.write_text(path.read_text().replace("    state: WY", "    state: [WY"))
     people, lines = read(folder, "congress")
     assert people == []
-    assert lines == ["congress/legislators-current.yaml:32:13: error: YAML syntax: did not find expected ',' or ']' "
-                     "[yaml.syntax]"]
+    assert lines == [
+        "congress/legislators-current.yaml:32:13: error: YAML syntax: did not find expected ',' or ']' "
+        "[yaml.syntax]"
+    ]
 
 
 def test_congress_unknown_term_type(mini):
@@ -280,8 +387,11 @@ def test_congress_unknown_term_type(mini):
     path.write_text(path.read_text().replace("  - type: sen\n", "  - type: del\n"))
     people, lines = read(folder, "congress")
     assert [r.id for r in people] == ["X000002", "X000003"]
-    assert lines[1] == "congress/legislators-current.yaml:15:11: error: unknown chamber 'del'; use 'house', 'senate' " \
+    assert (
+        lines[1]
+        == "congress/legislators-current.yaml:15:11: error: unknown chamber 'del'; use 'house', 'senate' "
         "[recipients.chamber]"
+    )
     assert len(lines) == 4
 
 
@@ -290,11 +400,15 @@ def test_congress_bad_utf8_is_located(mini):
     (folder / "committees-current.yaml").write_bytes(b"- name: Caf\xe9\n")
     people, lines = read(folder, "congress")
     assert len(people) == 3  # committee codes are then not checked
-    assert "congress/committees-current.yaml:1:1: error: file is not UTF-8 text (invalid continuation byte at byte 11) " \
+    assert (
+        "congress/committees-current.yaml:1:1: error: file is not UTF-8 text (invalid continuation byte at "
+        "byte 11) "
         "[file.encoding]" in lines
+    )
 
 
 # --- filters ----------------------------------------------------------------------------------------
+
 
 def ids(people):
     return [r.id for r in people]
@@ -304,27 +418,50 @@ def test_filters():
     people = read(SAMPLE)[0]
     report = Report()
     assert ids(rs.select(people, report, chamber="Senate")) == [
-        "sample-abernathy", "sample-delacroix", "sample-lindqvist", "sample-whitehorse"]
-    assert ids(rs.select(people, report, states=["wi", "MT,NM"])) == ["sample-nunez", "sample-abernathy",
-                                                                       "sample-whitehorse"]
+        "sample-abernathy",
+        "sample-delacroix",
+        "sample-lindqvist",
+        "sample-whitehorse",
+    ]
+    assert ids(rs.select(people, report, states=["wi", "MT,NM"])) == [
+        "sample-nunez",
+        "sample-abernathy",
+        "sample-whitehorse",
+    ]
     assert ids(rs.select(people, report, committees="ssfr HSBA")) == [
-        "sample-abernathy", "sample-oconnell", "sample-lindqvist", "sample-mcallister"]
-    assert ids(rs.select(people, report, chamber="house", committees=["HSFA"], states=["TX", "PR", "WY"])) == [
-        "sample-tran", "sample-mcallister", "sample-reyes"]
-    assert ids(rs.select(people, report, ids=["sample-reyes", "sample-nunez"])) == ["sample-nunez", "sample-reyes"]
+        "sample-abernathy",
+        "sample-oconnell",
+        "sample-lindqvist",
+        "sample-mcallister",
+    ]
+    assert ids(
+        rs.select(people, report, chamber="house", committees=["HSFA"], states=["TX", "PR", "WY"])
+    ) == ["sample-tran", "sample-mcallister", "sample-reyes"]
+    assert ids(rs.select(people, report, ids=["sample-reyes", "sample-nunez"])) == [
+        "sample-nunez",
+        "sample-reyes",
+    ]
     assert rs.select(people, report) == people
     assert report.items == []
 
 
 def test_unknown_filter_values_are_errors_listing_close_matches():
     people, report = read(SAMPLE)[0], Report()
-    chosen = rs.select(people, report, chamber="lords", states=["WA", "ZZ"], committees=["HSFX"],
-                       ids=["sample-nunes"], known_committees=["HSFX2"])
+    chosen = rs.select(
+        people,
+        report,
+        chamber="lords",
+        states=["WA", "ZZ"],
+        committees=["HSFX"],
+        ids=["sample-nunes"],
+        known_committees=["HSFX2"],
+    )
     assert chosen == []
     assert report.lines() == [
         "--chamber: error: unknown chamber 'lords'; use 'house', 'senate' [recipients.filter]",
         "--committee: error: unknown committee 'HSFX' (did you mean 'HSFX2' or 'HSFA'?) [recipients.filter]",
-        "--id: error: unknown id 'sample-nunes' (did you mean 'sample-nunez', 'sample-reyes' or 'sample-oconnell'?) "
+        "--id: error: unknown id 'sample-nunes' (did you mean 'sample-nunez', 'sample-reyes' or "
+        "'sample-oconnell'?) "
         "[recipients.filter]",
         "--state: error: unknown state 'ZZ' [recipients.filter]",
     ]
@@ -332,32 +469,39 @@ def test_unknown_filter_values_are_errors_listing_close_matches():
 
 def test_known_committees_make_a_code_valid_with_no_members():
     report = Report()
-    assert rs.select(read(SAMPLE)[0], report, committees=["HSWM"], known_committees={"HSWM": "Ways and Means"}) == []
+    assert (
+        rs.select(read(SAMPLE)[0], report, committees=["HSWM"], known_committees={"HSWM": "Ways and Means"})
+        == []
+    )
     assert report.items == []
 
 
 # --- walking order ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("office, place", [
-    ("2468 Rayburn House Office Building", ("Rayburn", 4, "2468")),
-    ("2001 Rayburn House Office Building", ("Rayburn", 0, "2001")),
-    ("1034 Longworth House Office Building", ("Longworth", 0, "1034")),
-    ("123 Cannon House Office Building", ("Cannon", 1, "123")),
-    ("511 Hart Senate Office Building", ("Hart", 5, "511")),
-    ("479a Russell Senate Office Building", ("Russell", 4, "479A")),
-    ("G12 Dirksen Senate Office Building", ("Dirksen", 0, "G12")),
-    ("SR-123", ("Russell", 1, "123")),
-    ("SD-G12", ("Dirksen", 0, "G12")),
-    ("SH-511", ("Hart", 5, "511")),
-    ("H-232 The Capitol", ("Capitol", 2, "H-232")),
-    ("S-230 The Capitol", ("Capitol", 2, "S-230")),
-    ("HVC-301", ("Capitol", -1, "HVC-301")),
-    ("B-308 Rayburn House Office Building", ("Rayburn", -1, "B308")),
-    ("2362A RHOB; Washington, DC 20515", ("Rayburn", 3, "2362A")),
-    ("1301 LHOB", ("Longworth", 3, "1301")),
-    ("12 Main Street, Springfield", None),
-    ("District office", None),
-])
+
+@pytest.mark.parametrize(
+    "office, place",
+    [
+        ("2468 Rayburn House Office Building", ("Rayburn", 4, "2468")),
+        ("2001 Rayburn House Office Building", ("Rayburn", 0, "2001")),
+        ("1034 Longworth House Office Building", ("Longworth", 0, "1034")),
+        ("123 Cannon House Office Building", ("Cannon", 1, "123")),
+        ("511 Hart Senate Office Building", ("Hart", 5, "511")),
+        ("479a Russell Senate Office Building", ("Russell", 4, "479A")),
+        ("G12 Dirksen Senate Office Building", ("Dirksen", 0, "G12")),
+        ("SR-123", ("Russell", 1, "123")),
+        ("SD-G12", ("Dirksen", 0, "G12")),
+        ("SH-511", ("Hart", 5, "511")),
+        ("H-232 The Capitol", ("Capitol", 2, "H-232")),
+        ("S-230 The Capitol", ("Capitol", 2, "S-230")),
+        ("HVC-301", ("Capitol", -1, "HVC-301")),
+        ("B-308 Rayburn House Office Building", ("Rayburn", -1, "B308")),
+        ("2362A RHOB; Washington, DC 20515", ("Rayburn", 3, "2362A")),
+        ("1301 LHOB", ("Longworth", 3, "1301")),
+        ("12 Main Street, Springfield", None),
+        ("District office", None),
+    ],
+)
 def test_parse_office(office, place):
     assert walk.parse_office(office) == place
 
@@ -365,11 +509,14 @@ def test_parse_office(office, place):
 def test_walking_order_of_the_sample():
     report = Report()
     assert ids(walk.walking_order(read(SAMPLE)[0], report)) == [
-        "sample-mcallister", "sample-nunez",  # Rayburn, floors 2 and 4
-        "sample-tran", "sample-reyes",  # Longworth
+        "sample-mcallister",
+        "sample-nunez",  # Rayburn, floors 2 and 4
+        "sample-tran",
+        "sample-reyes",  # Longworth
         "sample-oconnell",  # Cannon
         "sample-okafor",  # the Capitol
-        "sample-lindqvist", "sample-whitehorse",  # Russell
+        "sample-lindqvist",
+        "sample-whitehorse",  # Russell
         "sample-delacroix",  # Dirksen
         "sample-abernathy",  # Hart
     ]
@@ -378,11 +525,21 @@ def test_walking_order_of_the_sample():
 
 def test_recipients_without_a_place_are_reported_and_last():
     people = read(ROOTS / "bad" / "recipients.csv", "bad/recipients.csv")[0]
-    odd = Recipient("odd", "Odd Place", "Senator", "senate", "WA", office="Main Street 5", path="x.csv", line=9)
+    odd = Recipient(
+        "odd", "Odd Place", "Senator", "senate", "WA", office="Main Street 5", path="x.csv", line=9
+    )
     report = Report()
-    assert ids(walk.walking_order([odd] + people, report)) == ["ok-1", "ok-3", "ok-2", "ok-4", "odd", "no-office"]
+    assert ids(walk.walking_order([odd] + people, report)) == [
+        "ok-1",
+        "ok-3",
+        "ok-2",
+        "ok-4",
+        "odd",
+        "no-office",
+    ]
     assert report.lines() == [
-        "bad/recipients.csv:9:1: error: Siobhán O'Connell (no-office) has no office address; the walking order "
+        "bad/recipients.csv:9:1: error: Siobhán O'Connell (no-office) has no office address; the walking "
+        "order "
         "needs one [recipients.office]",
         "x.csv:9:1: error: cannot place the office 'Main Street 5' of Odd Place (odd) in the walking order; "
         "write it like '2468 Rayburn House Office Building' or 'SH-511' [recipients.office]",
@@ -393,6 +550,7 @@ def test_recipients_without_a_place_are_reported_and_last():
 
 # --- shards -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 7, 10, 13])
 def test_shards_partition_the_recipients(n):
     people = walk.walking_order(read(SAMPLE)[0], Report())
@@ -401,7 +559,9 @@ def test_shards_partition_the_recipients(n):
     assert max(map(len, shards)) - min(map(len, shards)) <= 1
     for s in shards:
         assert s == [r for r in people if r in s]  # walking order kept inside a shard
-    assert shards == [rs.shard(list(reversed(people)), k, n)[::-1] for k in range(1, n + 1)]  # by id, not position
+    assert shards == [
+        rs.shard(list(reversed(people)), k, n)[::-1] for k in range(1, n + 1)
+    ]  # by id, not position
 
 
 def test_shard_out_of_range():
@@ -410,6 +570,7 @@ def test_shard_out_of_range():
 
 
 # --- the real congress-legislators data (../shared, skipped when absent) -----------------------------
+
 
 @pytest.fixture(scope="module")
 def congress():
@@ -428,11 +589,32 @@ def test_congress_reads_every_member(congress):
 def test_congress_known_members(congress):
     people = {r.id: r for r in congress[0]}
     cantwell, salazar = people["C000127"], people["S000168"]
-    assert (cantwell.name, cantwell.honorific, cantwell.short, cantwell.chamber, cantwell.state, cantwell.district,
-            cantwell.party, cantwell.office) == ("Maria Cantwell", "Senator", "Sen. Cantwell", "senate", "WA", "",
-                                                 "D", "511 Hart Senate Office Building")
+    assert (
+        cantwell.name,
+        cantwell.honorific,
+        cantwell.short,
+        cantwell.chamber,
+        cantwell.state,
+        cantwell.district,
+        cantwell.party,
+        cantwell.office,
+    ) == (
+        "Maria Cantwell",
+        "Senator",
+        "Sen. Cantwell",
+        "senate",
+        "WA",
+        "",
+        "D",
+        "511 Hart Senate Office Building",
+    )
     assert "SSCM" in cantwell.committees
-    assert (salazar.short, salazar.state, salazar.district, salazar.party) == ("Rep. Salazar", "FL", "27", "R")
+    assert (salazar.short, salazar.state, salazar.district, salazar.party) == (
+        "Rep. Salazar",
+        "FL",
+        "27",
+        "R",
+    )
     assert set(salazar.committees) >= {"HSFA", "HSBA"}
     assert all(len(c) == 4 for r in people.values() for c in r.committees)  # parents only
     assert rs.committee_names(CONGRESS)["HSFA"] == "Foreign Affairs"

@@ -1,4 +1,5 @@
-"""press personalize: one verified one-pager per office, the index, the print file, shards, and what readers get."""
+"""press personalize: a verified one-pager per office, the index, the print file, shards, what readers get."""
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,14 @@ HEADER = "id,name,honorific,short,chamber,state,district,party,office,committees
 
 def press(root: Path, *args: str, topic: str = "sanctions") -> subprocess.CompletedProcess:
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
-    return subprocess.run([sys.executable, "-m", "pipeline", "personalize", topic, "--root", str(root), *args],
-                          cwd=root, capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "personalize", topic, "--root", str(root), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
 
 
 def problems(result: subprocess.CompletedProcess) -> list[str]:
@@ -73,16 +80,33 @@ def test_sample_run_makes_a_file_per_office_the_index_and_the_print_file(sample_
     root, result = sample_run
     assert result.returncode == 0, result.stderr
     assert problems(result) == []
-    assert result.stderr.splitlines() == [  # only this topic's warning; the other topics are not this run's business
-        "sources/topics/sanctions.yaml:8:12: warning: topic 'sanctions' was due for review on 2025-05-15; check the "
-        "facts and move review_by forward [topic.stale]"]
-    assert result.stdout.startswith("press: made and checked 10 of 10 offices in out/personalized/sanctions/ (")
+    assert (
+        result.stderr.splitlines()
+        == [  # only this topic's warning; the other topics are not this run's business
+            "sources/topics/sanctions.yaml:8:12: warning: topic 'sanctions' was due for review on "
+            "2025-05-15; check the "
+            "facts and move review_by forward [topic.stale]"
+        ]
+    )
+    assert result.stdout.startswith(
+        "press: made and checked 10 of 10 offices in out/personalized/sanctions/ ("
+    )
     rows = index(root)
     assert [r["order"] for r in rows] == [str(i) for i in range(1, 11)]
-    # Walking order: the House buildings west to east (floor by floor), the Capitol, then the Senate buildings.
+    # Walking order: the House buildings west to east (floor by floor), the Capitol, then the Senate
+    # buildings.
     assert [r["recipient"] for r in rows] == [
-        "sample-mcallister", "sample-nunez", "sample-tran", "sample-reyes", "sample-oconnell", "sample-okafor",
-        "sample-lindqvist", "sample-whitehorse", "sample-delacroix", "sample-abernathy"]
+        "sample-mcallister",
+        "sample-nunez",
+        "sample-tran",
+        "sample-reyes",
+        "sample-oconnell",
+        "sample-okafor",
+        "sample-lindqvist",
+        "sample-whitehorse",
+        "sample-delacroix",
+        "sample-abernathy",
+    ]
     assert rows[1]["name"] == "Representative José Ñúñez-O'Brien (D-NM-2)"
     for row in rows:
         data = (root / row["file"]).read_bytes()
@@ -90,11 +114,15 @@ def test_sample_run_makes_a_file_per_office_the_index_and_the_print_file(sample_
         assert hashlib.sha256(data).hexdigest() == row["sha256"] and row["pages"] == "1"
     printed = pypdf.PdfReader(root / "out/personalized/sanctions/sanctions-print.pdf")
     assert len(printed.pages) == 10
-    assert [item.title for item in printed.outline] == [f"{r['name']} · {r['office']}" if r["office"] else r["name"]
-                                                        for r in rows]
+    assert [item.title for item in printed.outline] == [
+        f"{r['name']} · {r['office']}" if r["office"] else r["name"] for r in rows
+    ]
     assert [printed.get_destination_page_number(item) for item in printed.outline] == list(range(10))
-    assert printed.pages[2].extract_text().startswith(
-        "Prepared for the office of Representative Nguyễn Thị Mai Tran (R-WY-AL)")
+    assert (
+        printed.pages[2]
+        .extract_text()
+        .startswith("Prepared for the office of Representative Nguyễn Thị Mai Tran (R-WY-AL)")
+    )
 
 
 def test_each_copy_reads_band_first_with_its_exact_line_in_pypdf_and_pdfium(sample_run):
@@ -102,15 +130,21 @@ def test_each_copy_reads_band_first_with_its_exact_line_in_pypdf_and_pdfium(samp
     data = (root / "out/personalized/sanctions/sample-nunez.pdf").read_bytes()
     for text in texts(data):
         lines = text.splitlines()
-        assert lines[:3] == ["Prepared for the office of Representative José Ñúñez-O'Brien (D-NM-2)",
-                             "Committees: Foreign Affairs",
-                             "November 15, 2024 · Scan the code for the full briefing and sources"]
+        assert lines[:3] == [
+            "Prepared for the office of Representative José Ñúñez-O'Brien (D-NM-2)",
+            "Committees: Foreign Affairs",
+            "November 15, 2024 · Scan the code for the full briefing and sources",
+        ]
         assert text.index("Ñúñez-O'Brien") < text.index(TITLE)
     senator = texts((root / "out/personalized/sanctions/sample-abernathy.pdf").read_bytes())[0]
-    assert senator.splitlines()[:2] == ["Prepared for the office of Senator Zoë Abernathy-Kowalczyk (D-WI)",
-                                        "Committees: Foreign Relations; Banking, Housing, and Urban Affairs"]
+    assert senator.splitlines()[:2] == [
+        "Prepared for the office of Senator Zoë Abernathy-Kowalczyk (D-WI)",
+        "Committees: Foreign Relations; Banking, Housing, and Urban Affairs",
+    ]
     no_committee = texts((root / "out/personalized/sanctions/sample-delacroix.pdf").read_bytes())[0]
-    assert no_committee.splitlines()[1] == "November 15, 2024 · Scan the code for the full briefing and sources"
+    assert (
+        no_committee.splitlines()[1] == "November 15, 2024 · Scan the code for the full briefing and sources"
+    )
 
 
 def test_each_copy_is_one_page_with_every_font_embedded_and_the_band_tagged(sample_run):
@@ -135,14 +169,18 @@ def test_each_copy_is_one_page_with_every_font_embedded_and_the_band_tagged(samp
         assert marks[mcid].objgen == first.objgen
         band = pdf.pages[0].Contents[0].read_bytes()
         assert band.startswith(f"q\n/P <</MCID {mcid}>> BDC".encode())
-    assert check_fonts(embedded_fonts(data), ["Source Serif 4", "Source Serif 4 Display", "Source Sans 3"]) == []
+    assert (
+        check_fonts(embedded_fonts(data), ["Source Serif 4", "Source Serif 4 Display", "Source Sans 3"]) == []
+    )
 
 
 def test_a_glyph_the_page_uses_for_another_character_still_reads_as_the_band_character(tmp_path):
-    # The refugee-return one-pager hyphenates: its hyphen glyph reads as U+2010, while names have '-' (U+002D).
+    # The refugee-return one-pager hyphenates: its hyphen glyph reads as U+2010, while names have '-'
+    # (U+002D).
     root = copy_project(tmp_path / "p")
-    result = press(root, "--recipients", str(SAMPLE_CSV), "--id", "sample-nunez", "--jobs", "1",
-                   topic="refugee-return")
+    result = press(
+        root, "--recipients", str(SAMPLE_CSV), "--id", "sample-nunez", "--jobs", "1", topic="refugee-return"
+    )
     assert result.returncode == 0, result.stderr
     data = (root / "out/personalized/refugee-return/sample-nunez.pdf").read_bytes()
     for text in texts(data):
@@ -173,17 +211,25 @@ def test_shards_combine_into_the_unsharded_index_and_print_file(sample_run, tmp_
         assert result.returncode == 0, result.stderr
     folder = sharded / "out/personalized/sanctions"
     assert sorted(p.name for p in folder.glob("index*.csv")) == [
-        "index-1-of-3.csv", "index-2-of-3.csv", "index-3-of-3.csv"]
+        "index-1-of-3.csv",
+        "index-2-of-3.csv",
+        "index-3-of-3.csv",
+    ]
     parts = [list(csv.DictReader(p.open(encoding="utf-8"))) for p in sorted(folder.glob("index-*.csv"))]
-    assert sorted(r["recipient"] for part in parts for r in part) == sorted(r["recipient"] for r in index(root))
+    assert sorted(r["recipient"] for part in parts for r in part) == sorted(
+        r["recipient"] for r in index(root)
+    )
     assert not (folder / "sanctions-print.pdf").exists()
     result = press(sharded, "--combine")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ("press: combined 10 offices into out/personalized/sanctions/index.csv and "
-                             "out/personalized/sanctions/sanctions-print.pdf\n")
+    assert result.stdout == (
+        "press: combined 10 offices into out/personalized/sanctions/index.csv and "
+        "out/personalized/sanctions/sanctions-print.pdf\n"
+    )
     assert index(sharded) == index(root)
     assert (folder / "sanctions-print.pdf").read_bytes() == (
-        root / "out/personalized/sanctions/sanctions-print.pdf").read_bytes()
+        root / "out/personalized/sanctions/sanctions-print.pdf"
+    ).read_bytes()
 
 
 def test_combine_names_a_missing_shard(tmp_path):
@@ -198,18 +244,21 @@ def test_a_long_name_takes_its_short_form_and_one_too_long_for_both_is_reported(
     root = copy_project(tmp_path / "p")
     long = "Alexandria Bartholomew-Montgomery Featherstonehaugh-Cholmondeley de la Vallée-Poussin"
     (root / "people.csv").write_text(
-        HEADER
-        + f"r1,{long},Representative,Rep. Featherstonehaugh,house,FL,27,R,2468 Rayburn House Office Building,HSFA\n"
+        HEADER + f"r1,{long},Representative,Rep. Featherstonehaugh,house,FL,27,R,"
+        "2468 Rayburn House Office Building,HSFA\n"
         + f"r2,{long},Representative,{long},house,FL,26,R,2469 Rayburn House Office Building,HSFA\n"
         + "r3,Ana Ruiz,Representative,Rep. Ruiz,house,FL,25,D,2470 Rayburn House Office Building,HSFA\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = press(root, "--recipients", "people.csv", "--jobs", "1")
     assert result.returncode == 1
     assert problems(result) == [
-        f"people.csv:3:1: error: Representative {long} (r2): band line 1 does not fit even in its short form: "
+        f"people.csv:3:1: error: Representative {long} (r2): band line 1 does not fit even in its short "
+        "form: "
         f"'Prepared for the office of {long} (R-FL-26)' is 539pt wide and the band holds 462pt; no copy made "
         "[personalize.fit]",
-        "press: 1 problem; the other copies were made"]
+        "press: 1 problem; the other copies were made",
+    ]
     assert [r["recipient"] for r in index(root)] == ["r1", "r3"]
     first = texts((root / "out/personalized/sanctions/r1.pdf").read_bytes())[0]
     assert first.splitlines()[0] == "Prepared for the office of Rep. Featherstonehaugh (R-FL-27)"
@@ -219,29 +268,40 @@ def test_a_long_name_takes_its_short_form_and_one_too_long_for_both_is_reported(
 def test_a_character_the_band_font_lacks_is_reported_by_name(tmp_path):
     root = copy_project(tmp_path / "p")
     (root / "people.csv").write_text(
-        HEADER + "r1,Li 李,Representative,,house,CA,1,D,2468 Rayburn House Office Building,HSFA\n"
-        + "r2,Ana Ruiz,Representative,,house,FL,25,D,2470 Rayburn House Office Building,HSFA\n", encoding="utf-8")
+        HEADER
+        + "r1,Li 李,Representative,,house,CA,1,D,2468 Rayburn House Office Building,HSFA\n"
+        + "r2,Ana Ruiz,Representative,,house,FL,25,D,2470 Rayburn House Office Building,HSFA\n",
+        encoding="utf-8",
+    )
     result = press(root, "--recipients", "people.csv", "--jobs", "1")
     assert result.returncode == 1
-    assert problems(result)[0] == ("people.csv:2:1: error: Representative Li 李 (r1): the band font has no glyph "
-                                   "for '李'; no copy made [personalize.fit]")
+    assert problems(result)[0] == (
+        "people.csv:2:1: error: Representative Li 李 (r1): the band font has no glyph "
+        "for '李'; no copy made [personalize.fit]"
+    )
     assert [r["recipient"] for r in index(root)] == ["r2"]
 
 
 def test_a_bad_recipient_row_is_located_and_the_others_are_still_made(tmp_path):
     root = copy_project(tmp_path / "p")
     (root / "people.csv").write_text(
-        HEADER + "r1,Ana Ruiz,Representative,,house,XX,25,D,2470 Rayburn House Office Building,HSFA\n"
-        + "r2,Zoë Åberg,Representative,,house,FL,26,D,2471 Rayburn House Office Building,HSFA\n", encoding="utf-8")
+        HEADER
+        + "r1,Ana Ruiz,Representative,,house,XX,25,D,2470 Rayburn House Office Building,HSFA\n"
+        + "r2,Zoë Åberg,Representative,,house,FL,26,D,2471 Rayburn House Office Building,HSFA\n",
+        encoding="utf-8",
+    )
     result = press(root, "--recipients", "people.csv", "--jobs", "1")
     assert result.returncode == 1
     assert problems(result) == [
-        "people.csv:2:35: error: unknown state code 'XX' (use a two-letter postal code such as 'WA', 'DC' or 'PR') "
+        "people.csv:2:35: error: unknown state code 'XX' (use a two-letter postal code such as 'WA', 'DC' or "
+        "'PR') "
         "[recipients.state]",
-        "press: 1 problem; the other copies were made"]
+        "press: 1 problem; the other copies were made",
+    ]
     assert [r["recipient"] for r in index(root)] == ["r2"]
     assert texts((root / "out/personalized/sanctions/r2.pdf").read_bytes())[0].startswith(
-        "Prepared for the office of Representative Zoë Åberg (D-FL-26)")
+        "Prepared for the office of Representative Zoë Åberg (D-FL-26)"
+    )
 
 
 def test_an_unknown_field_in_the_url_template_is_located(tmp_path):
@@ -250,20 +310,31 @@ def test_an_unknown_field_in_the_url_template_is_located(tmp_path):
     result = press(root, "--recipients", str(SAMPLE_CSV))
     assert result.returncode == 1
     assert problems(result) == [
-        "sources/organization.yaml:22:50: error: unknown field '{office_id}' in personalize.url; known fields: "
+        "sources/organization.yaml:22:50: error: unknown field '{office_id}' in personalize.url; known "
+        "fields: "
         "topic, id, chamber, state, district, party [personalize.field]",
-        "press: 1 error; nothing was written"]
+        "press: 1 error; nothing was written",
+    ]
     assert not (root / "out/personalized").exists()
-    check = subprocess.run([sys.executable, "-m", "pipeline", "check", "--root", str(root)], capture_output=True,
-                           text=True, timeout=300)
+    check = subprocess.run(
+        [sys.executable, "-m", "pipeline", "check", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert check.returncode == 1 and problems(check)[0] == problems(result)[0]
 
 
 def test_layout_extra_columns_can_appear_in_the_band(tmp_path):
     root = copy_project(tmp_path / "p")
-    edit(root, '      - long: "{date} · Scan the code for the full briefing and sources"\n        short: "{date}"\n'
-         '        size: 8.5\n', '      - long: "{date} · Meeting {meeting} with {staffer}"\n        short: "{date}"\n'
-         '        size: 8.5\n    extra: [meeting, staffer]\n', "layouts/base/layout.yaml")
+    edit(
+        root,
+        '      - long: "{date} · Scan the code for the full briefing and sources"\n        short: "{date}"\n'
+        "        size: 8.5\n",
+        '      - long: "{date} · Meeting {meeting} with {staffer}"\n        short: "{date}"\n'
+        "        size: 8.5\n    extra: [meeting, staffer]\n",
+        "layouts/base/layout.yaml",
+    )
     result = press(root, "--recipients", str(SAMPLE_CSV), "--id", "sample-nunez", "--jobs", "1")
     assert result.returncode == 0, result.stderr
     line = texts((root / "out/personalized/sanctions/sample-nunez.pdf").read_bytes())[0].splitlines()[2]
@@ -296,28 +367,38 @@ def test_every_member_of_a_committee_from_the_congress_data(tmp_path):
 
 
 def test_a_copy_that_fails_its_proof_is_named_with_its_file_and_removed(tmp_path, monkeypatch):
+    from pipeline.errors import Report
     from pipeline.pdf import proof
     from pipeline.personalize import recipients
-    from pipeline.sources.gather import gather
-    from pipeline.errors import Report
     from pipeline.personalize.run import personalize
+    from pipeline.sources.gather import gather
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = copy_project(tmp_path / "p")
     report = Report()
     project = gather(root, report, only=["sanctions"])
-    people = recipients.select(recipients.read(SAMPLE_CSV, report), report, ids=["sample-tran", "sample-reyes"])
+    people = recipients.select(
+        recipients.read(SAMPLE_CSV, report), report, ids=["sample-tran", "sample-reyes"]
+    )
     real = proof.problems
 
     def problems_but_tran(data, name, url, box=None):
-        return [f"the QR code reads 'https://example.org/', not '{url}'"] if "Tran" in name else real(data, name, url, box)
+        return (
+            [f"the QR code reads 'https://example.org/', not '{url}'"]
+            if "Tran" in name
+            else real(data, name, url, box)
+        )
 
     monkeypatch.setattr(proof, "problems", problems_but_tran)
-    result = personalize(project, "sanctions", people, report, names=recipients.committee_names(SAMPLE_CSV), jobs=1)
+    result = personalize(
+        project, "sanctions", people, report, names=recipients.committee_names(SAMPLE_CSV), jobs=1
+    )
     assert [e for e in report.lines() if "[topic.stale]" not in e] == [
-        "out/personalized/sanctions/sample-tran.pdf: error: the copy for Nguyễn Thị Mai Tran (sample-tran) failed "
+        "out/personalized/sanctions/sample-tran.pdf: error: the copy for Nguyễn Thị Mai Tran (sample-tran) "
+        "failed "
         "its check: the QR code reads 'https://example.org/', not "
-        "'https://setf.ngo/briefings/sanctions?office=sample-tran'; the file was removed [personalize.proof]"]
+        "'https://setf.ngo/briefings/sanctions?office=sample-tran'; the file was removed [personalize.proof]"
+    ]
     assert [c.id for c in result.copies] == ["sample-reyes"]
     assert not (root / "out/personalized/sanctions/sample-tran.pdf").exists()
     assert [r["recipient"] for r in index(root)] == ["sample-reyes"]
@@ -328,10 +409,25 @@ def test_personalize_refuses_to_share_out_with_a_running_build(tmp_path):
 
     root = copy_project(tmp_path / "locked")
     with Lock(root / "out/.press", "out/"):
-        result = subprocess.run([sys.executable, "-m", "pipeline", "personalize", "sanctions", "--recipients",
-                                 "sources/recipients/sample.csv", "--root", str(root)], capture_output=True,
-                                text=True, cwd=REPO)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "personalize",
+                "sanctions",
+                "--recipients",
+                "sources/recipients/sample.csv",
+                "--root",
+                str(root),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
     assert result.returncode == 1
-    assert result.stderr == (f"press: error: another build is writing into out/ (process {os.getpid()}); "
-                             "wait for it to finish and run this again\n")
+    assert result.stderr == (
+        f"press: error: another build is writing into out/ (process {os.getpid()}); "
+        "wait for it to finish and run this again\n"
+    )
     assert not (root / "out/personalized").exists()

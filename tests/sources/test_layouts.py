@@ -1,5 +1,6 @@
 """Step 4, layout: layouts found and validated, inheritance chains resolved (tokens, labels, fit, stylesheets,
 fonts, templates), and the checks a designer relies on: safe token values, contrast, known blocks, fonts."""
+
 import shutil
 from pathlib import Path
 
@@ -84,19 +85,27 @@ def test_block_orders_are_inherited(tmp_path: Path):
 def test_stylesheets_list_base_first_then_child(tmp_path: Path):
     assert child(tmp_path).css == {
         "briefing": ["layouts/base/css/base.css", "layouts/base/css/briefing/briefing.css"],
-        "one-pager": ["layouts/base/css/base.css", "layouts/base/css/one-pager/one-pager.css",
-                      "layouts/child/css/one-pager/facts.css"],
+        "one-pager": [
+            "layouts/base/css/base.css",
+            "layouts/base/css/one-pager/one-pager.css",
+            "layouts/child/css/one-pager/facts.css",
+        ],
     }
 
 
 def test_fonts_accumulate_along_the_chain(tmp_path: Path):
     fonts = [(face.family, face.weight, path) for face, path in child(tmp_path).fonts]
-    assert fonts == [("Test Serif", 400, "layouts/base/fonts/serif.otf"),
-                     ("Test Sans", 700, "layouts/child/fonts/sans.otf")]
+    assert fonts == [
+        ("Test Serif", 400, "layouts/base/fonts/serif.otf"),
+        ("Test Sans", 700, "layouts/child/fonts/sans.otf"),
+    ]
 
 
 def test_tokens_become_css_custom_properties(tmp_path: Path):
-    assert token_css(child(tmp_path)) == ":root {\n  --accent: #8f4a0c;\n  --ink: #000000;\n  --paper: #ffffff;\n}"
+    assert (
+        token_css(child(tmp_path))
+        == ":root {\n  --accent: #8f4a0c;\n  --ink: #000000;\n  --paper: #ffffff;\n}"
+    )
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -134,22 +143,27 @@ def test_unknown_layout_suggests_one_and_lists_all(tmp_path: Path):
     layout, lines = resolved(project(tmp_path), "chlid")
     assert layout is None
     assert lines == [
-        "sources/topics/t.yaml:4:9: error: unknown layout 'chlid' (did you mean 'child'?); known layouts: 'base', "
+        "sources/topics/t.yaml:4:9: error: unknown layout 'chlid' (did you mean 'child'?); known layouts: "
+        "'base', "
         "'child' [layout.unknown]"
     ]
 
 
 def test_unknown_layout_without_a_close_name(tmp_path: Path):
     _, lines = resolved(project(tmp_path), "zzz")
-    assert lines == ["sources/topics/t.yaml:4:9: error: unknown layout 'zzz'; known layouts: 'base', 'child' "
-                     "[layout.unknown]"]
+    assert lines == [
+        "sources/topics/t.yaml:4:9: error: unknown layout 'zzz'; known layouts: 'base', 'child' "
+        "[layout.unknown]"
+    ]
 
 
 def test_inheritance_loop(tmp_path: Path):
     root = project(tmp_path, {"a/layout.yaml": "extends: b\n", "b/layout.yaml": "extends: a\n"})
     layout, lines = resolved(root, "a")
     assert layout is None
-    assert lines == ["layouts/a/layout.yaml:1:10: error: layout inheritance loops: a -> b -> a [layout.extends]"]
+    assert lines == [
+        "layouts/a/layout.yaml:1:10: error: layout inheritance loops: a -> b -> a [layout.extends]"
+    ]
 
 
 def test_extends_an_unknown_layout(tmp_path: Path):
@@ -171,17 +185,26 @@ def test_layout_other_than_base_must_extend_one(tmp_path: Path):
 def test_unknown_key_in_layout_yaml(tmp_path: Path):
     _, lines = found(layout_a(tmp_path, "extends: base\ntokenz: {}\n"))
     assert lines == [
-        "layouts/a/layout.yaml:2:1: error: unknown key 'tokenz' (did you mean 'tokens'?); known keys: extends, "
+        "layouts/a/layout.yaml:2:1: error: unknown key 'tokenz' (did you mean 'tokens'?); known keys: "
+        "extends, "
         "description, tokens, contrast, labels, fonts, briefing, one_pager [schema.unknown-key]"
     ]
 
 
-@pytest.mark.parametrize("value", ["red; background: blue", "url(https://example.org/x.png)",
-                                   "expression(alert(1))", "red } body { color: blue"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "red; background: blue",
+        "url(https://example.org/x.png)",
+        "expression(alert(1))",
+        "red } body { color: blue",
+    ],
+)
 def test_token_value_that_is_not_plain_css_is_refused(tmp_path: Path, value: str):
     _, lines = found(layout_a(tmp_path, f"extends: base\ntokens:\n  accent: '{value}'\n"))
     assert lines == [
-        f"layouts/a/layout.yaml:3:11: error: token 'accent' has a value that is not a plain CSS value: '{value}' "
+        "layouts/a/layout.yaml:3:11: error: token 'accent' has a value that is not a plain CSS value: "
+        f"'{value}' "
         "[layout.token]"
     ]
 
@@ -196,7 +219,8 @@ def test_plain_token_values_are_fine(tmp_path: Path, value: str):
 def test_low_contrast_is_reported_with_the_ratio(tmp_path: Path):
     _, lines = resolved(layout_a(tmp_path, "extends: base\ntokens:\n  accent: '#777777'\n"), "a")
     assert lines == [
-        "layouts/a/layout.yaml:3:11: error: text colour 'accent' on 'paper' has contrast 4.48:1 in layout 'a'; at least 4.5:1 "
+        "layouts/a/layout.yaml:3:11: error: text colour 'accent' on 'paper' has contrast 4.48:1 in layout "
+        "'a'; at least 4.5:1 "
         "is needed [layout.contrast]"
     ]
 
@@ -215,14 +239,20 @@ def test_block_without_a_template_lists_the_known_blocks(tmp_path: Path):
     assert lines == [
         "layouts/a/layout.yaml:3:17: error: one-pager block 'fcats' has no template (did you mean 'facts'?); "
         "known blocks: ask, facts [layout.block]",
-        "layouts/a/layout.yaml:4:12: error: one-pager block 'contact' has no template; known blocks: ask, facts "
+        "layouts/a/layout.yaml:4:12: error: one-pager block 'contact' has no template; known blocks: ask, "
+        "facts "
         "[layout.block]",
     ]
 
 
 def test_block_template_added_by_a_child_is_known(tmp_path: Path):
-    root = project(tmp_path, {"a/layout.yaml": "extends: base\none_pager:\n  blocks: [ask, facts, contact]\n",
-                              "a/templates/blocks/one-pager/contact.html.j2": "<p>contact</p>\n"})
+    root = project(
+        tmp_path,
+        {
+            "a/layout.yaml": "extends: base\none_pager:\n  blocks: [ask, facts, contact]\n",
+            "a/templates/blocks/one-pager/contact.html.j2": "<p>contact</p>\n",
+        },
+    )
     layout, lines = resolved(root, "a")
     assert lines == []
     assert layout.blocks("one-pager") == ["ask", "contact", "facts"]
@@ -231,7 +261,8 @@ def test_block_template_added_by_a_child_is_known(tmp_path: Path):
 def test_fit_floor_above_the_ceiling(tmp_path: Path):
     _, lines = resolved(layout_a(tmp_path, "extends: base\none_pager:\n  fit:\n    body_min: 12\n"), "a")
     assert lines == [
-        "layouts/a/layout.yaml:4:5: error: one_pager.fit.body_min (12pt) is above body_max (11pt) [layout.fit]"
+        "layouts/a/layout.yaml:4:5: error: one_pager.fit.body_min (12pt) is above body_max (11pt) "
+        "[layout.fit]"
     ]
 
 
@@ -240,25 +271,34 @@ def test_font_file_outside_the_layouts_is_refused(tmp_path: Path):
     root = layout_a(tmp_path, "extends: base\nfonts:\n  - {family: X, file: ../../outside.otf}\n")
     _, lines = found(root)
     assert lines == [
-        "layouts/a/layout.yaml:3:23: error: font file '../../outside.otf' is not a file under layouts/ [layout.font]"
+        "layouts/a/layout.yaml:3:23: error: font file '../../outside.otf' is not a file under layouts/ "
+        "[layout.font]"
     ]
 
 
 def test_missing_font_file_is_refused(tmp_path: Path):
     _, lines = found(layout_a(tmp_path, "extends: base\nfonts:\n  - {family: X, file: fonts/none.otf}\n"))
     assert lines == [
-        "layouts/a/layout.yaml:3:23: error: font file 'fonts/none.otf' is not a file under layouts/ [layout.font]"
+        "layouts/a/layout.yaml:3:23: error: font file 'fonts/none.otf' is not a file under layouts/ "
+        "[layout.font]"
     ]
 
 
 # --- contrast ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("foreground, background, ratio", [
-    ("#000000", "#ffffff", 21.0), ("#ffffff", "#000000", 21.0), ("#FFFFFF", "#000000", 21.0),
-    ("#777777", "#ffffff", 4.48), ("#767676", "#ffffff", 4.54), ("#1d4d7a", "#ffffff", 8.77),
-    ("#336699", "#336699", 1.0),
-])
+@pytest.mark.parametrize(
+    "foreground, background, ratio",
+    [
+        ("#000000", "#ffffff", 21.0),
+        ("#ffffff", "#000000", 21.0),
+        ("#FFFFFF", "#000000", 21.0),
+        ("#777777", "#ffffff", 4.48),
+        ("#767676", "#ffffff", 4.54),
+        ("#1d4d7a", "#ffffff", 8.77),
+        ("#336699", "#336699", 1.0),
+    ],
+)
 def test_contrast_of_known_pairs(foreground: str, background: str, ratio: float):
     assert round(contrast(foreground, background), 2) == ratio
 

@@ -1,10 +1,11 @@
 """Step 1, load: strict YAML (no duplicate keys, aliases, anchors or merge keys; no implicit typing) with a
 located message for every problem and a mark for every value."""
+
 from pathlib import Path
 
 from pipeline.errors import Report
-from tests.conftest import REPO
 from pipeline.sources.load import load_yaml, parse_yaml
+from tests.conftest import REPO
 
 SHOWN = "sources/topics/t.yaml"
 
@@ -21,7 +22,9 @@ def parse(text: str):
 
 def test_duplicate_key_names_the_line_of_the_first():
     source, lines = parse("title: One\nstatus: draft\ntitle: Two\n")
-    assert lines == [f"{SHOWN}:3:1: error: duplicate key 'title' (first given on line 1) [yaml.duplicate-key]"]
+    assert lines == [
+        f"{SHOWN}:3:1: error: duplicate key 'title' (first given on line 1) [yaml.duplicate-key]"
+    ]
     assert source.data == {"title": "One", "status": "draft"}
 
 
@@ -33,13 +36,17 @@ def test_duplicate_key_in_a_nested_mapping():
 def test_anchor_is_refused_where_it_is_written():
     source, lines = parse("title: One\nsummary: &s Text\n")
     assert source is None
-    assert lines == [f"{SHOWN}:2:10: error: YAML anchors (&name) are not allowed; write the value out [yaml.alias]"]
+    assert lines == [
+        f"{SHOWN}:2:10: error: YAML anchors (&name) are not allowed; write the value out [yaml.alias]"
+    ]
 
 
 def test_alias_is_refused_where_it_is_written():
     source, lines = parse("title: One\nsummary: *s\n")
     assert source is None
-    assert lines == [f"{SHOWN}:2:10: error: YAML aliases (*name) are not allowed; write the value out [yaml.alias]"]
+    assert lines == [
+        f"{SHOWN}:2:10: error: YAML aliases (*name) are not allowed; write the value out [yaml.alias]"
+    ]
 
 
 def test_merge_key_is_refused_and_its_values_are_not_merged():
@@ -77,7 +84,12 @@ def test_scalars_stay_strings():
     source, lines = parse("country: NO\nzip: 01234\nversion: 1.10\nflag: yes\nday: 2024-01-10\ncount: 12\n")
     assert lines == []
     assert source.data == {
-        "country": "NO", "zip": "01234", "version": "1.10", "flag": "yes", "day": "2024-01-10", "count": "12",
+        "country": "NO",
+        "zip": "01234",
+        "version": "1.10",
+        "flag": "yes",
+        "day": "2024-01-10",
+        "count": "12",
     }
 
 
@@ -175,5 +187,7 @@ def test_libyaml_and_the_python_composer_give_the_same_data_and_marks(monkeypatc
     monkeypatch.setattr(load, "_fast_node", lambda text: None)
     for path in paths:
         slow = load.parse_yaml(path.read_text(), path.name, Report())
-        assert (fast[path].data, fast[path].values, fast[path].keys) == (slow.data, slow.values, slow.keys), path
+        assert (fast[path].data, fast[path].values, fast[path].keys) == (slow.data, slow.values, slow.keys), (
+            path
+        )
     assert len(paths) >= 13

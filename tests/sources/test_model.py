@@ -1,5 +1,6 @@
 """Step 2, model: topic files validated against the documented format, and the checks that span fields
 (dates, positions, images and links), each with a located message that says what to change."""
+
 import datetime as dt
 from pathlib import Path
 
@@ -59,7 +60,8 @@ def test_fixture_topic_is_valid(root: Path):
 def test_unknown_key_suggests_the_known_one_and_lists_all():
     _, _, report = validated(TOPIC + "subtitel: Misspelt\n")
     assert report.lines() == [
-        f"{SHOWN}:22:1: error: unknown key 'subtitel' (did you mean 'subtitle'?); known keys: id, title, subtitle, "
+        f"{SHOWN}:22:1: error: unknown key 'subtitel' (did you mean 'subtitle'?); known keys: id, title, "
+        "subtitle, "
         "layout, status, as_of, review_by, language, authors, keywords, summary, asks, key_facts, sections, "
         "questions, one_pager, briefing, committees [schema.unknown-key]"
     ]
@@ -75,12 +77,16 @@ def test_unknown_key_in_a_list_item_names_the_item():
 
 def test_missing_required_key():
     _, _, report = validated(variant("layout: base\n", ""))
-    assert report.lines() == [f"{SHOWN}:1:1: error: the file is missing the required key 'layout' [schema.missing]"]
+    assert report.lines() == [
+        f"{SHOWN}:1:1: error: the file is missing the required key 'layout' [schema.missing]"
+    ]
 
 
 def test_missing_required_key_in_a_list_item():
     _, _, report = validated(variant("  - ask: Pass the bill.", "  - bill: {number: H.R. 1, title: An Act}"))
-    assert report.lines() == [f"{SHOWN}:11:5: error: asks[1] is missing the required key 'ask' [schema.missing]"]
+    assert report.lines() == [
+        f"{SHOWN}:11:5: error: asks[1] is missing the required key 'ask' [schema.missing]"
+    ]
 
 
 def test_list_where_text_is_expected():
@@ -91,7 +97,8 @@ def test_list_where_text_is_expected():
 def test_text_where_a_list_is_expected():
     _, _, report = validated(variant("authors:\n  - name: Policy Team", "authors: Policy Team"))
     assert report.lines() == [
-        f"{SHOWN}:7:10: error: authors must be a list (lines starting with '- ') (got 'Policy Team') [schema.type]"
+        f"{SHOWN}:7:10: error: authors must be a list (lines starting with '- ') (got 'Policy Team') "
+        "[schema.type]"
     ]
 
 
@@ -117,13 +124,16 @@ def test_date_without_dashes_gets_the_friendly_message():
 def test_number_is_not_a_date():
     topic, _, report = validated(variant("as_of: 2024-01-10", "as_of: 0"))
     assert topic is None
-    assert report.lines() == [f"{SHOWN}:5:8: error: as_of must be a date written YYYY-MM-DD (got '0') [schema.type]"]
+    assert report.lines() == [
+        f"{SHOWN}:5:8: error: as_of must be a date written YYYY-MM-DD (got '0') [schema.type]"
+    ]
 
 
 def test_status_must_be_a_choice():
     _, _, report = validated(variant("status: draft", "status: drafted"))
     assert report.lines() == [
-        f"{SHOWN}:4:9: error: status must be one of 'approved', 'draft', not 'drafted' (did you mean 'draft'?) "
+        f"{SHOWN}:4:9: error: status must be one of 'approved', 'draft', not 'drafted' (did you mean "
+        "'draft'?) "
         "[schema.choice]"
     ]
 
@@ -139,13 +149,16 @@ def test_id_must_be_a_safe_slug():
 def test_language_must_be_a_tag():
     _, _, report = validated(TOPIC + "language: English\n")
     assert report.lines() == [
-        f"{SHOWN}:22:11: error: language: 'English' is not a language tag like 'en-US' or 'fr' [schema.language]"
+        f"{SHOWN}:22:11: error: language: 'English' is not a language tag like 'en-US' or 'fr' "
+        "[schema.language]"
     ]
 
 
 def test_too_many_one_pager_points():
     _, _, report = validated(TOPIC + "one_pager:\n  points: [a, b, c, d, e, f]\n")
-    assert report.lines() == [f"{SHOWN}:23:11: error: one_pager.points has 6 items; at most 5 fit [schema.too-many]"]
+    assert report.lines() == [
+        f"{SHOWN}:23:11: error: one_pager.points has 6 items; at most 5 fit [schema.too-many]"
+    ]
 
 
 def test_fact_position_below_one():
@@ -175,12 +188,16 @@ def test_empty_file():
 
 def test_review_by_before_as_of_is_an_error(root: Path):
     lines = checked(variant("review_by: 2024-07-10", "review_by: 2024-01-01"), root)
-    assert lines == [f"{SHOWN}:6:12: error: review_by (2024-01-01) must come after as_of (2024-01-10) [topic.dates]"]
+    assert lines == [
+        f"{SHOWN}:6:12: error: review_by (2024-01-01) must come after as_of (2024-01-10) [topic.dates]"
+    ]
 
 
 def test_review_by_equal_to_as_of_is_an_error(root: Path):
     lines = checked(variant("review_by: 2024-07-10", "review_by: 2024-01-10"), root)
-    assert lines == [f"{SHOWN}:6:12: error: review_by (2024-01-10) must come after as_of (2024-01-10) [topic.dates]"]
+    assert lines == [
+        f"{SHOWN}:6:12: error: review_by (2024-01-10) must come after as_of (2024-01-10) [topic.dates]"
+    ]
 
 
 def test_past_review_date_is_a_warning_naming_it(root: Path):
@@ -197,24 +214,33 @@ def test_review_date_itself_is_not_stale(root: Path):
 
 def test_one_pager_fact_out_of_range(root: Path):
     lines = checked(TOPIC + "one_pager:\n  facts: [1, 2]\n", root)
-    assert lines == [f"{SHOWN}:23:14: error: one_pager.facts names key fact 2, but the topic has 1 [topic.fact]"]
+    assert lines == [
+        f"{SHOWN}:23:14: error: one_pager.facts names key fact 2, but the topic has 1 [topic.fact]"
+    ]
 
 
 def test_more_than_three_short_answers(root: Path):
-    questions = "".join(f"  - q: Question {i}?\n    a: Answer {i}.\n    short: Short {i}.\n" for i in range(4))
+    questions = "".join(
+        f"  - q: Question {i}?\n    a: Answer {i}.\n    short: Short {i}.\n" for i in range(4)
+    )
     lines = checked(TOPIC + "questions:\n" + questions, root)
-    assert lines == [f"{SHOWN}:23:3: error: 4 questions have a short answer; a one-pager holds at most 3 [topic.short]"]
+    assert lines == [
+        f"{SHOWN}:23:3: error: 4 questions have a short answer; a one-pager holds at most 3 [topic.short]"
+    ]
 
 
 def test_three_short_answers_fit(root: Path):
-    questions = "".join(f"  - q: Question {i}?\n    a: Answer {i}.\n    short: Short {i}.\n" for i in range(3))
+    questions = "".join(
+        f"  - q: Question {i}?\n    a: Answer {i}.\n    short: Short {i}.\n" for i in range(3)
+    )
     assert checked(TOPIC + "questions:\n" + questions, root) == []
 
 
 def test_id_must_match_the_file_name(root: Path):
     lines = checked(TOPIC, root, shown="sources/topics/other.yaml")
     assert lines == [
-        "sources/topics/other.yaml:1:5: error: topic id 'topic' differs from its file name 'other.yaml' [topic.id]"
+        "sources/topics/other.yaml:1:5: error: topic id 'topic' differs from its file name 'other.yaml' "
+        "[topic.id]"
     ]
 
 
@@ -224,7 +250,8 @@ def test_id_must_match_the_file_name(root: Path):
 def test_file_url_image_is_refused_on_its_line(root: Path):
     lines = checked(with_body("See ![x](file:///etc/passwd) here."), root)
     assert lines == [
-        f"{SHOWN}:19:16: error: image 'file:///etc/passwd' is outside the project: images must be files under "
+        f"{SHOWN}:19:16: error: image 'file:///etc/passwd' is outside the project: images must be files "
+        "under "
         "sources/, given relative to it (for example assets/map.svg) [markdown.image]"
     ]
 
@@ -255,13 +282,16 @@ def test_relative_image_escaping_sources_is_refused(root: Path):
 
 def test_missing_image(root: Path):
     lines = checked(with_body("See ![map](assets/nope.svg) here."), root)
-    assert lines == [f"{SHOWN}:19:18: error: image 'assets/nope.svg' does not exist under sources/ [markdown.image]"]
+    assert lines == [
+        f"{SHOWN}:19:18: error: image 'assets/nope.svg' does not exist under sources/ [markdown.image]"
+    ]
 
 
 def test_image_without_alt_text(root: Path):
     lines = checked(with_body("See ![](assets/map.svg) here."), root)
     assert lines == [
-        f"{SHOWN}:19:15: error: image 'assets/map.svg' has no alt text: write ![what it shows](assets/map.svg) "
+        f"{SHOWN}:19:15: error: image 'assets/map.svg' has no alt text: write ![what it "
+        "shows](assets/map.svg) "
         "[markdown.alt]"
     ]
 

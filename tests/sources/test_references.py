@@ -1,10 +1,10 @@
 """BibTeX entries turned into CSL items: types, names, dates and LaTeX decoded, with a located message for an
 entry that cannot be used and a warning for a field that is dropped."""
+
 from pathlib import Path
 
-
-from pipeline.sources.references import CSL_TYPES, CSL_VARIABLES, bibtex_items
 from pipeline.errors import Report
+from pipeline.sources.references import CSL_TYPES, CSL_VARIABLES, bibtex_items
 
 SHOWN = "sources/references/refs.bib"
 
@@ -47,12 +47,18 @@ ARTICLE = """@article{doe2020,
 def test_article_becomes_a_journal_article(tmp_path: Path):
     item = one(tmp_path, ARTICLE)
     assert (item["id"], item["type"], item["container-title"], item["volume"], item["DOI"]) == (
-        "doe2020", "article-journal", "Journal of Things", "12", "10.1000/xyz")
+        "doe2020",
+        "article-journal",
+        "Journal of Things",
+        "12",
+        "10.1000/xyz",
+    )
 
 
 def test_authors_family_given_forms_and_braced_organization(tmp_path: Path):
     assert one(tmp_path, ARTICLE)["author"] == [
-        {"family": "Doe", "given": "Jane"}, {"family": "Roe", "given": "Richard"},
+        {"family": "Doe", "given": "Jane"},
+        {"family": "Roe", "given": "Richard"},
         {"literal": "World Health Organization"},
     ]
 
@@ -71,10 +77,16 @@ def test_numeric_month_and_day(tmp_path: Path):
 
 
 def test_date_and_urldate(tmp_path: Path):
-    item = one(tmp_path, "@online{w,\n  title = {W},\n  date = {2024-03-05},\n  urldate = {2024-04-01},\n"
-                         "  url = {https://example.org/a}\n}\n")
+    item = one(
+        tmp_path,
+        "@online{w,\n  title = {W},\n  date = {2024-03-05},\n  urldate = {2024-04-01},\n"
+        "  url = {https://example.org/a}\n}\n",
+    )
     assert (item["type"], item["URL"]) == ("webpage", "https://example.org/a")
-    assert (item["issued"], item["accessed"]) == ({"date-parts": [[2024, 3, 5]]}, {"date-parts": [[2024, 4, 1]]})
+    assert (item["issued"], item["accessed"]) == (
+        {"date-parts": [[2024, 3, 5]]},
+        {"date-parts": [[2024, 4, 1]]},
+    )
 
 
 def test_single_word_author_is_a_literal_name(tmp_path: Path):
@@ -93,11 +105,16 @@ def test_string_macros_are_expanded(tmp_path: Path):
 
 
 def test_markup_in_a_field_is_escaped(tmp_path: Path):
-    assert one(tmp_path, "@misc{m,\n  title = {<b>Bold</b> & Co}\n}\n")["title"] == "&lt;b&gt;Bold&lt;/b&gt; &amp; Co"
+    assert (
+        one(tmp_path, "@misc{m,\n  title = {<b>Bold</b> & Co}\n}\n")["title"]
+        == "&lt;b&gt;Bold&lt;/b&gt; &amp; Co"
+    )
 
 
 def test_braced_organization_containing_and_is_one_name(tmp_path: Path):
-    item = one(tmp_path, "@report{g,\n  author = {{Bill and Melinda Gates Foundation}},\n  title = {Letter}\n}\n")
+    item = one(
+        tmp_path, "@report{g,\n  author = {{Bill and Melinda Gates Foundation}},\n  title = {Letter}\n}\n"
+    )
     assert item["author"] == [{"literal": "Bill and Melinda Gates Foundation"}]
 
 
@@ -122,7 +139,9 @@ def test_unknown_entry_type_is_an_error_on_its_line(tmp_path: Path):
 
 
 def test_unused_field_is_a_warning(tmp_path: Path):
-    items, lines = convert(tmp_path, "@book{b,\n  title = {B},\n  keywords = {kept quiet},\n  abstractx = {typo}\n}\n")
+    items, lines = convert(
+        tmp_path, "@book{b,\n  title = {B},\n  keywords = {kept quiet},\n  abstractx = {typo}\n}\n"
+    )
     assert lines == [f"{SHOWN}:1:1: warning: BibTeX field 'abstractx' of 'b' is not used [citation.bibtex]"]
     assert "b" in items
 
@@ -139,15 +158,22 @@ def test_url_that_is_not_a_web_address(tmp_path: Path):
     assert items == {}
 
 
-MALFORMED = "@misc{ok,\n  title = {Fine}\n}\n\n@misc{broken,\n  title = {Unclosed,\n  year = {2020}\n\n" \
-            "@misc{after,\n  title = {After}\n}\n"
+MALFORMED = (
+    "@misc{ok,\n  title = {Fine}\n}\n\n@misc{broken,\n  title = {Unclosed,\n  year = {2020}\n\n"
+    "@misc{after,\n  title = {After}\n}\n"
+)
 
 
 def test_malformed_entry_is_an_error_on_its_line_and_the_others_still_load(tmp_path: Path):
     items, report = converted(tmp_path, MALFORMED)
     [problem] = report.items
     assert (problem.path, problem.line, problem.col, problem.severity, problem.code) == (
-        SHOWN, 5, 1, "error", "citation.bibtex")
+        SHOWN,
+        5,
+        1,
+        "error",
+        "citation.bibtex",
+    )
     assert problem.message.startswith("BibTeX entry cannot be read:")
     assert sorted(items) == ["after", "ok"]
 
@@ -161,7 +187,9 @@ def test_malformed_entry_message_says_what_is_wrong(tmp_path: Path):
 
 def test_duplicate_key_in_one_file(tmp_path: Path):
     items, lines = convert(tmp_path, "@misc{a,\n  title = {A}\n}\n\n@misc{a,\n  title = {B}\n}\n")
-    assert lines == [f"{SHOWN}:5:1: error: BibTeX entry cannot be read: Duplicate entry key 'a' [citation.bibtex]"]
+    assert lines == [
+        f"{SHOWN}:5:1: error: BibTeX entry cannot be read: Duplicate entry key 'a' [citation.bibtex]"
+    ]
     assert items["a"]["title"] == "A"
 
 

@@ -1,5 +1,6 @@
 """Inline Markdown with Pandoc citations: how citations are read, and the HTML a reader sees (raw HTML never
 passes through; citations and images are drawn by callbacks)."""
+
 import pytest
 
 from pipeline.sources.text import CiteItem, parse_cluster, scan, to_html
@@ -13,8 +14,10 @@ def items(raw: str) -> list[CiteItem]:
 
 def plain(text: str, language: str = "en", block: bool = False) -> str:
     """HTML for a text without citations or images (either would fail the test)."""
+
     def refuse(*args):
         raise AssertionError(f"unexpected callback {args}")
+
     return to_html(text, refuse, refuse, language, block=block)
 
 
@@ -51,7 +54,8 @@ def test_words_after_the_key_are_a_suffix():
 
 def test_each_part_keeps_its_own_prefix_and_locator():
     assert items("[@a, sec. 2; see also @b, p. 7]") == [
-        CiteItem("a", "section", "2"), CiteItem("b", "page", "7", prefix="see also"),
+        CiteItem("a", "section", "2"),
+        CiteItem("b", "page", "7", prefix="see also"),
     ]
 
 
@@ -82,7 +86,10 @@ def test_hash_line_is_not_a_heading():
 
 
 def test_bullet_lists_are_kept_in_blocks():
-    assert plain("Points:\n\n- one\n- two\n", block=True) == "<p>Points:</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"
+    assert (
+        plain("Points:\n\n- one\n- two\n", block=True)
+        == "<p>Points:</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"
+    )
 
 
 def test_emphasis_and_links():
@@ -116,7 +123,9 @@ def test_citations_call_back_in_reading_order():
 
     out = to_html("First.[@a] Second [@b; @c, p. 2] and *third*[@a].", cite, lambda src, alt: "")
     assert seen == ["[@a]", "[@b; @c, p. 2]", "[@a]"]
-    assert out == "First.<sup>1</sup> Second <sup>2</sup> and <em>third</em>.<sup>3</sup>"  # notes follow punctuation
+    assert (
+        out == "First.<sup>1</sup> Second <sup>2</sup> and <em>third</em>.<sup>3</sup>"
+    )  # notes follow punctuation
 
 
 def test_bracketed_link_is_a_link_not_a_citation():
@@ -146,6 +155,10 @@ def test_in_text_citations_go_before_the_punctuation_notes_after_it():
     def cite(cluster):
         return "[C]"
 
-    assert to_html("Found.[@a] Next [@b]. End [@c]", cite, None, in_text=True) == "Found [C]. Next [C]. End [C]"
+    assert (
+        to_html("Found.[@a] Next [@b]. End [@c]", cite, None, in_text=True) == "Found [C]. Next [C]. End [C]"
+    )
     assert to_html("Found.[@a] Next [@b]. End [@c]", cite, None) == "Found.[C] Next.[C] End [C]"
-    assert to_html("- item [@b].", cite, None, block=True, in_text=True) == "<ul>\n<li>item [C].</li>\n</ul>\n"
+    assert (
+        to_html("- item [@b].", cite, None, block=True, in_text=True) == "<ul>\n<li>item [C].</li>\n</ul>\n"
+    )
