@@ -1,4 +1,5 @@
 """Shared fixtures: throwaway copies of fixture projects, and one build of the sample sources per session."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,7 +16,9 @@ def copy_project(dest: Path, name: str | None = None) -> Path:
     sources = ROOTS / name / "sources" if name else REPO / "sources"
     shutil.copytree(sources, dest / "sources")
     own_layouts = ROOTS / name / "layouts" if name else None
-    shutil.copytree(own_layouts if own_layouts and own_layouts.is_dir() else REPO / "layouts", dest / "layouts")
+    shutil.copytree(
+        own_layouts if own_layouts and own_layouts.is_dir() else REPO / "layouts", dest / "layouts"
+    )
     return dest
 
 
@@ -30,14 +33,18 @@ def edit(root: Path, old: str, new: str, file: str = "sources/topics/mini.yaml")
 def written(root: Path) -> list[str]:
     """The documents a build wrote under out/ (not its cache), as sorted relative paths."""
     out = root / "out"
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and ".press" not in p.parts)
+    return sorted(
+        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and ".press" not in p.parts
+    )
 
 
 @pytest.fixture
 def project(tmp_path):
     """A copy of a fixture project: project('minimal'), or project() for the sample sources."""
+
     def make(name: str | None = None) -> Path:
         return copy_project(tmp_path / (name or "sample"), name)
+
     return make
 
 
