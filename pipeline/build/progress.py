@@ -12,7 +12,7 @@ def plural(n: int, word: str) -> str:
 
 def line(output) -> str:
     """One finished document: its file, pages, fit and time."""
-    fitted = f", body {output.notes['body']:g}pt" if output.notes else ""
+    fitted = f", body {output.fitting.settings.body:g}pt" if output.fitting else ""
     shown = output.path.replace("out/.press/release/", "out/release/", 1)  # where it will be published
     return f"  {shown}.pdf  {plural(output.pages, 'page')}{fitted}  ({output.seconds:.1f} s)"
 

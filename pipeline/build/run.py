@@ -332,7 +332,7 @@ def _run_task(project, sources: dict, task: tuple, date, report: Report, folder:
             "",
             data,
             len(packet.pages),
-            {},
+            None,
             time.perf_counter() - started,
         )
     )

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.document.render import Doc, with_fit
+from pipeline.document.page import FitSettings
+from pipeline.document.render import Doc
 from pipeline.document.typeset import clipped, content_bottom, layout_html
 
 PX_PER_MM = 96 / 25.4
@@ -53,10 +54,18 @@ class Fitted:
 
     document: object
     html: str
-    body: float
-    space: float
+    settings: FitSettings  # the size and spacing it was set at (and the gap above the pinned blocks)
     dropped: list[str] = field(default_factory=list)
     renders: int = 0
+    spare: float = 0.0  # CSS px left between the last block and the foot of the page, before pinning
+
+    @property
+    def body(self) -> float:
+        return self.settings.body
+
+    @property
+    def space(self) -> float:
+        return self.settings.space
 
 
 class FitError(Exception):
@@ -85,48 +94,48 @@ class FitError(Exception):
 
 
 def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fitted:
-    """Step down from the layout's largest size to its floor, then drop optional blocks, until the page holds
-    all."""
-    limits = doc.fit
-    steps = max(0, round((limits["body_max"] - limits["body_min"]) / limits["step"]))
+    """Step down from the layout's largest size to its floor, then drop optional blocks, until the page
+    holds every block; `rerender(dropped)` renders the document again without the blocks named."""
+    limits = doc.limits
+    steps = max(0, round((limits.body_max - limits.body_min) / limits.step))
     count = [0]  # renders so far
 
-    def size(k: int) -> tuple[float, float]:
+    def size(k: int, gap: float = 0.0, tall: bool = False) -> FitSettings:
         t = 1 - k / steps if steps else 1.0
-        body = limits["body_min"] + t * (limits["body_max"] - limits["body_min"])
-        space = limits["space_min"] + t * (1 - limits["space_min"])
-        return round(body / limits["step"]) * limits["step"], round(space, 3)
+        body = limits.body_min + t * (limits.body_max - limits.body_min)
+        space = limits.space_min + t * (1 - limits.space_min)
+        return FitSettings(round(body / limits.step) * limits.step, round(space, 3), gap, tall)
 
     def real(current: Doc, k: int, gap: float = 0.0):
         count[0] += 1
-        markup = with_fit(current.html, *size(k), current.page_size, gap=gap)
-        document = layout_html(markup, root, current.stem, current.topic)
-        return document, markup, measure(document, current.blocks)
+        again = current.refit(size(k, gap))
+        document = layout_html(again.html, root, current.stem, current.topic)
+        return document, again, measure(document, current.blocks)
 
     def tall(current: Doc, k: int) -> Measure:
         count[0] += 1
-        markup = with_fit(current.html, *size(k), current.page_size, tall=True)
-        return measure(layout_html(markup, root, current.stem, current.topic), current.blocks)
+        again = current.refit(size(k, tall=True))
+        return measure(layout_html(again.html, root, current.stem, current.topic), current.blocks)
 
     current, dropped = doc, []
     while True:
-        document, markup, first = real(current, 0)
+        document, again, first = real(current, 0)
         if first.fits:
-            return _pin(current, document, markup, first, 0, size, real, dropped, count)
+            return _pin(current, document, again, first, 0, real, dropped, count)
         bottom = first.bottom
         top, floor = tall(current, 0), tall(current, steps)
         if floor.end <= bottom:
             k = _estimate(top.end, floor.end, bottom, steps)
             for _ in range(MAX_TRIES):
-                document, markup, got = real(current, k)
+                document, again, got = real(current, k)
                 if got.fits:
-                    return _pin(current, document, markup, got, k, size, real, dropped, count)
+                    return _pin(current, document, again, got, k, real, dropped, count)
                 if k == steps:
                     break
                 k += 1
-            document, markup, got = real(current, steps)
+            document, again, got = real(current, steps)
             if got.fits:
-                return _pin(current, document, markup, got, steps, size, real, dropped, count)
+                return _pin(current, document, again, got, steps, real, dropped, count)
         drop = _next_drop(current, floor, bottom, dropped)
         if drop is None:
             raise _overflow(current, floor, bottom, size(steps), dropped)
@@ -161,7 +170,7 @@ def _height_with_gap(m: Measure, name: str) -> float:
     return (following[0] - top) if following else (end - top)
 
 
-def _overflow(current: Doc, floor: Measure, bottom: float, sizes: tuple[float, float], dropped) -> FitError:
+def _overflow(current: Doc, floor: Measure, bottom: float, sizes: FitSettings, dropped) -> FitError:
     over = floor.end - bottom
     culprit = next(
         (n for n, (top, end) in sorted(floor.spans.items(), key=lambda i: i[1][0]) if end > bottom),
@@ -177,16 +186,22 @@ def _overflow(current: Doc, floor: Measure, bottom: float, sizes: tuple[float, f
     words = max(1, math.ceil(over * density * 1.1))
     longest = max(current.words, key=lambda n: current.words[n], default=culprit)
     return FitError(
-        culprit, over / PX_PER_MM, words, sizes[0], sizes[1], dropped, longest, current.words.get(longest, 0)
+        culprit,
+        over / PX_PER_MM,
+        words,
+        sizes.body,
+        sizes.space,
+        dropped,
+        longest,
+        current.words.get(longest, 0),
     )
 
 
-def _pin(current, document, markup, got: Measure, k, size, real, dropped, count) -> Fitted:
+def _pin(current: Doc, document, again: Doc, got: Measure, k: int, real, dropped, count) -> Fitted:
     """Let the pinned blocks sit at the foot of the page: one more render with the spare height above them."""
     spare = got.bottom - got.end - 1.0
     if current.pinned and spare > 2.0:
-        pinned_document, pinned_markup, pinned = real(current, k, gap=spare)
-        if pinned.fits:
-            document, markup = pinned_document, pinned_markup
-    body, space = size(k)
-    return Fitted(document, markup, body, space, dropped, count[0])
+        pinned_document, pinned, measured = real(current, k, gap=spare)
+        if measured.fits:
+            document, again = pinned_document, pinned
+    return Fitted(document, again.html, again.settings, dropped, count[0], max(0.0, spare))

@@ -7,6 +7,7 @@ import time
 from dataclasses import astuple, dataclass, field
 
 from pipeline import KINDS
+from pipeline.document.page import FitSettings
 from pipeline.errors import Report
 
 # Which source field a one-pager block's words come from, for fit messages.
@@ -20,6 +21,17 @@ BLOCK_SOURCES = {
 }
 
 
+@dataclass(frozen=True)
+class Fitting:
+    """How a one-pager was fitted to its page: for progress lines, the preview's fit meter and personalize."""
+
+    settings: FitSettings  # the body size and spacing it was set at
+    renders: int  # WeasyPrint layouts it took, measuring and pinning included
+    dropped: tuple[str, ...] = ()  # optional blocks left out
+    spare_mm: float = 0.0  # room left between the last block and the foot of the page
+    band: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # band boxes (CSS px)
+
+
 @dataclass
 class Output:
     """One finished document as a worker returns it, before it is written."""
@@ -30,7 +42,7 @@ class Output:
     html: str
     pdf: bytes
     pages: int
-    notes: dict = field(default_factory=dict)
+    fitting: Fitting | None = None  # one-pagers only
     seconds: float = 0.0
     warnings: list = field(default_factory=list)  # this document's own warnings, as Diagnostic fields
 
@@ -82,7 +94,7 @@ def make_document(
     notes."""
     import jinja2
 
-    from pipeline.document.fit import FitError, fit
+    from pipeline.document.fit import PX_PER_MM, FitError, fit
     from pipeline.document.render import render
     from pipeline.document.typeset import (
         TypesetError,
@@ -96,9 +108,10 @@ def make_document(
     from pipeline.sources.layouts import template_error
 
     started = time.perf_counter()
-    layout, where, notes, mine = project.layouts[topic.layout], source.where(), {}, Report()
+    layout, where, mine = project.layouts[topic.layout], source.where(), Report()
     try:
         doc = render(kind, topic, project.org, layout, project.library, project.style, date, band=band)
+        fitting = None
         if kind == "one-pager":
             fitted = fit(
                 doc,
@@ -116,12 +129,10 @@ def make_document(
                 ),
             )
             document, markup = fitted.document, fitted.html
-            notes = {
-                "body": fitted.body,
-                "space": fitted.space,
-                "renders": fitted.renders,
-                "anchors": {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")},
-            }
+            band_boxes = {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")}
+            fitting = Fitting(
+                fitted.settings, fitted.renders, tuple(fitted.dropped), fitted.spare / PX_PER_MM, band_boxes
+            )
             for name in fitted.dropped:
                 mine.warning(
                     where, f"one-pager: left out optional block '{name}' to fit the page", "fit.dropped"
@@ -156,7 +167,7 @@ def make_document(
         markup,
         data,
         len(document.pages),
-        notes,
+        fitting,
         time.perf_counter() - started,
         warnings=[astuple(d) for d in mine.warnings],
     )

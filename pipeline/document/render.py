@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from babel.dates import format_date
@@ -12,13 +13,11 @@ from markupsafe import Markup
 
 from pipeline import __version__
 from pipeline.document.cite import Citer
-from pipeline.sources.layouts import Layout, font_face_css, token_css
+from pipeline.document.page import FitSettings, page_rule
+from pipeline.sources.layouts import Fit, Layout, font_face_css, token_css
 from pipeline.sources.model import Organization, Topic
 from pipeline.sources.references import Library
 from pipeline.sources.text import smart, to_html
-
-PAGE_SIZES = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
-FIT_STYLE = re.compile(r'<style id="press-fit">.*?</style>', re.S)
 
 
 @dataclass
@@ -34,26 +33,16 @@ class Doc:
     blocks: list[str] = field(default_factory=list)
     pinned: list[str] = field(default_factory=list)
     optional: list[str] = field(default_factory=list)
-    fit: dict = field(default_factory=dict)
+    limits: Fit | None = None  # how far a one-pager may step down (the layout's one_pager.fit)
+    settings: FitSettings | None = None  # how this HTML sets a one-pager
     words: dict[str, int] = field(default_factory=dict)  # words per block, for fit reports
     band: dict | None = None  # what the personalization band holds (see render)
+    again: Callable[[FitSettings], str] | None = field(default=None, repr=False, compare=False)
 
-
-def fit_css(body: float, space: float, page_size: str, tall: bool = False, gap: float = 0.0) -> str:
-    """The one-pager's fitting variables; `tall` makes the page very long to measure content height."""
-    width, height = PAGE_SIZES[page_size]
-    page = f"@page {{ size: {width} 200in; }}" if tall else f"@page {{ size: {width} {height}; }}"
-    return (
-        f'<style id="press-fit">:root {{ --fit-body: {body:g}pt; --fit-space: {space:g}; '
-        f"--pin-gap: {gap:.2f}px; }} {page}</style>"
-    )
-
-
-def with_fit(
-    markup: str, body: float, space: float, page_size: str, tall: bool = False, gap: float = 0.0
-) -> str:
-    """The document's HTML with other fitting values."""
-    return FIT_STYLE.sub(lambda _: fit_css(body, space, page_size, tall, gap), markup, count=1)
+    def refit(self, settings: FitSettings) -> Doc:
+        """The same document set with other fit settings: its template rendered again with them (the
+        citations and Markdown already formatted are replayed, so this costs only the template)."""
+        return replace(self, html=self.again(settings), settings=settings)
 
 
 def blocks_for(kind: str, topic: Topic, layout: Layout) -> list[str]:
@@ -61,6 +50,35 @@ def blocks_for(kind: str, topic: Topic, layout: Layout) -> list[str]:
     own = topic.briefing.blocks if kind == "briefing" else topic.one_pager.blocks
     settings = layout.briefing if kind == "briefing" else layout.one_pager
     return list(own or settings.get("blocks", []))
+
+
+class _Replay:
+    """Markdown formatted once, in template order, and given back in the same order on later renders."""
+
+    def __init__(self, format: Callable[[str, bool], str]):
+        self.format, self.kept, self.recording, self.at = format, None, None, 0
+
+    def __call__(self, text: str | None, block: bool = False) -> Markup:
+        if not text:
+            return Markup("")
+        if self.kept is not None:
+            self.at += 1
+            return self.kept[self.at - 1]
+        out = Markup(self.format(text, block))
+        if self.recording is not None:
+            self.recording.append(out)
+        return out
+
+    def record(self, render: Callable[[], str]) -> str:
+        """Render once while keeping every Markdown result, for the renders after it to replay."""
+        self.recording = []
+        try:
+            return render()
+        finally:
+            self.kept, self.recording = self.recording, None
+
+    def rewind(self) -> None:
+        self.at = 0
 
 
 def render(
@@ -73,11 +91,13 @@ def render(
     build_date: date | None = None,
     drop: tuple[str, ...] = (),
     band: dict | None = None,
+    fit: FitSettings | None = None,
 ) -> Doc:
     """Render one document (briefing or one-pager) to HTML; citations are numbered in reading order.
+
     `band` fills the one-pager's personalization band: {"lines": [...], "qr": svg data URL, "alt": ...} for
-    one
-    office, or {"lines": []} to hold its space empty for `press personalize` to stamp."""
+    one office, or {"lines": []} to hold its space empty for `press personalize` to stamp. `fit` sets a
+    one-pager (default: the layout's largest body size and normal spacing)."""
     language = topic.language or org.defaults.language
     topic = _typographic(topic, language)
     locale = language.replace("-", "_")
@@ -87,17 +107,16 @@ def render(
     notes = settings.get("notes", "footnotes")
     mode = "numbered" if kind == "one-pager" else ("footnote" if notes == "footnotes" else "endnote")
     citer = Citer(library, style_path, language, mode)
-    fit = layout.fit
+    limits = layout.fit
+    fit = fit or FitSettings(limits.body_max)
     facts_at = topic.one_pager.facts or list(range(1, min(3, len(topic.key_facts)) + 1))
     page_size = org.defaults.page_size
     modified = build_date or topic.as_of
-
-    def markdown(text: str | None, block: bool = False) -> Markup:
-        if not text:
-            return Markup("")
-        return Markup(
-            to_html(text, citer.cite, _image, language, block=block, in_text=citer.mode == "in-text")
+    markdown = _Replay(
+        lambda text, block: to_html(
+            text, citer.cite, _image, language, block=block, in_text=citer.mode == "in-text"
         )
+    )
 
     template = layout.env.get_template(f"{kind}.html.j2")
     sections = [
@@ -116,7 +135,7 @@ def render(
         halves=_halves,
         toc=_toc(blocks, topic, sections, layout.labels, citer.mode),
         template_file=shown_path(template.filename, layout.root),
-        md=markdown,
+        md=lambda text: markdown(text),
         md_block=lambda text: markdown(text, block=True),
         facts=[topic.key_facts[i - 1] for i in facts_at if i <= len(topic.key_facts)],
         short_questions=[q for q in topic.questions if q.short],
@@ -126,8 +145,8 @@ def render(
         citer=citer,
         fonts_css=Markup(font_face_css(layout)),
         tokens_css=Markup(token_css(layout)),
-        page_css=Markup(_page_css(page_size) + "\n" + _strings_css(kind, topic, org, layout.labels)),
-        fit_style=Markup(fit_css(fit.body_max, 1, page_size)),
+        page_css=Markup(page_rule(page_size) + "\n" + _strings_css(kind, topic, org, layout.labels)),
+        fit_style=Markup(fit.style(page_size)),
         stylesheets=layout.css[kind],
         version=__version__,
         meta=dict(
@@ -143,7 +162,12 @@ def render(
     citer.collecting = True
     template.render(context)  # first pass: every citation formatted in reading order
     citer.replay()
-    markup = template.render(context)
+    markup = markdown.record(lambda: template.render(context))
+
+    def again(other: FitSettings) -> str:
+        markdown.rewind()
+        return template.render(dict(context, fit_style=Markup(other.style(page_size))))
+
     return Doc(
         topic=topic.id,
         kind=kind,
@@ -153,10 +177,12 @@ def render(
         families=sorted({face.family for face, _ in layout.fonts}),
         blocks=blocks,
         pinned=pinned,
-        optional=[b for b in fit.optional if b in blocks],
-        fit=fit.model_dump(),
+        optional=[b for b in limits.optional if b in blocks],
+        limits=limits,
+        settings=fit,
         words=_words_per_block(markup),
         band=band,
+        again=again,
     )
 
 
@@ -269,11 +295,6 @@ def babel_locale(locale: str) -> str:
         return locale
     except (UnknownLocaleError, ValueError):
         return locale.split("_")[0]
-
-
-def _page_css(page_size: str) -> str:
-    width, height = PAGE_SIZES[page_size]
-    return f"@page {{ size: {width} {height}; }}"
 
 
 def _plain(text: str) -> str:

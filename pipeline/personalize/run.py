@@ -177,7 +177,7 @@ def personalize(
     output = base_document(project, topic, source, report)
     if output is None:
         raise SourceErrors(report)
-    anchors = output.notes["anchors"]
+    anchors = output.fitting.band
     base = prepare(output.pdf, anchors, font, layout.tokens.get("ink", "#000000"))
     width = base.text_box[2] - base.text_box[0]
     copies = plan(
@@ -199,7 +199,7 @@ def personalize(
     by_order = {c.order: c for c in copies}
     if full:  # each chunk's HTML is made here while the workers typeset the chunks before it
         chunks = (
-            (root, [(c, _full_html(project, topic, layout, c, output.html)) for c in chunk])
+            (root, [(c, _full_html(project, topic, layout, c, output.fitting.settings)) for c in chunk])
             for chunk in _chunks(copies, 4)
         )
         batches = run_pool(_full, chunks, None, jobs)
@@ -245,9 +245,9 @@ def personalize(
     return result
 
 
-def _full_html(project, topic, layout, copy: Copy, fitted_html: str) -> str:
-    """One office's one-pager HTML with its band filled, at the size the shared base was fitted to."""
-    from pipeline.document.render import FIT_STYLE, render
+def _full_html(project, topic, layout, copy: Copy, settings) -> str:
+    """One office's one-pager HTML with its band filled, set as the shared base was fitted (`settings`)."""
+    from pipeline.document.render import render
     from pipeline.personalize import qr
 
     band = {
@@ -255,8 +255,7 @@ def _full_html(project, topic, layout, copy: Copy, fitted_html: str) -> str:
         "qr": qr.svg_data_url(copy.url),
         "alt": f"QR code: the full briefing at {copy.url}",
     }
-    doc = render(
-        "one-pager", topic, project.org, layout, project.library, project.style, build_date(), (), band=band
-    )
-    fit_style = FIT_STYLE.search(fitted_html).group(0)
-    return FIT_STYLE.sub(lambda _: fit_style, doc.html, count=1)
+    date = build_date()
+    return render(
+        "one-pager", topic, project.org, layout, project.library, project.style, date, (), band, settings
+    ).html

@@ -184,7 +184,8 @@ def test_on_a_terminal_progress_is_a_bar_and_in_ci_one_line_per_document(capsys)
 
     from pipeline.build.progress import Progress, summary
     from pipeline.build.run import Summary
-    from pipeline.document.make import Output
+    from pipeline.document.make import Fitting, Output
+    from pipeline.document.page import FitSettings
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -193,12 +194,12 @@ def test_on_a_terminal_progress_is_a_bar_and_in_ci_one_line_per_document(capsys)
     terminal = Terminal()
     bar = Progress(stream=terminal)
     bar.start(2)
-    bar(Output("t", "briefing", "out/t/t-briefing", "", b"", 6, {}, 1.25))
+    bar(Output("t", "briefing", "out/t/t-briefing", "", b"", 6, None, 1.25))
     bar.close()
     assert "50%" in terminal.getvalue() and "1/2" in terminal.getvalue() and capsys.readouterr().out == ""
     plain = Progress(stream=io.StringIO())
     plain.start(1)
-    plain(Output("t", "one-pager", "out/t/t-one-pager", "", b"", 1, {"body": 10.5}, 0.84))
+    plain(Output("t", "one-pager", "out/t/t-one-pager", "", b"", 1, Fitting(FitSettings(10.5), 2), 0.84))
     assert capsys.readouterr().out == "  out/t/t-one-pager.pdf  1 page, body 10.5pt  (0.8 s)\n"
     result = Summary(skipped=["a", "b"], failed=[("c", "crashed")], seconds=3.04)
     assert summary(result, "out/") == "press: built 0, 2 up to date, 1 failed in out/ (3.0 s)"
