@@ -27,7 +27,8 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from pipeline import __version__
-from pipeline.document.render import PAGE_SIZES, babel_locale, css_string, shown_path
+from pipeline.document.page import page_rule
+from pipeline.document.render import babel_locale, css_string, shown_path
 from pipeline.document.typeset import TypesetError, layout_html, missing_targets
 from pipeline.sources.layouts import KINDS, Layout, font_face_css, token_css
 from pipeline.sources.model import Organization, Topic
@@ -132,10 +133,9 @@ def cover_html(
     labels = layout.labels
     name = title(kind, layout)
     template = layout.env.get_template("packet.html.j2")
-    width, height = PAGE_SIZES[org.defaults.page_size]
     contents_label = labels.get("contents", DEFAULT_LABELS["contents"])
     page_css = (
-        f"@page {{ size: {width} {height}; }}\n"
+        page_rule(org.defaults.page_size) + "\n"
         f".packet-title h1 {{ bookmark-level: 1; bookmark-label: {css_string(contents_label)}; }}"
     )
     disclaimer = (
