@@ -4,6 +4,7 @@ importing only what its `__init__` docstring allows."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def is_module_name(dotted: str) -> bool:
     return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
+@functools.cache
 def imports() -> dict[str, list[tuple[str, str, int]]]:
     """Module -> (imported module, imported name or '', line) for every pipeline import, at any depth."""
     found: dict[str, list[tuple[str, str, int]]] = {}
@@ -100,4 +102,16 @@ def test_every_module_opens_with_a_one_line_summary():
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
         if not doc.splitlines() or not doc.splitlines()[0].rstrip().endswith((".", ")", ":")):
             missing.append(path.relative_to(PACKAGE.parent).as_posix())
+    assert missing == []
+
+
+def test_every_name_imported_from_the_pipeline_exists():
+    """Imports inside functions run late; a name moved or renamed must not wait for a user to find it."""
+    import importlib
+
+    missing = []
+    for module, edges in imports().items():
+        for target, name, line in edges:
+            if name and not hasattr(importlib.import_module(target), name):
+                missing.append(f"{module}:{line} imports {name} from {target}, which has no such name")
     assert missing == []
