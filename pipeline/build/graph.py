@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import subprocess
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -145,7 +146,10 @@ def intact(root: Path, path: str, sha256: str) -> bool:
 
 
 class Lock:
-    """An exclusive lock on an output folder, so that two builds never write into it at once."""
+    """An exclusive lock on an output folder, so that two builds never write into it at once. The holder's
+    process id is in the lock file while it holds it (the file is emptied before the lock is let go)."""
+
+    WAIT = 1.0  # seconds to wait for the holder to write its process id, which it does just after locking
 
     def __init__(self, folder: Path, shown: str):
         self.path = folder / "lock"
@@ -153,17 +157,19 @@ class Lock:
         self.handle = None
 
     def __enter__(self) -> Lock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "a+")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.handle = open(self.path, "a+")
+        except OSError as exc:
+            raise PressError(f"cannot write into {self.shown}: {exc.strerror or exc}") from None
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "another process"
+            holder = self._holder()
             self.handle.close()
+            who = f" (process {holder})" if holder else ""
             raise PressError(
-                f"another build is writing into {self.shown} (process {holder}); "
-                "wait for it to finish and run this again"
+                f"another build is writing into {self.shown}{who}; wait for it to finish and run this again"
             ) from None
         self.handle.seek(0)
         self.handle.truncate()
@@ -171,7 +177,20 @@ class Lock:
         self.handle.flush()
         return self
 
+    def _holder(self) -> str:
+        """The process id the holder wrote, waiting a moment for it; '' if it never appears."""
+        deadline = time.monotonic() + self.WAIT
+        while True:
+            self.handle.seek(0)
+            text = self.handle.read().strip()
+            if text.isdigit() or time.monotonic() > deadline:
+                return text if text.isdigit() else ""
+            time.sleep(0.02)
+
     def __exit__(self, *exc) -> None:
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.flush()
         fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
 

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
 from pipeline import KINDS
+from pipeline.build import graph
 from pipeline.build.graph import build_date
-from pipeline.document.make import Output, make_document
-from pipeline.errors import Report, SourceErrors
+from pipeline.build.tasks import Task, perform, plan
+from pipeline.document.make import Output
+from pipeline.errors import PressError, Report, SourceErrors
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a build makes and how: the choices of `press build`."""
+
+    strict: bool = False  # warnings fail the build
+    only: tuple[str, ...] = ()  # topic ids; empty for every topic
+    today: dt.date | None = None  # for review dates (default: the clock's date)
+    jobs: int | None = None  # worker processes (default: the CPUs this process may use)
+    release: bool = False  # strict, packets, staged and published into out/release/ with a manifest
+    allow_stale: bool = False  # a release may include topics past their review date
+    packets: bool = False  # also the packets of all one-pagers and all briefings
+    timeout: float = 300.0  # seconds a document may take
+    memory_mb: int = 2048  # each worker's address-space limit
 
 
 @dataclass
@@ -24,108 +41,39 @@ class Summary:
     release: Path | None = None
 
 
-def _expected(root: Path, folder: str, only: list[str] | None, packets: bool) -> list[str]:
-    """Every output path a build must leave up to date, known from file names alone (a topic id is its file
-    name)."""
+def build(root: Path, report: Report, options: Options | None = None, progress=None, **choices) -> Summary:
+    """Bring every output up to date: check the sources, make what changed in workers, write each result.
+    `choices` override fields of `options` (build(root, report, strict=True))."""
+    options = replace(options or Options(), **choices)
+    if options.release:
+        options = replace(options, strict=True, packets=True)
+    if isinstance(options.only, list):
+        options = replace(options, only=tuple(options.only))
+    return _Run(root, report, options, progress).run()
+
+
+def expected(root: Path, folder: str, only: tuple[str, ...], packets: bool) -> list[str]:
+    """Every output a build must leave up to date, known from file names alone (a topic id is its name)."""
     ids = sorted(p.stem for p in (root / "sources" / "topics").glob("*.yaml"))
     paths = [f"{folder}/{t}/{t}-{kind}" for t in ids if not only or t in only for kind in KINDS]
     return paths + ([f"{folder}/packet-{kind}s" for kind in KINDS] if packets else [])
 
 
-def _fresh(root: Path, state, paths: list[str]) -> bool:
+def fresh(root: Path, state, paths: list[str]) -> bool:
     """Whether every one of these outputs is recorded in the cache and on disk exactly as recorded."""
-    from pipeline.build.graph import intact
-
     for path in paths:
         entry = state.outputs.get(path)
         if (
             entry is None
-            or not intact(root, f"{path}.pdf", entry["sha256"])
-            or (entry.get("html") and not intact(root, f"{path}.html", entry["html"]))
+            or not graph.intact(root, f"{path}.pdf", entry["sha256"])
+            or (entry.get("html") and not graph.intact(root, f"{path}.html", entry["html"]))
         ):
             return False
     return True
 
 
-def build(
-    root: Path,
-    report: Report,
-    strict: bool = False,
-    only: list[str] | None = None,
-    today: dt.date | None = None,
-    progress=None,
-    jobs: int | None = None,
-    release: bool = False,
-    allow_stale: bool = False,
-    packets: bool = False,
-    timeout: float = 300.0,
-    memory_mb: int = 2048,
-) -> Summary:
-    """Bring every output up to date: check the sources, make what changed in worker processes, write each
-    result."""
-    from pipeline.build import graph
-    from pipeline.build.workers import cpu_jobs
-
-    started = time.perf_counter()
-    today = today or dt.date.today()
-    strict, packets = strict or release, packets or release
-    folder = "out/.press/release" if release else "out"
-    date = build_date(root if release else None)
-    state_path = root / "out" / ".press" / ("release.json" if release else "state.json")
-    summary = Summary()
-    with graph.Lock(root / "out" / ".press", "out/"):
-        state, damaged = graph.load_state(state_path)
-        if damaged:
-            report.warning((state_path.relative_to(root).as_posix(), 0, 0), damaged, "cache.damaged")
-        files, tools = graph.file_hashes(root), graph.versions()
-        env = {
-            "tools": tools,
-            "date": date.isoformat() if date else None,
-            "today": today.isoformat(),
-            "strict": strict,
-            "allow_stale": allow_stale,
-            "only": sorted(only or []),
-        }
-        expected = _expected(root, folder, only, packets)
-        if not damaged and state.files == files and state.env == env and _fresh(root, state, expected):
-            for fields in state.warnings:
-                report.add(*fields)
-            summary.skipped = expected
-        else:
-            _make_all(
-                root,
-                report,
-                state,
-                state_path,
-                files,
-                tools,
-                env,
-                date,
-                folder,
-                expected,
-                summary,
-                strict=strict,
-                only=only,
-                today=today,
-                progress=progress,
-                jobs=jobs or cpu_jobs(),
-                release=release,
-                allow_stale=allow_stale,
-                packets=packets,
-                timeout=timeout,
-                memory_mb=memory_mb,
-            )
-        if report.errors or (strict and _strict_warnings(report, allow_stale)):
-            raise SourceErrors(report, summary)
-        if release:
-            from pipeline.build.release import publish
-
-            summary.release = publish(root, folder, state, env, expected, report.lines())
-    summary.seconds = time.perf_counter() - started
-    return summary
-
-
-def _strict_warnings(report: Report, allow_stale: bool) -> list:
+def strict_warnings(report: Report, allow_stale: bool) -> list:
+    """The warnings a strict build fails on (not an allowed stale topic, not a damaged cache)."""
     return [
         w
         for w in report.warnings
@@ -133,118 +81,195 @@ def _strict_warnings(report: Report, allow_stale: bool) -> list:
     ]
 
 
-def _make_all(
-    root,
-    report,
-    state,
-    state_path,
-    files,
-    tools,
-    env,
-    date,
-    folder,
-    expected,
-    summary,
-    *,
-    strict,
-    only,
-    today,
-    progress,
-    jobs,
-    release,
-    allow_stale,
-    packets,
-    timeout,
-    memory_mb,
-) -> None:
-    """The slow path: gather everything, then make each out-of-date output in a worker and record it."""
-    from pipeline.build import graph
-    from pipeline.build.finish import write_atomic
-    from pipeline.build.workers import Failure, run
-    from pipeline.sources.gather import gather
+class _Run:
+    """One build: the lock, the cache, the check of every source, the workers, and what they return."""
 
-    gathered = Report()
-    project = gather(root, gathered, today, only)
-    if project is not None and release:
-        _release_checks(project, gathered, allow_stale)
-    report.extend(gathered)
-    if project is None or gathered.errors or (strict and _strict_warnings(gathered, allow_stale)):
-        return
-    keys = graph.output_keys(project, files, tools, date, folder)
-    todo = [
-        path
-        for path in expected
-        if state.outputs.get(path, {}).get("key") != keys[path] or not _fresh(root, state, [path])
-    ]
-    summary.skipped = [path for path in expected if path not in todo]
-    sources = {topic.id: (topic, source) for topic, source in project.topics}
-    tasks = _tasks(todo, sources, state, folder)
-    if tasks:
-        from pipeline.document import fit, render, typeset  # noqa: F401 - imported once here, shared by every forked worker
+    def __init__(self, root: Path, report: Report, options: Options, progress):
+        self.root, self.report, self.options, self.progress = root, report, options, progress
+        self.folder = "out/.press/release" if options.release else "out"
+        self.date = build_date(root if options.release else None)
+        self.state_path = root / "out" / ".press" / ("release.json" if options.release else "state.json")
+        self.summary = Summary()
+        self.today = options.today or dt.date.today()
 
-        typeset.require_environment()
+    def run(self) -> Summary:
+        started = time.perf_counter()
+        with graph.Lock(self.root / "out" / ".press", "out/"):
+            self.state, damaged = graph.load_state(self.state_path)
+            if damaged:
+                self.report.warning((self._shown(self.state_path), 0, 0), damaged, "cache.damaged")
+            self.files, self.tools = graph.file_hashes(self.root), graph.versions()
+            self.env = self._environment()
+            self.expected = expected(self.root, self.folder, self.options.only, self.options.packets)
+            if not damaged and self._up_to_date():
+                for fields in self.state.warnings:
+                    self.report.add(*fields)
+                self.summary.skipped = self.expected
+            else:
+                self._make_all()
+            options = self.options
+            if self.report.errors or (options.strict and strict_warnings(self.report, options.allow_stale)):
+                raise SourceErrors(self.report, self.summary)
+            if options.release:
+                from pipeline.build.release import publish
 
-    def work(task):
+                self.summary.release = publish(
+                    self.root, self.folder, self.state, self.env, self.expected, self.report.lines()
+                )
+        self.summary.seconds = time.perf_counter() - started
+        return self.summary
+
+    def _environment(self) -> dict:
+        """What besides the files decides the outputs: tools, build date, today, and the build's choices."""
+        options = self.options
+        return {
+            "tools": self.tools,
+            "date": self.date.isoformat() if self.date else None,
+            "today": self.today.isoformat(),
+            "strict": options.strict,
+            "allow_stale": options.allow_stale,
+            "only": sorted(options.only),
+        }
+
+    def _up_to_date(self) -> bool:
+        state = self.state
+        return state.files == self.files and state.env == self.env and fresh(self.root, state, self.expected)
+
+    def _make_all(self) -> None:
+        """The slow path: gather everything, then make each out-of-date output in a worker and record it."""
+        from pipeline.build.workers import cpu_jobs, run
+        from pipeline.sources.gather import gather
+
+        options, gathered = self.options, Report()
+        project = gather(self.root, gathered, self.today, list(options.only) or None)
+        if project is not None and options.release:
+            _release_checks(project, gathered, options.allow_stale)
+        self.report.extend(gathered)
+        if (
+            project is None
+            or gathered.errors
+            or (options.strict and strict_warnings(gathered, options.allow_stale))
+        ):
+            return
+        self.project, self.topics = project, [topic.id for topic, _ in project.topics]
+        self.keys = graph.output_keys(project, self.files, self.tools, self.date, self.folder)
+        outputs = self.state.outputs
+        self.todo = [
+            path
+            for path in self.expected
+            if outputs.get(path, {}).get("key") != self.keys[path] or not fresh(self.root, self.state, [path])
+        ]
+        self.summary.skipped = [path for path in self.expected if path not in self.todo]
+        seconds = {path: entry.get("seconds", 0.0) for path, entry in outputs.items()}
+        tasks = plan(self.todo, self.topics, seconds, self.folder)
+        if tasks:
+            from pipeline.document import fit, render, typeset  # noqa: F401 - imported once, shared by the forks
+
+            typeset.require_environment()
+            if hasattr(self.progress, "start"):
+                self.progress.start(len(self.todo))
+            try:
+                run(
+                    tasks,
+                    self._work,
+                    self._record,
+                    jobs=options.jobs or cpu_jobs(),
+                    timeout=options.timeout,
+                    memory_mb=options.memory_mb,
+                )
+            finally:
+                if hasattr(self.progress, "close"):
+                    self.progress.close()
+        self._finish(gathered)
+
+    def _work(self, task: Task):
+        """In a worker: the outputs of one task and the diagnostics made on the way."""
         mine = Report()
-        made = _run_task(project, sources, task, date, mine, folder)
+        made = perform(self.project, task, self.date, mine, self.folder)
         return made, mine.items
 
-    def done(task, result):
-        names = [p for p in _task_paths(task, folder, sources) if p in todo]
+    def _record(self, task: Task, result) -> None:
+        """In the build process, as each task ends: report, write and remember what it made."""
+        from pipeline.build.workers import Failure
+
+        names = [p for p in task.paths(self.folder, self.topics) if p in self.todo]
         if isinstance(result, Failure):
             for path in names:
-                topic = path.split("/")[-2] if "/packet-" not in path else None
-                where = (sources[topic][1].path, 0, 0) if topic in sources else ("layouts/base", 0, 0)
-                report.error(where, f"{path}.pdf: {result.message}", "build.worker")
-                summary.failed.append((path, result.message))
+                self._fail(path, result.message, "build.worker")
             return
         made, items = result
         for item in items:
-            report.add(*astuple(item))
+            self.report.add(*astuple(item))
         for output in made:
-            if output.path not in todo:
+            if output.path not in self.todo:
                 continue
-            if strict and output.warnings:  # a document's own warnings (staleness is the topic's, not its)
-                summary.failed.append((output.path, "warnings in strict mode"))
-                continue
-            if output.html:
-                write_atomic(root / f"{output.path}.html", output.html.encode("utf-8"))
-            write_atomic(root / f"{output.path}.pdf", output.pdf)
-            state.outputs[output.path] = {
-                "key": keys[output.path],
-                "sha256": graph.digest(output.pdf),
-                "html": graph.digest(output.html.encode()) if output.html else None,
-                "pages": output.pages,
-                "topic": output.topic,
-                "kind": output.kind,
-                "seconds": round(output.seconds, 3),
-                "warnings": output.warnings,
-            }
-            graph.save_state(state_path, state)
-            summary.built.append(output)
-            if progress:
-                progress(output)
+            if self.options.strict and output.warnings:  # its own warnings (staleness is the topic's)
+                self.summary.failed.append((output.path, "warnings in strict mode"))
+            else:
+                self._write(output)
+        written = {o.path for o in self.summary.built} | dict(self.summary.failed).keys()
         for path in names:
-            if path not in {o.path for o in made} and path not in dict(summary.failed):
-                summary.failed.append((path, "see the errors above"))
+            if path not in written:
+                self.summary.failed.append((path, "see the errors above"))
 
-    if tasks:
-        if hasattr(progress, "start"):
-            progress.start(len(todo))
+    def _fail(self, path: str, why: str, code: str) -> None:
+        topic = path.split("/")[-2] if "/packet-" not in path else ""
+        sources = {t.id: s for t, s in self.project.topics}
+        where = (sources[topic].path, 0, 0) if topic in sources else ("layouts/base", 0, 0)
+        self.report.error(where, f"{path}.pdf: {why}", code)
+        self.summary.failed.append((path, why))
+
+    def _write(self, output: Output) -> None:
+        """Write one document atomically and record it in the cache; a file that cannot be written fails that
+        document only (its previous file stays)."""
+        from pipeline.build.finish import write_atomic
+
+        files = [(".html", output.html.encode("utf-8"))] if output.html else []
+        for suffix, data in files + [(".pdf", output.pdf)]:
+            try:
+                write_atomic(self.root / f"{output.path}{suffix}", data)
+            except OSError as exc:
+                why = f"cannot write {output.path}{suffix}: {exc.strerror or exc}; the previous file is kept"
+                self.report.error((f"{output.path}{suffix}", 0, 0), why, "build.write")
+                self.summary.failed.append((output.path, why))
+                return
+        self.state.outputs[output.path] = {
+            "key": self.keys[output.path],
+            "sha256": graph.digest(output.pdf),
+            "html": graph.digest(output.html.encode()) if output.html else None,
+            "pages": output.pages,
+            "topic": output.topic,
+            "kind": output.kind,
+            "seconds": round(output.seconds, 3),
+            "warnings": output.warnings,
+        }
+        self._save()
+        self.summary.built.append(output)
+        if self.progress:
+            self.progress(output)
+
+    def _save(self) -> None:
         try:
-            run(tasks, work, done, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
-        finally:
-            if hasattr(progress, "close"):
-                progress.close()
-    complete = not summary.failed and not report.errors
-    state.files = files if complete else {}
-    state.env = env
-    state.warnings = [astuple(w) for w in gathered.warnings] + [
-        tuple(w) for path in expected for w in state.outputs.get(path, {}).get("warnings", [])
-    ]
-    for fields in state.warnings[len(gathered.warnings) :]:
-        report.add(*fields)
-    graph.save_state(state_path, state)
+            graph.save_state(self.state_path, self.state)
+        except OSError as exc:
+            raise PressError(
+                f"cannot write the build cache {self._shown(self.state_path)}: {exc.strerror}"
+            ) from None
+
+    def _finish(self, gathered: Report) -> None:
+        """Remember the whole build in the cache: the input files only when everything was made."""
+        state = self.state
+        complete = not self.summary.failed and not self.report.errors
+        state.files = self.files if complete else {}
+        state.env = self.env
+        own = [tuple(w) for path in self.expected for w in state.outputs.get(path, {}).get("warnings", [])]
+        state.warnings = [astuple(w) for w in gathered.warnings] + own
+        for fields in own:
+            self.report.add(*fields)
+        self._save()
+
+    def _shown(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
 
 
 def _release_checks(project, report: Report, allow_stale: bool) -> None:
@@ -264,76 +289,3 @@ def _release_checks(project, report: Report, allow_stale: bool) -> None:
                 warning.message + "; a release refuses it unless you pass --allow-stale",
                 "release.stale",
             )
-
-
-def _tasks(todo: list[str], sources: dict, state, folder: str) -> list[tuple]:
-    """Work for the workers, longest first: a packet's task also makes its parts; other documents one by
-    one."""
-    tasks, covered = [], set()
-    for kind in KINDS:
-        packet = f"{folder}/packet-{kind}s"
-        if packet in todo:
-            tasks.append(("packet", kind))
-            covered |= {f"{folder}/{t}/{t}-{kind}" for t in sources}
-    singles = [p for p in todo if p not in covered and "/packet-" not in p]
-    singles.sort(
-        key=lambda p: (-state.outputs.get(p, {}).get("seconds", 2.0 if p.endswith("briefing") else 1.0), p)
-    )
-    return tasks + [
-        ("document", p.split("/")[-2], p.rsplit("-", 1)[-1] if p.endswith("briefing") else "one-pager")
-        for p in singles
-    ]
-
-
-def _task_paths(task: tuple, folder: str, sources: dict) -> list[str]:
-    if task[0] == "document":
-        return [f"{folder}/{task[1]}/{task[1]}-{task[2]}"]
-    return [f"{folder}/packet-{task[1]}s"] + [f"{folder}/{t}/{t}-{task[1]}" for t in sources]
-
-
-def _run_task(project, sources: dict, task: tuple, date, report: Report, folder: str):
-    """In a worker: make one document, or every part of a packet and the packet itself."""
-    if task[0] == "document":
-        topic, source = sources[task[1]]
-        output, _ = make_document(project, topic, source, task[2], date, report, folder)
-        return [output] if output else []
-    import jinja2
-
-    from pipeline.document.packet import assemble
-    from pipeline.document.typeset import TypesetError, write_pdf
-    from pipeline.sources.layouts import template_error
-
-    kind, made, parts = task[1], [], []
-    for topic, source in project.topics:
-        output, document = make_document(project, topic, source, kind, date, report, folder)
-        if output is not None:
-            made.append(output)
-            parts.append((topic, document))
-    if len(parts) < len(project.topics):
-        return made  # the failed parts are reported; a packet without them would mislead
-    started = time.perf_counter()
-    try:
-        packet = assemble(kind, parts, project.org, project.base, project.root, date)
-        data = write_pdf(packet)
-    except jinja2.TemplateError as exc:
-        template_error(exc, project.root, report)
-        return made
-    except TypesetError as exc:
-        for problem in exc.problems:
-            report.error(
-                ("layouts/base/layout.yaml", 0, 0), f"{folder}/packet-{kind}s.pdf: {problem}", "packet"
-            )
-        return made
-    made.append(
-        Output(
-            "",
-            kind,
-            f"{folder}/packet-{kind}s",
-            "",
-            data,
-            len(packet.pages),
-            None,
-            time.perf_counter() - started,
-        )
-    )
-    return made

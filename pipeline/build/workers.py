@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ctypes
 import faulthandler
+import itertools
 import multiprocessing
 import os
 import resource
 import signal
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import wait
@@ -109,40 +111,33 @@ def run(
     timeout: float = 300.0,
     memory_mb: int = 0,
 ) -> None:
-    """Run `work(task)` for every task in `jobs` forked workers; call `done(task, result or Failure)` as each
-    ends.
+    """Run `work(task)` for every task in `jobs` forked workers; call `done(task, result or Failure)` as
+    each ends.
 
-    Tasks go out in the order given (put the longest first). A worker that dies or passes `timeout` seconds
-    is replaced, and only its task fails.
+    Tasks go out in the order given (put the longest first). `tasks` may be a generator: it is read one task
+    ahead while the workers are busy, so making a task overlaps the work on those before it. A worker that
+    dies, passes `timeout` seconds or runs out of memory is replaced, and only its task fails.
     """
-    queue = list(tasks)
-    queue.reverse()
+    pending = iter(tasks)
+    queue = deque(itertools.islice(pending, max(1, jobs)))
     context = multiprocessing.get_context("fork")
     workers = [_Worker(context, work, memory_mb) for _ in range(max(1, min(jobs, len(queue))))]
     try:
-        while queue or any(w.task is not None for w in workers):
+        while True:
             for worker in workers:
-                if worker.task is None and queue:
-                    worker.task = queue.pop()
+                if worker.task is None and (queue or _more(pending, queue)):
+                    worker.task = queue.popleft()
                     worker.deadline = time.monotonic() + timeout
                     worker.conn.send(worker.task)
             busy = [w for w in workers if w.task is not None]
+            if not busy:
+                return
+            if not queue:
+                _more(pending, queue)  # the next task is made while the workers work
             left = min(w.deadline for w in busy) - time.monotonic()
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=max(0.0, left))
             for i, worker in enumerate(workers):
-                if worker.task is None:
-                    continue
-                result = None
-                if worker.conn in ready:
-                    try:
-                        result = worker.conn.recv()
-                    except (EOFError, OSError):
-                        result = None
-                if result is None and (worker.process.sentinel in ready or worker.conn in ready):
-                    worker.process.join(1)
-                    result = Failure(_death(worker.process.exitcode))
-                elif result is None and time.monotonic() >= worker.deadline:
-                    result = Failure(f"took longer than {timeout:g} s and was stopped")
+                result = _outcome(worker, ready, timeout) if worker.task is not None else None
                 if result is None:
                     continue
                 task, worker.task = worker.task, None
@@ -153,3 +148,26 @@ def run(
     finally:
         for worker in workers:
             worker.stop(kill=worker.task is not None)
+
+
+def _more(pending, queue: deque) -> bool:
+    """Take one more task from `pending` into `queue`; False when there are no more."""
+    for task in pending:
+        queue.append(task)
+        return True
+    return False
+
+
+def _outcome(worker: _Worker, ready: list, timeout: float):
+    """A busy worker's result, its Failure (dead or too slow), or None while it is still working."""
+    if worker.conn in ready:
+        try:
+            return worker.conn.recv()
+        except (EOFError, OSError):
+            pass
+    if worker.process.sentinel in ready or worker.conn in ready:
+        worker.process.join(1)
+        return Failure(_death(worker.process.exitcode))
+    if time.monotonic() >= worker.deadline:
+        return Failure(f"took longer than {timeout:g} s and was stopped")
+    return None

@@ -59,32 +59,20 @@ def gather(
         report.error(("sources/topics", 0, 0), "there are no topics (sources/topics/*.yaml)", "file.missing")
     seen: dict[str, str] = {}
     for path in paths:
-        shown = path.relative_to(root).as_posix()
-        source = load_yaml(path, shown, report)
-        topic = validate(Topic, source, report, "the topic file") if source else None
-        if topic is None:
+        mine = not only or path.stem in only
+        # Every topic is checked (a citation or a layout may break another); another topic's errors stop the
+        # run, its warnings are not this run's business.
+        local = report if mine else Report()
+        found = _topic(path, root, org, library, specs, layouts, seen, local, today)
+        if not mine:
+            report.extend(Report(local.errors))
+        if found is None:
             continue
-        if topic.id in seen:
-            report.error(
-                source.where(("id",)), f"topic id '{topic.id}' is also used by {seen[topic.id]}", "topic.id"
-            )
-        seen[topic.id] = shown
-        language = topic.language or (org.defaults.language if org else "en")
-        check_topic(topic, source, root, report, today)
-        own: set[str] = set()
-        for text_path, text in topic.texts():
-            own |= check_text(text, text_path, source, library, report, language)
+        topic, source, own = found
         cited |= own
-        if topic.layout not in layouts and topic.layout in specs:
-            layouts[topic.layout] = resolve(topic.layout, specs, root, source.where(("layout",)), report)
-        elif topic.layout not in specs:
-            resolve(topic.layout, specs, root, source.where(("layout",)), report)
-        if topic.layout in layouts and layouts[topic.layout] is not None:
-            _check_blocks(topic, source, layouts[topic.layout], report)
-        if only and topic.id not in only:
-            continue
-        topics.append((topic, source))
-        cites[topic.id] = own
+        if mine:
+            topics.append((topic, source))
+            cites[topic.id] = own
     for key in sorted(set(library.items) - cited):
         report.warning(library.where[key], f"reference '{key}' is never cited", "citation.unused")
     if only:
@@ -95,6 +83,33 @@ def gather(
         return None
     base = layouts.get("base") or resolve("base", specs, root, ("layouts/base/layout.yaml", 0, 0), report)
     return Project(root, org, org_source, topics, library, layouts, style, cites, base)
+
+
+def _topic(path: Path, root: Path, org, library, specs, layouts: dict, seen: dict, report: Report, today):
+    """One topic file loaded, validated and checked (its citations, layout and blocks): (topic, source, the
+    keys it cites), or None when it cannot be read as a topic."""
+    shown = path.relative_to(root).as_posix()
+    source = load_yaml(path, shown, report)
+    topic = validate(Topic, source, report, "the topic file") if source else None
+    if topic is None:
+        return None
+    if topic.id in seen:
+        report.error(
+            source.where(("id",)), f"topic id '{topic.id}' is also used by {seen[topic.id]}", "topic.id"
+        )
+    seen[topic.id] = shown
+    language = topic.language or (org.defaults.language if org else "en")
+    check_topic(topic, source, root, report, today)
+    own: set[str] = set()
+    for text_path, text in topic.texts():
+        own |= check_text(text, text_path, source, library, report, language)
+    if topic.layout not in layouts and topic.layout in specs:
+        layouts[topic.layout] = resolve(topic.layout, specs, root, source.where(("layout",)), report)
+    elif topic.layout not in specs:
+        resolve(topic.layout, specs, root, source.where(("layout",)), report)
+    if topic.layout in layouts and layouts[topic.layout] is not None:
+        _check_blocks(topic, source, layouts[topic.layout], report)
+    return topic, source, own
 
 
 def _check_blocks(topic: Topic, source: Source, layout: Layout, report: Report) -> None:

@@ -216,7 +216,7 @@ def test_on_a_terminal_progress_is_a_bar_and_in_ci_one_line_per_document(capsys)
 def test_a_document_whose_worker_fails_is_named_and_the_others_are_written(
     project, monkeypatch, fault, message
 ):
-    import pipeline.build.run as build_module
+    import pipeline.build.tasks as build_module
     from pipeline.errors import SourceErrors
 
     root = two_topics(project("minimal"))
