@@ -26,8 +26,7 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "1731628800")
 
 from pipeline.errors import Report  # noqa: E402
 from pipeline.personalize import recipients as rs  # noqa: E402
-from pipeline.personalize.run import personalize  # noqa: E402
-from pipeline.personalize.walk import walking_order  # noqa: E402
+from pipeline.personalize.run import Options, personalize  # noqa: E402
 from pipeline.sources.gather import gather  # noqa: E402
 
 
@@ -70,10 +69,9 @@ def project_copy(where: Path):
     return project
 
 
-def congress() -> tuple[list, dict]:
-    report = Report()
-    people = rs.read(CONGRESS, report)
-    return walking_order(people, report), rs.committee_names(CONGRESS)
+def congress() -> rs.Selection:
+    """Every current member of Congress, in walking order: what `press personalize` chooses with no filter."""
+    return rs.choose(CONGRESS, rs.Filters(), Report())
 
 
 def synthetic(people: list, count: int) -> list:
@@ -89,10 +87,10 @@ def synthetic(people: list, count: int) -> list:
     return out
 
 
-def run(project, people, names, **options):
+def run(project, selection: rs.Selection, **options):
     report = Report()
     started = time.perf_counter()
-    result = personalize(project, TOPIC, people, report, names=names, jobs=JOBS, **options)
+    result = personalize(project, TOPIC, selection, report, Options(jobs=JOBS, **options))
     result.seconds["wall"] = time.perf_counter() - started
     return result, report
 
@@ -101,14 +99,15 @@ def main() -> int:
     if not CONGRESS.is_dir():
         print(f"bench_personalize: skipped: {CONGRESS} is missing")
         return 0
-    people, names = congress()
+    chosen = congress()
+    people = chosen.everyone
     rows, later = [], []
     # The synthetic run first, so that the peak memory is that of a run, not of the runs before it.
     with tempfile.TemporaryDirectory() as temp:
         project = project_copy(Path(temp))
         many = synthetic(people, SYNTHETIC)
         with Peak() as peak:
-            big, _ = run(project, many, names)
+            big, _ = run(project, rs.Selection(many, many, chosen.names))
         sizes = [p.stat().st_size for p in big.folder.glob("*.pdf") if not p.name.endswith("-print.pdf")]
         later += [
             (
@@ -140,7 +139,7 @@ def main() -> int:
         ]
     with tempfile.TemporaryDirectory() as temp:
         project = project_copy(Path(temp))
-        fast, _report = run(project, people, names)
+        fast, _report = run(project, chosen)
         folder = fast.folder
         sizes = [p.stat().st_size for p in folder.glob("*.pdf") if not p.name.endswith("-print.pdf")]
         print_size = (folder / f"{TOPIC}-print.pdf").stat().st_size
@@ -168,7 +167,7 @@ def main() -> int:
             ),
         ]
         sample = people[:SAMPLE]
-        plain, _ = run(project, sample, names, full=True, verify=False)
+        plain, _ = run(project, rs.Selection(sample, sample, chosen.names), full=True, verify=False)
         per_plain = plain.seconds["make"] / len(plain.copies)
         per_fast = make / n
         rows += [

@@ -43,20 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also make the packets: all one-pagers, and all briefings, each in one PDF",
     )
-    build.add_argument(
-        "--timeout",
-        type=_positive,
-        default=300,
-        metavar="SECONDS",
-        help="stop a document that takes longer than this (default: 300)",
-    )
-    build.add_argument(
-        "--memory-limit",
-        type=_positive,
-        default=2048,
-        metavar="MB",
-        help="address-space limit of each worker (default: 2048)",
-    )
+    _worker_limits(build, "a document")
 
     check = commands.add_parser("check", help="check sources, references and layouts; write nothing")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -101,10 +88,29 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=_positive, metavar="N", help="worker processes (default: the CPUs)"
     )
     person.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    _worker_limits(person, "a chunk of copies")
 
     for sub in (build, check, schema, person):
         sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     return parser
+
+
+def _worker_limits(parser: argparse.ArgumentParser, what: str) -> None:
+    """--timeout and --memory-limit, for the commands that run worker processes."""
+    parser.add_argument(
+        "--timeout",
+        type=_positive,
+        default=300,
+        metavar="SECONDS",
+        help=f"stop {what} that takes longer than this (default: 300)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=_positive,
+        default=2048,
+        metavar="MB",
+        help="address-space limit of each worker (default: 2048)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,17 +167,13 @@ def _print(report: Report) -> None:
 
 def _build(root: Path, args, report: Report) -> int:
     from pipeline.build.progress import Progress, summary
-    from pipeline.build.run import build
+    from pipeline.build.run import Options, build
 
     if args.release and args.topic:
         raise UsageError("a release builds every topic; drop --topic")
-    progress = Progress(quiet=args.quiet)
-    result = build(
-        root,
-        report,
+    options = Options(
         strict=args.strict,
-        only=args.topic,
-        progress=progress,
+        only=tuple(args.topic or ()),
         jobs=args.jobs,
         release=args.release,
         allow_stale=args.allow_stale,
@@ -179,6 +181,7 @@ def _build(root: Path, args, report: Report) -> int:
         timeout=args.timeout,
         memory_mb=args.memory_limit,
     )
+    result = build(root, report, options, Progress(quiet=args.quiet))
     _print(report)
     if not args.quiet:
         print(summary(result, "out/"))
@@ -268,73 +271,51 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     from pipeline.personalize import index
     from pipeline.personalize import recipients as rs
     from pipeline.personalize import run as p
-    from pipeline.personalize.walk import walking_order
     from pipeline.sources.gather import gather
 
     started = time.perf_counter()
     folder = f"out/personalized/{args.topic}"
     if args.combine:
-        copies = index.combine(root, args.topic, report)
+        copies, printed = index.combine(root, args.topic, report)
         _print(report)
         if not args.quiet:
-            print(
-                f"press: combined {plural(len(copies), 'office')} into {folder}/index.csv and "
-                f"{folder}/{args.topic}-print.pdf"
+            target = (
+                f"and {folder}/{args.topic}-print.pdf" if printed else "(no print file, as no copy is left)"
             )
+            print(f"press: combined {plural(len(copies), 'office')} into {folder}/index.csv {target}")
         return 1 if report.errors else 0
     if args.recipients is None:
         raise UsageError(
             "name the recipients: --recipients PATH (a .csv file or a congress-legislators folder)"
         )
     shard = _shard(args.shard)
-    gathered = Report()
-    project = gather(root, gathered, only=[args.topic])
-    mine = f"sources/topics/{args.topic}.yaml"  # other topics' warnings are not this run's business
-    report.items += [
-        d
-        for d in gathered.items
-        if d.severity == "error" or not d.path.startswith("sources/topics/") or d.path == mine
-    ]
+    project = gather(root, report, only=[args.topic])
     if project is None:
         raise SourceErrors(report)
-    topic = project.topics[0][0]
-    people = rs.read(args.recipients, report)
-    names = rs.committee_names(args.recipients)
-    chosen = rs.select(
-        people,
-        report,
-        chamber=args.chamber,
-        states=args.state,
-        committees=args.committee,
-        ids=args.id,
-        known_committees=names,
-    )
-    if not chosen:
+    filters = rs.Filters(args.chamber, args.state, args.committee, args.id)
+    try:
+        selection = rs.choose(args.recipients, filters, report, shard)
+    except PressError:
         _print(report)
-        raise PressError("no recipients are selected; nothing was made")
-    ordered = walking_order(chosen, report)
-    order = {r.id: i for i, r in enumerate(ordered, 1)}
-    mine = rs.shard(ordered, *shard) if shard else ordered
-    result = p.personalize(
-        project,
-        topic.id,
-        mine,
-        report,
-        names=names,
+        raise
+    options = p.Options(
         full=args.full,
         jobs=args.jobs or cpu_jobs(),
         shard=shard,
-        order=order,
-        everyone=ordered,
+        timeout=args.timeout,
+        memory_mb=args.memory_limit,
     )
+    result = p.personalize(project, args.topic, selection, report, options)
     _print(report)
     if not args.quiet:
-        made = f"{folder}/{index.index_name(shard)}" + (
-            "" if shard else f" and {folder}/{args.topic}-print.pdf"
-        )
+        made = f"{folder}/{index.index_name(shard)}"
+        if result.print_file:
+            made += f" and {folder}/{args.topic}-print.pdf"
+        elif not shard:
+            made += "; no print file, as no copy was made"
         print(
-            f"press: made and checked {len(result.copies)} of {plural(len(mine), 'office')} in {folder}/ "
-            f"({time.perf_counter() - started:.1f} s); index {made}"
+            f"press: made and checked {len(result.copies)} of {plural(len(selection.mine), 'office')} in "
+            f"{folder}/ ({time.perf_counter() - started:.1f} s); index {made}"
         )
     if report.errors:
         print(f"press: {plural(len(report.errors), 'problem')}; the other copies were made", file=sys.stderr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -23,3 +25,27 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+    """A CSV file's bytes (UTF-8, '\\n' line ends) whose cells a spreadsheet shows as text: a cell that
+    would start a formula, or that starts with the quote used to disarm one, gets a leading "'"."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_disarm(str(cell)) for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
+def cell_text(cell: str) -> str:
+    """A cell of a CSV file that `csv_bytes` wrote, as it was before it was disarmed."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _disarm(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS + ("'",)) else text

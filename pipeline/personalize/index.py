@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 from pathlib import Path
 
@@ -22,20 +21,20 @@ def index_name(shard: tuple[int, int] | None) -> str:
 def write_index(path: Path, copies: list[Copy]) -> None:
     """The index CSV (walking order): order, recipient id, name, office, file, sha256, pages; written
     atomically."""
-    from pipeline.build.finish import write_atomic
+    from pipeline.build.finish import csv_bytes, write_atomic
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(INDEX_COLUMNS)
-    for c in sorted(copies, key=lambda c: c.order):
-        writer.writerow([c.order, c.id, c.label, c.office, c.file, c.sha256, 1])
-    write_atomic(path, out.getvalue().encode("utf-8"))
+    rows = [
+        [c.order, c.id, c.label, c.office, c.file, c.sha256, 1] for c in sorted(copies, key=lambda c: c.order)
+    ]
+    write_atomic(path, csv_bytes(list(INDEX_COLUMNS), rows))
 
 
 def read_index(path: Path) -> list[Copy]:
     """The rows of an index CSV as copies (lines and URL are not recorded there)."""
+    from pipeline.build.finish import cell_text
+
     with path.open(encoding="utf-8", newline="") as file:
-        rows = list(csv.DictReader(file))
+        rows = [{key: cell_text(value) for key, value in row.items()} for row in csv.DictReader(file)]
     return [
         Copy(
             int(r["order"]), r["recipient"], r["name"], r["name"], "", [], r["file"], r["sha256"], r["office"]
@@ -44,7 +43,7 @@ def read_index(path: Path) -> list[Copy]:
     ]
 
 
-def combine(root: Path, topic_id: str, report: Report) -> list[Copy]:
+def combine(root: Path, topic_id: str, report: Report) -> tuple[list[Copy], bool]:
     """Merge the shards' index files into index.csv and make the print file; every shard must be there and
     every file must still match its sha256."""
     folder = root / "out" / "personalized" / topic_id
@@ -77,20 +76,20 @@ def combine(root: Path, topic_id: str, report: Report) -> list[Copy]:
         else:
             good.append(c)
     write_index(folder / "index.csv", good)
-    collate(root, good, folder / f"{topic_id}-print.pdf", report)
-    return good
+    return good, collate(root, good, folder / f"{topic_id}-print.pdf", report)
 
 
-def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> None:
+def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> bool:
     """The print file: every copy's page in walking order with a bookmark each; the base page is shared.
-    It is checked as the copies are: pdfium must open it and count one page per copy."""
+    It is checked as the copies are: pdfium must open it and count one page per copy. Whether it was
+    written (not without copies, nor when the check fails)."""
     import pypdfium2 as pdfium
 
     from pipeline.build.finish import write_atomic
     from pipeline.pdf.collate import print_file
 
     if not copies:
-        return
+        return False
     data = print_file([(c.bookmark, root / c.file) for c in sorted(copies, key=lambda c: c.order)])
     shown = target.relative_to(root).as_posix()
     try:
@@ -99,12 +98,13 @@ def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> Non
         report.error(
             (shown, 0, 0), f"the print file does not open ({exc}); it was not written", "personalize.proof"
         )
-        return
+        return False
     if pages != len(copies):
         report.error(
             (shown, 0, 0),
             f"the print file has {pages} pages for {len(copies)} copies; it was not written",
             "personalize.proof",
         )
-        return
+        return False
     write_atomic(target, data)
+    return True

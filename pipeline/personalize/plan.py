@@ -45,6 +45,7 @@ class Copy:
     file: str  # relative to the project root
     sha256: str = ""
     office: str = ""  # the office address, for the walker: in the index and the print file's bookmarks
+    where: tuple[str, int, int] = ("", 0, 0)  # the recipient's row, for messages
 
     @property
     def bookmark(self) -> str:
@@ -204,6 +205,7 @@ def plan(
                 lines,
                 f"{folder}/{r.id}.pdf",
                 office=r.office,
+                where=r.at(),
             )
         )
     return copies

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import Report, UsageError, did_you_mean, one_of
+from pipeline.errors import PressError, Report, UsageError, did_you_mean, one_of
 from pipeline.personalize import csvfile
 from pipeline.personalize.people import CHAMBERS, STATES, Recipient
 
@@ -128,3 +129,49 @@ def shard(recipients: Iterable[Recipient], k: int, n: int) -> list[Recipient]:
     start = (k - 1) * size + min(k - 1, more)
     mine = set(ids[start : start + size + (k <= more)])
     return [r for r in recipients if r.id in mine]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a recipients source: the command line's --chamber, --state, --committee and --id."""
+
+    chamber: str | None = None
+    states: str | None = None  # "WA,OR"
+    committees: str | None = None  # "HSFA,SSFR"
+    ids: str | None = None
+
+
+@dataclass
+class Selection:
+    """The offices of a run: the whole selection in walking order, this shard of it, and committee names."""
+
+    everyone: list[Recipient]
+    mine: list[Recipient]
+    names: dict[str, str] = field(default_factory=dict)  # committee code -> display name
+
+    @property
+    def order(self) -> dict[str, int]:
+        """Each office's place (1-based) in the whole selection's walking order."""
+        return {r.id: i for i, r in enumerate(self.everyone, 1)}
+
+
+def choose(path: Path, filters: Filters, report: Report, shards: tuple[int, int] | None = None) -> Selection:
+    """Read a recipients source, narrow it, put it in walking order and keep one shard: what `press
+    personalize` (and a fly-in) runs on. Problems go to `report`; PressError when nobody is selected."""
+    from pipeline.personalize.walk import walking_order
+
+    people = read(path, report)
+    names = committee_names(path)
+    chosen = select(
+        people,
+        report,
+        chamber=filters.chamber,
+        states=filters.states,
+        committees=filters.committees,
+        ids=filters.ids,
+        known_committees=names,
+    )
+    if not chosen:
+        raise PressError("no recipients are selected; nothing was made")
+    ordered = walking_order(chosen, report)
+    return Selection(ordered, shard(ordered, *shards) if shards else ordered, names)

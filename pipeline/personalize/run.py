@@ -5,30 +5,106 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build.graph import build_date
+from pipeline.build.workers import Failure, run
 from pipeline.document.make import make_document
 from pipeline.errors import PressError, Report, SourceErrors
 from pipeline.personalize.index import collate, index_name, write_index
-from pipeline.personalize.people import Recipient
 from pipeline.personalize.plan import Copy, band_date, check_settings, line_fields, plan, texts
+from pipeline.personalize.recipients import Selection
 
 CHUNK = 24  # copies per task: small enough to keep memory flat, large enough to keep workers busy
+FULL_CHUNK = 4  # full renders per task
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a run makes its copies: the choices of `press personalize`."""
+
+    full: bool = False  # every copy through WeasyPrint instead of the stamped fast path
+    jobs: int = 2
+    shard: tuple[int, int] | None = None  # (K, N): this run makes shard K of N
+    verify: bool = True  # proof every copy (benchmarks may time making alone)
+    timeout: float = 300.0  # seconds a chunk of copies may take in a worker
+    memory_mb: int = 2048  # each worker's address-space limit
 
 
 @dataclass
 class Result:
-    """What a run made: the copies written and verified, and timings per phase."""
+    """What a run made: the copies written and verified, the print file, and timings per phase."""
 
     copies: list[Copy] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     folder: Path | None = None
+    print_file: Path | None = None  # None when it was not made (a shard, no copy, or a failed check)
 
 
-# --- the shared base, made once per run ---------------------------------------------------------------------
+def personalize(project, topic_id: str, selection: Selection, report: Report, options: Options = Options()):
+    """Make, write and verify one copy per office of `selection` (this shard's, in walking order), then the
+    index and, unsharded, the print file. Every shard stamps the same base: its band font covers the whole
+    selection's characters. Problems go to `report`, each at its office's row; the others are still made."""
+    topic, source = next(((t, s) for t, s in project.topics if t.id == topic_id), (None, None))
+    if topic is None:
+        raise PressError(f"no topic has the id '{topic_id}'")
+    layout = project.layouts[topic.layout]
+    settings = Report()
+    if not check_settings(project, topic, layout, settings):
+        report.extend(settings)
+        raise SourceErrors(report)
+    result, clock = Result(folder=project.root / f"out/personalized/{topic.id}"), time.perf_counter()
+    output, base, copies = _prepare(project, topic, source, layout, selection, report)
+    result.seconds["base"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    failed = _make(project, topic, layout, output, base, copies, options, report)
+    result.seconds["make"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    if options.verify:
+        failed |= _proof(project, base, [c for c in copies if c.order not in failed], options, report)
+    result.seconds["verify"] = time.perf_counter() - clock
+    result.copies = [c for c in copies if c.order not in failed]
+    clock = time.perf_counter()
+    write_index(result.folder / index_name(options.shard), result.copies)
+    target = result.folder / f"{topic.id}-print.pdf"
+    if options.shard is None and collate(project.root, result.copies, target, report):
+        result.print_file = target
+    result.seconds["index"] = time.perf_counter() - clock
+    return result
+
+
+def _prepare(project, topic, source, layout, selection: Selection, report: Report):
+    """The shared base (the one-pager through the normal pipeline, band font added) and each copy's plan."""
+    from pipeline.pdf.update import prepare
+
+    language = topic.language or project.org.defaults.language
+    day = band_date(language)
+    chars = set()
+    for r in selection.everyone:
+        for text in texts(r, layout.band, line_fields(r, topic, selection.names, day)):
+            chars |= set(text)
+    font = band_font(project, layout, chars)
+    output = base_document(project, topic, source, report)
+    if output is None:
+        raise SourceErrors(report)
+    base = prepare(output.pdf, output.fitting.band, font, layout.tokens.get("ink", "#000000"))
+    width = base.text_box[2] - base.text_box[0]
+    url, folder = project.org.personalize.url, f"out/personalized/{topic.id}"
+    copies = plan(
+        selection.mine,
+        topic,
+        layout.band,
+        font,
+        width,
+        url,
+        selection.names,
+        day,
+        folder,
+        report,
+        selection.order,
+    )
+    return output, base, copies
 
 
 def base_document(project, topic, source, report: Report):
@@ -53,39 +129,104 @@ def band_font(project, layout, chars: set[str]):
     return BandFont.subset(project.root / path, family, chars)
 
 
-# --- workers
-# -------------------------------------------------------------------------------------------------
+def _make(project, topic, layout, output, base, copies: list[Copy], options: Options, report: Report) -> set:
+    """Write every copy in worker processes; the orders of the copies that could not be made."""
+    root = str(project.root)
+    if options.full:  # each chunk's HTML is made here while the workers typeset the chunks before it
+        tasks = (
+            [(c, _full_html(project, topic, layout, c, output.fitting.settings)) for c in chunk]
+            for chunk in _chunks(copies, FULL_CHUNK)
+        )
+        work = lambda items: _typeset_copies(root, items)  # noqa: E731
+    else:
+        tasks = iter(_chunks(copies, CHUNK))
+        work = lambda chunk: _stamp_copies(root, base, chunk)  # noqa: E731
+    failed = set()
 
-_BASE = None
+    def done(task, result):
+        chunk = [item[0] if isinstance(item, tuple) else item for item in task]
+        if isinstance(result, Failure):
+            failed.update(_lost(chunk, result, "no copy made", report))
+            return
+        by_order = {c.order: c for c in chunk}
+        for order, digest, problems in result:
+            by_order[order].sha256 = digest
+            if problems:
+                failed.add(order)
+                copy = by_order[order]
+                report.error(
+                    copy.where,
+                    f"{copy.label} ({copy.id}): the copy could not be made: {'; '.join(problems)}",
+                    "personalize.render",
+                )
+
+    run(tasks, work, done, jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb)
+    os.sync()  # the copies were renamed into place unsynced; one flush for all of them
+    return failed
 
 
-def _init(base) -> None:
-    global _BASE
-    _BASE = base
+def _proof(project, base, copies: list[Copy], options: Options, report: Report) -> set:
+    """Check every written copy as a reader gets it (pdfium, zxing-cpp); remove and report each that fails."""
+    root, failed = project.root, set()
+
+    def done(chunk, result):
+        if isinstance(result, Failure):
+            failed.update(_lost(chunk, result, "the copy could not be checked and was removed", report))
+            for copy in chunk:
+                (root / copy.file).unlink(missing_ok=True)
+            return
+        by_order = {c.order: c for c in chunk}
+        for order, problems in result:
+            if problems:
+                copy = by_order[order]
+                failed.add(order)
+                (root / copy.file).unlink(missing_ok=True)
+                report.error(
+                    copy.where,
+                    f"{copy.label} ({copy.id}): the copy failed its check: {'; '.join(problems)}; "
+                    f"{copy.file} was removed",
+                    "personalize.proof",
+                )
+
+    work = lambda chunk: _check_copies(str(root), base, chunk)  # noqa: E731
+    run(
+        _chunks(copies, CHUNK),
+        work,
+        done,
+        jobs=options.jobs,
+        timeout=options.timeout,
+        memory_mb=options.memory_mb,
+    )
+    return failed
 
 
-def _make(job: tuple[str, list[Copy]]) -> list[tuple[int, str, list[str]]]:
-    """Stamp and write a chunk of copies; returns (order, sha256, problems) per copy."""
+def _lost(chunk: list[Copy], failure: Failure, what: str, report: Report) -> set:
+    """Report every copy of a chunk whose worker died, hung or ran out of memory, each at its office."""
+    for copy in chunk:
+        report.error(copy.where, f"{copy.label} ({copy.id}): {what}: {failure.message}", "personalize.worker")
+    return {copy.order for copy in chunk}
+
+
+def _stamp_copies(root: str, base, copies: list[Copy]) -> list[tuple[int, str, list[str]]]:
+    """In a worker: stamp and write a chunk of copies; (order, sha256, problems) per copy."""
     from pipeline.build.finish import write_atomic
     from pipeline.pdf.update import band_content, stamp
     from pipeline.personalize import qr
 
-    root, copies = job
     done = []
     for copy in copies:
-        data = stamp(_BASE, band_content(_BASE, copy.lines, qr.matrix(copy.url)))
+        data = stamp(base, band_content(base, copy.lines, qr.matrix(copy.url)))
         write_atomic(Path(root) / copy.file, data, sync=False)
         done.append((copy.order, hashlib.sha256(data).hexdigest(), []))
     return done
 
 
-def _full(job: tuple[str, list[tuple[Copy, str]]]) -> list[tuple[int, str, list[str]]]:
-    """Typeset, check and write a chunk of full renders (HTML made in the main process); a copy WeasyPrint
-    complains about, or whose page clips content, is not written and comes back with its problems."""
+def _typeset_copies(root: str, items: list[tuple[Copy, str]]) -> list[tuple[int, str, list[str]]]:
+    """In a worker: typeset, check and write a chunk of full renders (their HTML made in the main process); a
+    copy WeasyPrint complains about, or whose page clips content, is not written; its problems come back."""
     from pipeline.build.finish import write_atomic
     from pipeline.document.typeset import TypesetError, clipped, layout_html, write_pdf
 
-    root, items = job
     done = []
     for copy, markup in items:
         try:
@@ -102,147 +243,16 @@ def _full(job: tuple[str, list[tuple[Copy, str]]]) -> list[tuple[int, str, list[
     return done
 
 
-def _check(job: tuple[str, list[Copy]]) -> list[tuple[int, list[str]]]:
-    """Proof a chunk of written copies: (order, problems) for each."""
+def _check_copies(root: str, base, copies: list[Copy]) -> list[tuple[int, list[str]]]:
+    """In a worker: proof a chunk of written copies; (order, problems) for each."""
     from pipeline.pdf.proof import problems
 
-    root, copies = job
-    qr_box = _BASE.qr_box if _BASE is not None else None
+    qr_box = base.qr_box
     return [(c.order, problems((Path(root) / c.file).read_bytes(), c.name, c.url, qr_box)) for c in copies]
 
 
-def _chunks(items: list, size: int = CHUNK) -> list[list]:
+def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def run_pool(function, jobs, base, workers: int):
-    """`function` over `jobs` in `workers` processes (in this one when 1), results in order, streamed."""
-    if workers <= 1:
-        _init(base)
-        for job in jobs:
-            yield function(job)
-        return
-    import multiprocessing
-
-    # Workers start from a small server process, not a copy of this one (which has WeasyPrint and a laid-out
-    # page).
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(base,)) as pool:
-        yield from pool.map(function, jobs)
-
-
-# --- the run
-# -------------------------------------------------------------------------------------------------
-
-
-def personalize(
-    project,
-    topic_id: str,
-    recipients: list[Recipient],
-    report: Report,
-    *,
-    names: dict | None = None,
-    full: bool = False,
-    jobs: int = 2,
-    shard: tuple[int, int] | None = None,
-    order: dict[str, int] | None = None,
-    everyone: list[Recipient] | None = None,
-    verify: bool = True,
-) -> Result:
-    """Make, write and verify one copy per recipient (already selected and in walking order), then the index
-    (and, unsharded, the print file). `order` gives each recipient's place in the whole selection's walking
-    order (default: the list's order); `everyone` is that whole selection, whose characters the band font
-    covers
-    (so that every shard stamps the same base). Problems go to `report`; the others are still made."""
-    from pipeline.pdf.update import prepare
-
-    topic, source = next(((t, s) for t, s in project.topics if t.id == topic_id), (None, None))
-    if topic is None:
-        raise PressError(f"no topic has the id '{topic_id}'")
-    layout = project.layouts[topic.layout]
-    settings = Report()
-    if not check_settings(project, topic, layout, settings):
-        report.extend(settings)
-        raise SourceErrors(report)
-    result, clock = Result(), time.perf_counter()
-    folder = f"out/personalized/{topic.id}"
-    result.folder = project.root / folder
-    language = topic.language or project.org.defaults.language
-    day, names = band_date(language), names or {}
-    chars = set()
-    for r in everyone or recipients:
-        for text in texts(r, layout.band, line_fields(r, topic, names, day)):
-            chars |= set(text)
-    font = band_font(project, layout, chars)
-    output = base_document(project, topic, source, report)
-    if output is None:
-        raise SourceErrors(report)
-    anchors = output.fitting.band
-    base = prepare(output.pdf, anchors, font, layout.tokens.get("ink", "#000000"))
-    width = base.text_box[2] - base.text_box[0]
-    copies = plan(
-        recipients,
-        topic,
-        layout.band,
-        font,
-        width,
-        project.org.personalize.url,
-        names,
-        day,
-        folder,
-        report,
-        order or {r.id: i for i, r in enumerate(recipients, 1)},
-    )
-    result.seconds["base"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    root = str(project.root)
-    by_order = {c.order: c for c in copies}
-    if full:  # each chunk's HTML is made here while the workers typeset the chunks before it
-        chunks = (
-            (root, [(c, _full_html(project, topic, layout, c, output.fitting.settings)) for c in chunk])
-            for chunk in _chunks(copies, 4)
-        )
-        batches = run_pool(_full, chunks, None, jobs)
-    else:
-        batches = run_pool(_make, [(root, chunk) for chunk in _chunks(copies)], base, jobs)
-    failed = set()
-    for batch in batches:
-        for order, digest, problems in batch:
-            by_order[order].sha256 = digest
-            if problems:
-                failed.add(order)
-                copy = by_order[order]
-                report.error(
-                    (copy.file, 0, 0),
-                    f"the copy for {copy.name} ({copy.id}) could not be made: {'; '.join(problems)}",
-                    "personalize.render",
-                )
-    os.sync()  # the copies were renamed into place unsynced; one flush for all of them
-    result.seconds["make"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    if verify:
-        made = [c for c in copies if c.order not in failed]
-        for batch in run_pool(_check, [(root, chunk) for chunk in _chunks(made)], base, jobs):
-            for order, problems in batch:
-                if problems:
-                    copy = by_order[order]
-                    failed.add(order)
-                    (project.root / copy.file).unlink(missing_ok=True)
-                    report.error(
-                        (copy.file, 0, 0),
-                        f"the copy for {copy.name} ({copy.id}) failed its check: "
-                        f"{'; '.join(problems)}; the file was removed",
-                        "personalize.proof",
-                    )
-    result.seconds["verify"] = time.perf_counter() - clock
-    result.copies = [c for c in copies if c.order not in failed]
-    clock = time.perf_counter()
-    index = index_name(shard)
-    write_index(project.root / folder / index, result.copies)
-    if shard is None:
-        collate(project.root, result.copies, project.root / folder / f"{topic.id}-print.pdf", report)
-    result.seconds["index"] = time.perf_counter() - clock
-    return result
 
 
 def _full_html(project, topic, layout, copy: Copy, settings) -> str:

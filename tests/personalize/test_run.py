@@ -370,16 +370,14 @@ def test_a_copy_that_fails_its_proof_is_named_with_its_file_and_removed(tmp_path
     from pipeline.errors import Report
     from pipeline.pdf import proof
     from pipeline.personalize import recipients
-    from pipeline.personalize.run import personalize
+    from pipeline.personalize.run import Options, personalize
     from pipeline.sources.gather import gather
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = copy_project(tmp_path / "p")
     report = Report()
     project = gather(root, report, only=["sanctions"])
-    people = recipients.select(
-        recipients.read(SAMPLE_CSV, report), report, ids=["sample-tran", "sample-reyes"]
-    )
+    selection = recipients.choose(SAMPLE_CSV, recipients.Filters(ids="sample-tran,sample-reyes"), report)
     real = proof.problems
 
     def problems_but_tran(data, name, url, box=None):
@@ -390,14 +388,12 @@ def test_a_copy_that_fails_its_proof_is_named_with_its_file_and_removed(tmp_path
         )
 
     monkeypatch.setattr(proof, "problems", problems_but_tran)
-    result = personalize(
-        project, "sanctions", people, report, names=recipients.committee_names(SAMPLE_CSV), jobs=1
-    )
+    result = personalize(project, "sanctions", selection, report, Options(jobs=1))
     assert [e for e in report.lines() if "[topic.stale]" not in e] == [
-        "out/personalized/sanctions/sample-tran.pdf: error: the copy for Nguyễn Thị Mai Tran (sample-tran) "
-        "failed "
-        "its check: the QR code reads 'https://example.org/', not "
-        "'https://setf.ngo/briefings/sanctions?office=sample-tran'; the file was removed [personalize.proof]"
+        f"{SAMPLE_CSV}:5:1: error: Representative Nguyễn Thị Mai Tran (R-WY-AL) (sample-tran): the copy "
+        "failed its check: the QR code reads 'https://example.org/', not "
+        "'https://setf.ngo/briefings/sanctions?office=sample-tran'; "
+        "out/personalized/sanctions/sample-tran.pdf was removed [personalize.proof]"
     ]
     assert [c.id for c in result.copies] == ["sample-reyes"]
     assert not (root / "out/personalized/sanctions/sample-tran.pdf").exists()
