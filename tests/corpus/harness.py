@@ -103,10 +103,11 @@ def check(case: Case, built: Path, tmp: Path) -> Outcome:
     assert "Traceback" not in text and "internal error" not in text, text
     assert outcome.status == case.status, f"exit status {outcome.status}, expected {case.status}:\n{text}"
     got = [(where, severity, code) for where, severity, code, _ in outcome.diagnostics]
-    for expected in case.expect:
+    wanted = [(where.replace("{root}", str(root)), severity, code) for where, severity, code in case.expect]
+    for expected in wanted:
         assert expected in got, f"{expected} not among the diagnostics:\n{outcome.err}"
     if not case.other_errors:
-        extra = [d for d in got if d[1] == "error" and d not in case.expect]
+        extra = [d for d in got if d[1] == "error" and d not in wanted]
         assert not extra, f"unexpected errors {extra}:\n{outcome.err}"
     messages = " ".join(message for *_, message in outcome.diagnostics) + " " + outcome.err
     for fragment in case.message:
