@@ -42,14 +42,14 @@ CASES = [
     ),
     Case(
         "column-twice",
-        people("id,name,honorific,chamber,state,state\nr1,A B,Senator,senate,WA,WA\n"),
-        [(at(1, 31), "error", "recipients.columns")],
+        people("id,name,honorific,chamber,state,state,office\nr1,A B,Senator,senate,WA,WA,SH-511\n"),
+        [(at(1, 33), "error", "recipients.columns")],
         args=personalize(),
         message=["appears twice"],
     ),
     Case(
         "unnamed-column",
-        people("id,name,,honorific,chamber,state\nr1,A B,x,Senator,senate,WA\n"),
+        people("id,name,,honorific,chamber,state,office\nr1,A B,x,Senator,senate,WA,SH-511\n"),
         [(at(1, 9), "error", "recipients.columns")],
         args=personalize(),
         message=["column 3 has no name"],
@@ -57,25 +57,25 @@ CASES = [
     Case(
         "unknown-state",
         people(ROWS + "r2,Bo Li,Senator,senate,XX,,D,SH-511,\n"),
-        [(at(3, 26), "error", "recipients.state")],
+        [(at(3, 25), "error", "recipients.state")],
         args=personalize(),
     ),
     Case(
         "unknown-chamber",
         people(ROWS + "r2,Bo Li,Senator,senat,WA,,D,SH-511,\n"),
-        [(at(3, 20), "error", "recipients.chamber")],
+        [(at(3, 18), "error", "recipients.chamber")],
         args=personalize(),
     ),
     Case(
         "senator-with-district",
         people(ROWS + "r2,Bo Li,Senator,senate,WA,3,D,SH-511,\n"),
-        [(at(3, 30), "error", "recipients.district")],
+        [(at(3, 28), "error", "recipients.district")],
         args=personalize(),
     ),
     Case(
         "district-not-a-number",
         people(ROWS + "r2,Bo Li,Representative,house,WA,A1,D,2468 Rayburn,\n"),
-        [(at(3, 36), "error", "recipients.district")],
+        [(at(3, 34), "error", "recipients.district")],
         args=personalize(),
     ),
     Case(
@@ -126,14 +126,14 @@ CASES = [
     Case(
         "unknown-committee",
         people(ROWS.replace("HSFA", "HSFX"), "code,name,chamber\nHSFA,Foreign Affairs,house\n"),
-        [(at(2, 84), "error", "recipients.committee")],
+        [(at(2, 79), "error", "recipients.committee")],
         args=personalize(),
         message=["did you mean 'HSFA'"],
     ),
     Case(
         "committee-of-the-other-chamber",
         people(ROWS.replace("HSFA", "SSFR"), "code,name,chamber\nSSFR,Foreign Relations,senate\n"),
-        [(at(2, 84), "error", "recipients.committee")],
+        [(at(2, 79), "error", "recipients.committee")],
         args=personalize(),
         message=["is a senate committee"],
     ),
@@ -222,7 +222,7 @@ CASES = [
     Case(
         "unknown-url-field",
         both(people(ROWS), replace(ORG, "office={id}", "office={office_id}")),
-        [(f"{ORG}:15:50", "error", "personalize.field")],
+        [(f"{ORG}:12:56", "error", "personalize.field")],
         args=personalize(),
         message=["known fields: topic, id"],
     ),
