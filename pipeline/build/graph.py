@@ -207,8 +207,7 @@ def _serves(path: str, kind: str) -> bool:
 
 def output_keys(project, files: dict[str, str], tools: dict[str, str], date, folder: str) -> dict[str, str]:
     """The input key of every document: its topic, the organization, the references it cites, its layout
-    chain,
-    the shared assets, the tools and the build date. Packets are keyed by their parts."""
+    chain, the shared assets, the tools and the build date. Packets are keyed by their parts."""
     shared = {
         p: h
         for p, h in files.items()

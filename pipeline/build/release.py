@@ -17,8 +17,7 @@ def publish(root: Path, folder: str, state, env: dict, expected: list[str], allo
     """Copy the release's PDFs from the staging folder into out/release/, with manifest and sums, all at once.
 
     `allowed` are the warnings the release was explicitly allowed to carry (stale topics); the manifest keeps
-    them.
-    """
+    them."""
     from pipeline.build.finish import write_atomic
 
     final, temp = root / "out" / "release", root / "out" / ".press" / "release.new"

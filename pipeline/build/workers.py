@@ -111,8 +111,8 @@ def run(
     timeout: float = 300.0,
     memory_mb: int = 0,
 ) -> None:
-    """Run `work(task)` for every task in `jobs` forked workers; call `done(task, result or Failure)` as
-    each ends.
+    """Run `work(task)` for every task in `jobs` forked workers; call `done(task, result or Failure)` as each
+    ends.
 
     Tasks go out in the order given (put the longest first). `tasks` may be a generator: it is read one task
     ahead while the workers are busy, so making a task overlaps the work on those before it. A worker that

@@ -89,9 +89,8 @@ def make_document(
     band: dict | None = None,
 ):
     """Steps 5-6 for one document: render, typeset, fit and check it. (Output, WeasyPrint document) or (None,
-    None).
-    `band` fills a one-pager's personalization band (see render); the band's box positions are kept in its
-    notes."""
+    None). `band` fills a one-pager's personalization band (see render); the band's box positions are kept in
+    its notes."""
     import jinja2
 
     from pipeline.document.fit import PX_PER_MM, FitError, fit

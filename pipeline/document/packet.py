@@ -3,8 +3,7 @@
 A packet is combined from the rendered WeasyPrint documents before anything is written (never by merging
 finished PDFs, which loses the tags), so the tags, links and bookmarks of every part survive:
 
-    document = assemble("one-pager", [(topic, its_laid_out_document), ...], org, base_layout, root,
-    build_date)
+    document = assemble("one-pager", [(topic, document), ...], org, base_layout, root, build_date)
     data = typeset.write_pdf(document)   # pages: 1 (the cover) + the parts' pages
 
 The cover is laid out like every other document (`typeset.layout_html`, the project-only URL fetcher) from

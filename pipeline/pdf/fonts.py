@@ -9,16 +9,13 @@ from pathlib import Path
 
 
 def cid_keyed(program: bytes, keep: set[int], aliases: dict[int, int] | None = None) -> bytes:
-    """The CFF table of an OpenType font as a CID-keyed CFF with only the glyphs `keep` (and .notdef), the
-    CID of
-    each being its glyph id in `program`; `aliases` ({cid: glyph id}) adds a copy of a glyph under another
+    """The CFF table of an OpenType font as a CID-keyed CFF with only the glyphs `keep` (and .notdef), the CID
+    of each being its glyph id in `program`; `aliases` ({cid: glyph id}) adds a copy of a glyph under another
     CID.
 
     WeasyPrint keeps glyph ids when it subsets (its text uses them as CIDs), so its fonts carry an empty slot
-    and a
-    name for every glyph of the full font, and tables a PDF reader never uses. A CID-keyed CFF maps CIDs to
-    glyphs
-    through its charset, so the slots and the names can go while the text stays as it is."""
+    and a name for every glyph of the full font, and tables a PDF reader never uses. A CID-keyed CFF maps CIDs
+    to glyphs through its charset, so the slots and the names can go while the text stays as it is."""
     from fontTools.cffLib import FDArrayIndex, FDSelect, FontDict
     from fontTools.ttLib import TTFont
 
@@ -64,9 +61,8 @@ def cff_bytes(font) -> bytes:
 
 def slim_fonts(doc, aliases: dict | None = None) -> None:
     """Replace every /FontFile3 /OpenType program of a pikepdf document's CIDFonts by its CID-keyed CFF,
-    keeping
-    the glyphs the font's /W array gives widths for (every glyph its text draws); `aliases` maps a CIDFont's
-    object id to the {cid: glyph id} copies it needs."""
+    keeping the glyphs the font's /W array gives widths for (every glyph its text draws); `aliases` maps a
+    CIDFont's object id to the {cid: glyph id} copies it needs."""
     import pikepdf
 
     for obj in doc.objects:

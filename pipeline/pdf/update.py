@@ -100,13 +100,10 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
 
 def _same_face(doc, fonts, font: BandFont, aliases: dict):
     """The page's own font of the band's face grown by the band's glyphs, and the band font as it is then
-    drawn;
-    None when the page does not use that face. Glyph ids stay as they are, so the page's text is untouched. A
-    glyph
-    the page already uses for another character (one glyph serves '-' and U+2010, say) gets a second CID of
-    its
-    own, recorded in `aliases` (font object -> {cid: glyph id}), so that each extracts as its own
-    character."""
+    drawn; None when the page does not use that face. Glyph ids stay as they are, so the page's text is
+    untouched. A glyph the page already uses for another character (one glyph serves '-' and U+2010, say) gets
+    a second CID of its own, recorded in `aliases` (font object -> {cid: glyph id}), so that each extracts as
+    its own character."""
     import pikepdf
     from fontTools.ttLib import TTFont
 

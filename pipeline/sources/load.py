@@ -49,9 +49,8 @@ class Source:
             path = path[:-1]
 
     def where_in(self, path: PathKey, needle: str, whole: bool = False) -> tuple[str, int, int]:
-        """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar.
-        With `whole`, a match must not run on into more name characters (so '@doe' is not found in
-        '@doe2020')."""
+        """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar. With
+        `whole`, a match must not run on into more name characters (so '@doe' is not found in '@doe2020')."""
         mark = self.values.get(tuple(path))
         if mark is not None and needle:
             after = r"(?![\w]|[:.#$%&+?<>~/-]\w)" if whole else ""

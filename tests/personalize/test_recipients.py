@@ -300,8 +300,7 @@ def test_not_a_recipients_source(tmp_path):
 @pytest.fixture
 def mini(tmp_path) -> Path:
     """A folder in the congress-legislators format holding the made-up miniature, under the format's file
-    names
-    (the files are committed under other names, so that nobody takes them for the real data)."""
+    names (the files are committed under other names, so that nobody takes them for the real data)."""
     folder = tmp_path / "congress"
     folder.mkdir()
     for name, target in (
