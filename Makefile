@@ -52,5 +52,9 @@ schema: $(STAMP) ## Regenerate the JSON Schemas in sources/schemas/ (for editors
 clean: ## Remove out/ (the virtual environment stays)
 	rm -rf out
 
-help: ## List the targets
+help: ## List the targets, and where the code is
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
+	@echo
+	@echo "The code (the README's code map has more): pipeline/sources reads and checks the sources;"
+	@echo "pipeline/document makes one PDF; pipeline/build makes many, incrementally, in workers;"
+	@echo "pipeline/personalize makes a copy per office; pipeline/pdf works on finished PDFs. tests/ mirrors it."

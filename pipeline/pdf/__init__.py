@@ -2,5 +2,5 @@
 
 Owns fonts (subsetting, CID-keyed CFF), update (the personalized copy as an incremental update),
 collate (the print file) and proof (a copy checked as a reader gets it).
-May import: pipeline.errors and third-party libraries only.
+May import: pipeline.errors, pipeline.colour and third-party libraries only.
 """

@@ -8,6 +8,7 @@ import re
 import zlib
 from dataclasses import dataclass, field, replace
 
+from pipeline.colour import rgb
 from pipeline.pdf.fonts import BandFont, postscript_name, subset_program, w_gids
 
 PX = 0.75  # pt per CSS px
@@ -92,7 +93,7 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
         box("band-text"),
         box("band-qr"),
         height,
-        _rgb(colour),
+        tuple(round(c, 4) for c in rgb(colour) or (0.0, 0.0, 0.0)),
         font,
         ids,
     )
@@ -160,15 +161,6 @@ def _mapped(cmap: bytes) -> dict[int, str]:
             for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
                 found[code] = chr(start + offset)
     return found
-
-
-def _rgb(colour: str) -> tuple[float, float, float]:
-    value = colour.strip().lstrip("#")
-    if len(value) == 3:
-        value = "".join(c * 2 for c in value)
-    return (
-        tuple(round(int(value[i : i + 2], 16) / 255, 4) for i in (0, 2, 4)) if len(value) == 6 else (0, 0, 0)
-    )
 
 
 def _font_objects(doc, font: BandFont):

@@ -11,6 +11,7 @@ import jinja2
 from pydantic import Field, PrivateAttr
 
 from pipeline import KINDS
+from pipeline.colour import contrast
 from pipeline.errors import Report, did_you_mean, one_of
 from pipeline.sources.load import Source, load_yaml
 from pipeline.sources.model import Slug, Strict, validate
@@ -310,24 +311,6 @@ def environment(root: Path, chain: list[str]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     return env
-
-
-def _luminance(hex_colour: str) -> float | None:
-    match = re.fullmatch(r"#([0-9a-fA-F]{6})", hex_colour.strip())
-    if not match:
-        return None
-    channels = [int(match[1][i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(foreground: str, background: str) -> float | None:
-    """WCAG 2 contrast ratio of two #rrggbb colours, or None when either is not one."""
-    a, b = _luminance(foreground), _luminance(background)
-    if a is None or b is None:
-        return None
-    light, dark = max(a, b), min(a, b)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def font_face_css(layout: Layout) -> str:

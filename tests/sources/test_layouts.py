@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.colour import contrast
 from pipeline.errors import Report
-from pipeline.sources.layouts import contrast, discover, resolve, token_css
+from pipeline.sources.layouts import discover, resolve, token_css
 from tests.conftest import ROOTS
 
 UNITS = ROOTS / "units" / "layouts"
