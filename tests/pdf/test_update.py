@@ -179,6 +179,11 @@ def test_two_copies_of_one_base_differ_only_after_the_bases_bytes(sans_base):
     assert copy_of(sans_base) == one  # and the same office gives the same bytes
 
 
+def test_the_same_page_and_font_give_the_same_base_bytes(sans_page, band_font, sans_base):
+    # Every shard of a run prepares its own base; a copy's bytes must not depend on which one made it.
+    assert prepare(sans_page, ANCHORS, band_font, "#1a2b3c").data == sans_base.data
+
+
 def test_the_reader_gives_back_exactly_what_the_writer_wrote(sans_base, serif_base):
     for base in (sans_base, serif_base):
         content = band_content(base, LINES, qr.matrix(URL))
