@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 
@@ -98,3 +99,20 @@ def qr_codes(data: bytes, page: int = 0) -> list[str]:
     finally:
         document.close()
     return [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+def cff_outlines(data: bytes) -> dict[int, list]:
+    """CID -> outline of every glyph of a bare CID-keyed CFF font program."""
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.pens.recordingPen import RecordingPen
+
+    fonts = CFFFontSet()
+    fonts.decompile(io.BytesIO(data), None)
+    top = fonts[fonts.fontNames[0]]
+    assert top.ROS == ("Adobe", "Identity", 0)
+    found = {}
+    for name in top.charset:
+        pen = RecordingPen()
+        top.CharStrings[name].draw(pen)
+        found[0 if name == ".notdef" else int(re.fullmatch(r"cid(\d+)", name).group(1))] = pen.value
+    return found

@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 from PIL import ImageChops
 
 from pipeline.pdf.fonts import BandFont, cid_keyed, slim_fonts, subset_program, w_gids
-from tests.pdf.pages import SANS, one_page, text_of
+from tests.pdf.pages import SANS, cff_outlines, one_page, text_of
 
 
 @pytest.fixture(scope="module")
@@ -34,18 +34,11 @@ def full():
     return gid, outline
 
 
-def cff_outlines(data: bytes) -> dict[int, list]:
-    """CID -> outline of every glyph of a bare CID-keyed CFF font program."""
-    fonts = CFFFontSet()
-    fonts.decompile(io.BytesIO(data), None)
-    top = fonts[fonts.fontNames[0]]
-    assert top.ROS == ("Adobe", "Identity", 0)
-    found = {}
-    for name in top.charset:
-        pen = RecordingPen()
-        top.CharStrings[name].draw(pen)
-        found[0 if name == ".notdef" else int(re.fullmatch(r"cid(\d+)", name).group(1))] = pen.value
-    return found
+@pytest.fixture(scope="module")
+def program(full) -> bytes:
+    """Source Sans 3 cut by subset_program to A, B, ñ and the hyphen, ids kept."""
+    gid, _ = full
+    return subset_program(SANS, {gid(c) for c in "ABñ-"})
 
 
 def otf_outlines(data: bytes) -> dict[int, list]:
@@ -85,10 +78,10 @@ def test_the_band_font_is_the_same_bytes_every_time():
     assert (one.program, one.name) == (two.program, two.name)
 
 
-def test_missing_width_and_encode(full):
+def test_missing_width_and_encode(full, band_font):
     gid, _ = full
-    font = BandFont.subset(SANS, "Source Sans 3", set("AÑ"))
-    assert font.missing("AÑB 李A") == "B李"
+    font = band_font  # cut to the characters of the band lines in tests/pdf/pages.py
+    assert font.missing("AÑX 李A") == "X李"
     assert font.missing("A Ñ") == ""
     assert font.width("AÑ A", 10) == pytest.approx(sum(font.widths[gid(c)] for c in "AÑ A") / 100)
     assert font.encode("AÑ") == f"{gid('A'):04X}{gid('Ñ'):04X}"
@@ -101,19 +94,18 @@ def test_a_font_without_a_glyph_for_a_character_says_so():
     assert font.encode("李") == "0000"  # .notdef: the caller must refuse the text first, as plan() does
 
 
-def test_subset_program_keeps_ids_and_only_the_glyphs_asked_for(full):
+def test_subset_program_keeps_ids_and_only_the_glyphs_asked_for(full, program):
     gid, outline = full
-    program = subset_program(SANS, {gid("B"), gid("ñ")})
-    assert otf_outlines(program) == {n: outline(n) for n in (0, gid("B"), gid("ñ"))}
-    assert len(TTFont(io.BytesIO(program)).getGlyphOrder()) == max(gid("B"), gid("ñ")) + 1
+    kept = {gid(c) for c in "ABñ-"}
+    assert otf_outlines(program) == {n: outline(n) for n in kept | {0}}
+    assert len(TTFont(io.BytesIO(program)).getGlyphOrder()) == max(kept) + 1
 
 
 # --- cid_keyed ----------------------------------------------------------------------------------------------
 
 
-def test_cid_keyed_keeps_the_glyphs_asked_for_under_the_same_ids_and_drops_the_others(full):
+def test_cid_keyed_keeps_the_glyphs_asked_for_under_the_same_ids_and_drops_the_others(full, program):
     gid, outline = full
-    program = subset_program(SANS, {gid(c) for c in "ABñ-"})
     keep = {gid("A"), gid("ñ"), gid("-")}
     cff = cid_keyed(program, keep)
     assert cff.startswith(b"\x01\x00")  # a bare CFF (version 1), not an OpenType file
@@ -121,19 +113,17 @@ def test_cid_keyed_keeps_the_glyphs_asked_for_under_the_same_ids_and_drops_the_o
     assert len(cff) < len(program) / 5
 
 
-def test_cid_keyed_ignores_ids_the_program_does_not_have(full):
+def test_cid_keyed_ignores_ids_the_program_does_not_have(full, program):
     gid, outline = full
-    program = subset_program(SANS, {gid("A")})
     assert cff_outlines(cid_keyed(program, {0, gid("A"), 65000, -1})) == {
         0: outline(0),
         gid("A"): outline(gid("A")),
     }
 
 
-def test_an_alias_is_a_copy_of_a_glyph_under_a_cid_of_its_own(full):
+def test_an_alias_is_a_copy_of_a_glyph_under_a_cid_of_its_own(full, program):
     gid, outline = full
     hyphen = gid("-")
-    program = subset_program(SANS, {gid("A"), hyphen})
     cff = cid_keyed(program, {gid("A"), hyphen}, {5000: hyphen})
     assert cff_outlines(cff) == {
         0: outline(0),

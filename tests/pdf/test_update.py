@@ -20,6 +20,7 @@ from tests.pdf.pages import (
     NAME,
     PAGE_TEXT,
     URL,
+    cff_outlines,
     page_count,
     syntax_problems,
     text_of,
@@ -124,11 +125,20 @@ def test_an_untagged_page_gets_the_band_as_a_span(band_font, tmp_path):
         assert pdf.pages[0].Contents[0].read_bytes().startswith(b"q\n/Span BMC\n")
 
 
-def test_the_band_joins_the_pages_own_font_or_comes_as_a_font_of_its_own(sans_base, serif_base):
+def test_the_band_joins_the_pages_own_font_or_comes_as_a_font_of_its_own(band_font, sans_base, serif_base):
     with pikepdf.open(io.BytesIO(copy_of(sans_base))) as pdf:
         fonts = pdf.pages[0].Resources.Font
         assert len(fonts) == 2  # the page's one font, and the same object again under the band's name
         assert fonts.PressBand.objgen in {fonts[k].objgen for k in fonts.keys() if k != "/PressBand"}
+        drawn = cff_outlines(fonts.PressBand.DescendantFonts[0].FontDescriptor.FontFile3.read_bytes())
+    # Every band glyph is in the page's font under its own id; the hyphen the page draws as U+2010 is there
+    # a second time, under a CID of its own, so that the band's '-' reads as '-'.
+    hyphen, alias = band_font.gids["-"], sans_base.font.gids["-"]
+    assert alias != hyphen and drawn[alias] == drawn[hyphen] and drawn[hyphen]
+    assert {c: g for c, g in sans_base.font.gids.items() if c != "-"} == {
+        c: g for c, g in band_font.gids.items() if c != "-"
+    }
+    assert set(sans_base.font.gids.values()) <= set(drawn)
     with pikepdf.open(io.BytesIO(copy_of(serif_base))) as pdf:
         fonts = pdf.pages[0].Resources.Font
         assert len(fonts) == 2
