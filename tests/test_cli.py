@@ -75,6 +75,9 @@ def test_schema_prints_json_schema_with_documented_keys():
 def test_committed_schemas_match_the_models():
     from pipeline.sources import schema
 
+    assert sorted(p.name for p in (REPO / "sources" / "schemas").glob("*.schema.json")) == sorted(
+        f"{name}.schema.json" for name in schema.SCHEMAS
+    )
     for name in schema.SCHEMAS:
         committed = (REPO / "sources" / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
         assert committed == schema.text(name), (

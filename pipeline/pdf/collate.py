@@ -12,6 +12,8 @@ def print_file(entries: list[tuple[str, Path]]) -> bytes:
     """One PDF of the given (bookmark title, file) pairs, in order."""
     import pikepdf
 
+    if not entries:
+        raise ValueError("a print file needs at least one entry")
     pikepdf.settings.set_flate_compression_level(9)  # the same bytes whichever process makes the file
     first = entries[0][1].read_bytes()
     split = read_update(first)

@@ -341,6 +341,12 @@ def stamp(base: Base, content: bytes) -> bytes:
 
 
 UPDATE = re.compile(rb"(\d+) 0 obj\n<</Length (\d+)/Filter/FlateDecode>>\nstream\n")
+# What follows the band stream in a copy, to its last byte: the update's xref stream, and startxref naming it.
+UPDATE_END = re.compile(
+    rb"\nendstream\nendobj\n(\d+ 0 obj\n<</Type/XRef[^\n]*>>\nstream\n.*\nendstream\nendobj\n)"
+    rb"startxref\n(\d+)\n%%EOF\n",
+    re.S,
+)
 
 
 def read_update(data: bytes) -> tuple[bytes, bytes] | None:
@@ -355,4 +361,8 @@ def read_update(data: bytes) -> tuple[bytes, bytes] | None:
     if not found:
         return None
     start = found.end()
-    return data[:end], data[start : start + int(found.group(2))]
+    stream_end = start + int(found.group(2))
+    tail = UPDATE_END.fullmatch(data, stream_end)
+    if not tail or int(tail.group(2)) != tail.start(1):  # a copy cut short, or changed after it was stamped
+        return None
+    return data[:end], data[start:stream_end]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 
 from pipeline.build.run import build
 from pipeline.errors import Report, SourceErrors
+from pipeline.sources.references import load_library
 from pipeline.sources.text import scan, smart
 
 TOPICS = ["aid-diversion", "captagon", "normalization", "over-compliance", "refugee-return", "sanctions"]
@@ -94,13 +96,20 @@ def test_one_pager_is_one_page_with_all_of_its_content(sample, name):
     assert (
         squash("Syrian Emergency Task Force") in text and squash("Position as of November 15, 2024") in text
     )
-    cited = {
-        item.key
-        for field in [a["ask"] for a in data["asks"]] + data["one_pager"]["points"]
-        for cluster in scan(field).clusters
-        for item in cluster.items
-    }
-    assert squash("Sources") in text and len(cited) >= 1
+    # Every reference the asks and points cite is among the page's source notes, after the Sources heading.
+    cited = sorted(
+        {
+            item.key
+            for field in [a["ask"] for a in data["asks"]] + data["one_pager"]["points"]
+            for cluster in scan(field).clusters
+            for item in cluster.items
+        }
+    )
+    library = load_library(root / "sources/references", "sources/references", Report()).items
+    assert squash("Sources") in text and cited
+    notes = text[text.index(squash("Sources")) :]
+    missing = [key for key in cited if squash(html.unescape(library[key]["title"])) not in notes]
+    assert missing == [], f"cited on the one-pager but not in its source notes: {missing}"
 
 
 @pytest.mark.parametrize("name", TOPICS)

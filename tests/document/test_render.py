@@ -28,7 +28,16 @@ def html_of(root: Path) -> dict[str, str]:
 
 def test_rendered_html_matches_the_golden_files(project):
     """`make golden` rewrites tests/golden/ after a deliberate change; review the diff before committing."""
-    for name, markup in rendered(project("minimal")).items():
+    found = rendered(project("minimal"))
+    assert (
+        sorted(found)
+        == sorted(p.name for p in GOLDEN.glob("*.html"))
+        == [
+            "mini-briefing.html",
+            "mini-one-pager.html",
+        ]
+    )
+    for name, markup in found.items():
         assert markup == (GOLDEN / name).read_text(encoding="utf-8"), (
             f"{name} differs from tests/golden/{name}"
         )
@@ -38,7 +47,9 @@ def test_text_from_the_sources_is_escaped_everywhere(project):
     root = project("minimal")
     edit(root, "title: A Minimal Position", 'title: "A <script>alert(1)</script> \\"Position\\""')
     edit(root, 'Human Rights Watch"}]', 'Human <b>Rights</b> Watch"}]', "sources/references/library.json")
-    for kind, markup in html_of(root).items():
+    found = html_of(root)
+    assert sorted(found) == ["briefing", "one-pager"]
+    for kind, markup in found.items():
         assert "<script>" not in markup and "<b>Rights</b>" not in markup, kind
         assert "A &lt;script&gt;alert(1)&lt;/script&gt;" in markup
         assert "Human &lt;b&gt;Rights&lt;/b&gt; Watch" in markup

@@ -312,6 +312,20 @@ def mini(tmp_path) -> Path:
     return folder
 
 
+def test_congress_miniature_committee_selection(mini):
+    people, _ = read(mini, "congress")
+    report = Report()
+
+    def on(*codes: str) -> list[str]:
+        return [r.id for r in rs.select(people, report, committees=list(codes))]
+
+    assert on("SSFR") == ["X000001"]  # a member of the subcommittee SSFR01 only
+    assert on("HSFA") == ["X000002", "X000003"]  # Somebody Gone (X000099) is not a current member
+    assert on("JSEC") == ["X000001", "X000002"]
+    assert on("SSFR", "HSFA") == ["X000001", "X000002", "X000003"]
+    assert report.lines() == []
+
+
 def test_congress_miniature(mini):
     people, lines = read(mini, "congress")
     ana, bo, cy = people

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -190,7 +191,9 @@ def test_a_glyph_the_page_uses_for_another_character_still_reads_as_the_band_cha
 
 def test_each_qr_code_decodes_to_its_office_address(sample_run):
     root, _ = sample_run
-    for row in index(root):
+    rows = index(root)
+    assert len(rows) == 10
+    for row in rows:
         assert qr_codes((root / row["file"]).read_bytes()) == [URL + row["recipient"]]
 
 
@@ -355,15 +358,25 @@ def test_full_render_is_an_option_and_passes_the_same_checks(tmp_path):
 
 @pytest.mark.skipif(not CONGRESS.is_dir(), reason=f"{CONGRESS} (congress-legislators data) is not there")
 def test_every_member_of_a_committee_from_the_congress_data(tmp_path):
+    import yaml
+
     root = copy_project(tmp_path / "p")
     result = press(root, "--recipients", str(CONGRESS), "--committee", "SSFR")
     assert result.returncode == 0, result.stderr
+    # The members, read here from the files themselves: SSFR's and its subcommittees' (SSFR01, ...), current.
+    current = set(
+        re.findall(r"(?m)^    bioguide: (\S+)$", (CONGRESS / "legislators-current.yaml").read_text())
+    )
+    membership = yaml.load(
+        (CONGRESS / "committee-membership-current.yaml").read_text(),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+    )
+    members = {m["bioguide"] for code, ms in membership.items() if re.fullmatch(r"SSFR\d*", code) for m in ms}
     rows = index(root)
-    assert len(rows) >= 15
+    assert {r["recipient"] for r in rows} == members & current and len(rows) >= 15
     assert all(r["name"].startswith("Senator ") for r in rows)
-    cantwell = [r for r in rows if r["recipient"] == "C000127"]
-    if cantwell:
-        assert cantwell[0]["name"] == "Senator Maria Cantwell (D-WA)"
+    names = {r["recipient"]: r["name"] for r in rows}
+    assert names.get("S001181") == "Senator Jeanne Shaheen (D-NH)"  # the committee's ranking member
 
 
 def test_a_copy_that_fails_its_proof_is_named_with_its_file_and_removed(tmp_path, monkeypatch):
