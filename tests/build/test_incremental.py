@@ -245,7 +245,7 @@ def test_a_document_whose_worker_fails_is_named_and_the_others_are_written(
 def test_a_document_whose_worker_hangs_is_stopped_at_the_timeout_and_named(built, monkeypatch):
     """Only the hanging document is dispatched under the short timeout (the others are up to date), so no real
     render races the clock."""
-    import pipeline.build.run as build_module
+    import pipeline.build.tasks as build_module
     from pipeline.errors import SourceErrors
 
     (built / "out/other/other-briefing.pdf").unlink()
