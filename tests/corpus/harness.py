@@ -60,11 +60,12 @@ class Outcome:
 
 
 def files(root: Path, skip_out: bool) -> dict[str, str]:
-    """sha256 of every file under `root` (out/ left out when asked), by relative path; symlinks by target."""
+    """sha256 of every file under `root` (out/ left out when asked, at the top or in a project folder just
+    below it), by relative path; symlinks by target."""
     found = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if skip_out and (rel == "out" or rel.startswith("out/")):
+        if skip_out and "out" in rel.split("/")[:2]:
             continue
         if path.is_symlink():
             found[rel] = "-> " + str(path.readlink())
