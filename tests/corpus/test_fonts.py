@@ -1,4 +1,4 @@
-"""Corpus: fonts: ordinary Markdown sets in the layout's own faces; any other font is refused where it comes from."""
+"""Corpus: fonts: Markdown sets in the layout's own faces; any other font is refused where it comes from."""
 
 from __future__ import annotations
 
