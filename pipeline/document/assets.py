@@ -13,8 +13,8 @@ from xml.etree import ElementTree
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff"}
 FONT_SUFFIXES = {".otf", ".ttf", ".woff", ".woff2"}
 FONT_SIGNATURES = (b"OTTO", b"\x00\x01\x00\x00", b"true", b"wOFF", b"wOF2", b"ttcf")
-# PNG, JPEG, GIF, WebP (RIFF), BMP, TIFF: checked as images whatever the file is called.
-RASTER_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"BM", b"II*\x00", b"MM\x00*")
+# PNG, JPEG, GIF, WebP, TIFF: checked as images whatever the file is called (stylesheets aside).
+RASTER_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 MAX_PIXELS = 40_000_000  # a full letter page at 600 dpi is 33.7 million pixels
 ENTITY = re.compile(rb"<!ENTITY\b")
 
@@ -25,11 +25,13 @@ def _checked(path: str, size: int, mtime: int, shown: str) -> tuple[str, str, tu
     suffix = Path(path).suffix.lower()
     if suffix in FONT_SUFFIXES:
         return _font_problem(data, shown)
-    if data.startswith(RASTER_SIGNATURES):
-        return _raster_problem(data, shown)
-    if suffix in IMAGE_SUFFIXES:
+    if suffix in IMAGE_SUFFIXES or (suffix != ".css" and _raster(data)):
         return _image_problem(data, shown)
     return None
+
+
+def _raster(data: bytes) -> bool:
+    return data.startswith(RASTER_SIGNATURES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
 
 
 def problem(path: Path, shown: str) -> tuple[str, str, tuple | None] | None:
@@ -38,6 +40,16 @@ def problem(path: Path, shown: str) -> tuple[str, str, tuple | None] | None:
     OpenType, TrueType or WOFF. Results are kept while the file is unchanged."""
     stat = path.stat()
     return _checked(str(path), stat.st_size, stat.st_mtime_ns, shown)
+
+
+def data_problem(data: bytes, mime: str, shown: str) -> tuple[str, str, None] | None:
+    """Why the content of a data: URL may not be embedded, as for a file (an image in it is checked)."""
+    if _raster(data):
+        return _raster_problem(data, shown)
+    if mime == "image/svg+xml":
+        found = _image_problem(data, shown)
+        return (found[0], found[1], None) if found else None  # a place inside it is no place in a file
+    return None
 
 
 def _font_problem(data: bytes, shown: str) -> tuple[str, str, None] | None:

@@ -32,7 +32,7 @@ REFERENCES = {  # what refers to a file in each kind of text, and what a relativ
     "organization": (MD_IMAGE, FILE_KEY),
     "layout": (FILE_KEY,),
     "css": (CSS_URL, CSS_IMPORT),
-    "template": (MARKUP_REF, CSS_URL),
+    "template": (MARKUP_REF, CSS_URL, CSS_IMPORT),
     "svg": (MARKUP_REF, CSS_URL, CSS_IMPORT, ENTITY_REF),
 }
 

@@ -63,7 +63,13 @@ class ProjectFetcher(URLFetcher):
     def _fetch(self, url, headers):
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            data = response.read()
+            shown = url if len(url) <= 40 else url[:40] + "..."
+            found = assets.data_problem(data, response.content_type, shown)
+            if found:
+                raise Refused(found[0], url, found[1])
+            return URLFetcherResponse(url, data, response.headers)
         if scheme == "file":
             path = Path(unquote(urlsplit(url).path)).resolve()
             inside = any(root in path.parents for root in self.roots)

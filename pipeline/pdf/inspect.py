@@ -52,11 +52,11 @@ def font_characters(data: bytes) -> dict[str, str]:
             name = str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
             cmap = font.get("/ToUnicode")
             if cmap is not None:
-                found.setdefault(name, set()).update(_unicode(cmap.get_object().get_data()))
+                found.setdefault(name, set()).update(cmap_characters(cmap.get_object().get_data()))
     return {name: "".join(sorted(chars)) for name, chars in found.items()}
 
 
-def _unicode(cmap: bytes) -> set[str]:
+def cmap_characters(cmap: bytes) -> set[str]:
     """The characters a ToUnicode CMap maps to (bfchar and bfrange entries; UTF-16BE targets)."""
     text, chars = cmap.decode("latin-1"), set()
     for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
