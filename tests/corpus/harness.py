@@ -59,13 +59,12 @@ class Outcome:
     diagnostics: list[tuple[str, str, str, str]]  # (where, severity, code, message)
 
 
-def files(root: Path, skip_out: bool) -> dict[str, str]:
-    """sha256 of every file under `root` (out/ left out when asked, at the top or in a project folder just
-    below it), by relative path; symlinks by target."""
+def files(root: Path, skip: str = "") -> dict[str, str]:
+    """sha256 of every file under `root` but the folder `skip`, by relative path; symlinks by target."""
     found = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if skip_out and "out" in rel.split("/")[:2]:
+        if skip and (rel == skip or rel.startswith(skip + "/")):
             continue
         if path.is_symlink():
             found[rel] = "-> " + str(path.readlink())
@@ -96,26 +95,29 @@ def check(case: Case, built: Path, tmp: Path) -> Outcome:
     root = tmp / "project"
     shutil.copytree(built, root, symlinks=True)
     case.edit(root)
-    around = files(tmp, skip_out=True)
-    before = files(root / "out", skip_out=False) if (root / "out").is_dir() else {}
+    around = files(tmp, skip="project/out")
+    before = files(root / "out") if (root / "out").is_dir() else {}
     args = [a.replace("{root}", str(root)) for a in case.args]
     outcome = run(args + ([] if "--root" in args or args[:1] == ["verify"] else ["--root", str(root)]))
     text = outcome.out + outcome.err
     assert "Traceback" not in text and "internal error" not in text, text
     assert outcome.status == case.status, f"exit status {outcome.status}, expected {case.status}:\n{text}"
     got = [(where, severity, code) for where, severity, code, _ in outcome.diagnostics]
-    for expected in case.expect:
+    wanted = [(where.replace("{root}", str(root)), severity, code) for where, severity, code in case.expect]
+    for expected in wanted:
         assert expected in got, f"{expected} not among the diagnostics:\n{outcome.err}"
     if not case.other_errors:
-        extra = [d for d in got if d[1] == "error" and d not in case.expect]
+        extra = [d for d in got if d[1] == "error" and d not in wanted]
         assert not extra, f"unexpected errors {extra}:\n{outcome.err}"
     messages = " ".join(message for *_, message in outcome.diagnostics) + " " + outcome.err
     for fragment in case.message:
         assert fragment in messages, f"{fragment!r} not in:\n{outcome.err}"
-    assert files(tmp, skip_out=True) == around, "a file outside out/ was written, changed or removed"
+    now = files(tmp, skip="project/out")
+    changed = sorted(k for k in now.keys() | around.keys() if now.get(k) != around.get(k))
+    assert not changed, f"files outside out/ were written, changed or removed: {changed}"
     leftovers = [p for p in root.rglob("*") if p.name.endswith(".tmp")]
     assert not leftovers, f"partial files left: {leftovers}"
-    after = files(root / "out", skip_out=False) if (root / "out").is_dir() else {}
+    after = files(root / "out") if (root / "out").is_dir() else {}
     for rel, digest in before.items():
         if rel.startswith(".press/") or any(rel.startswith(name) for name in case.remade):
             continue
