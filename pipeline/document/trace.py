@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from pipeline import KINDS
+from pipeline.document import assets
 from pipeline.document.glyphs import quoted
 from pipeline.document.problem import Problem
 from pipeline.errors import Report
@@ -114,9 +115,7 @@ def _placed(problem: Problem, scope: Scope) -> list[tuple[tuple, str]]:
     if problem.char:
         return [(character(problem.char, scope) or scope.default(), problem)]
     if problem.family:
-        face = next((rel for face, rel in scope.layout.fonts if face.family == problem.family), None)
-        where = reference((scope.root / face).as_uri(), scope) if face else None
-        return [(where or scope.default(), problem)]
+        return [damaged_font(problem, scope)]
     if problem.fonts:
         return undeclared_families(problem.fonts, scope) or [(scope.default(), problem)]
     if problem.css:
@@ -124,6 +123,18 @@ def _placed(problem: Problem, scope: Scope) -> list[tuple[tuple, str]]:
         message = re.sub(r" at \d+:\d+", "", problem) if where else problem
         return [(where or scope.default(), message)]
     return [(scope.default(), problem)]
+
+
+def damaged_font(problem: Problem, scope: Scope) -> tuple[tuple, str]:
+    """The file of a family WeasyPrint could not load that fontTools cannot read either, at its file: in
+    layout.yaml (the family's first file when each of them reads)."""
+    files = [rel for face, rel in scope.layout.fonts if face.family == problem.family]
+    broken = [rel for rel in files if not assets.cmap(str(scope.root / rel))]
+    rel = (broken or files or [""])[0]
+    where = reference((scope.root / rel).as_uri(), scope) if rel else None
+    if where and broken:
+        return where, f"font file '{rel}' (family '{problem.family}') is damaged: WeasyPrint cannot load it"
+    return where or scope.default(), problem
 
 
 def _normal(url: str) -> str:

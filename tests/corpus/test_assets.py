@@ -186,6 +186,12 @@ CASES = [
         ],
     ),
     Case(
+        "font-file-damaged-behind-a-good-signature",
+        write("layouts/base/fonts/SourceSerif4-Bold.otf", b"OTTO" + b"\x00\x0a" * 200),
+        [("layouts/base/layout.yaml:76:36", "error", "render.font")],
+        message=["font file 'layouts/base/fonts/SourceSerif4-Bold.otf' (family 'Source Serif 4') is damaged"],
+    ),
+    Case(
         "font-file-empty",
         write("layouts/base/fonts/SourceSans3-Regular.otf", b""),
         [("layouts/base/layout.yaml:79:35", "error", "render.font")],
