@@ -56,10 +56,13 @@ def stray_fonts(data: bytes, layout) -> list[Problem]:
     the layout does not declare)."""
     from pipeline.pdf.inspect import embedded_fonts, font_characters, stray
 
+    names = stray(embedded_fonts(data), sorted({face.family for face, _ in layout.fonts}))
+    if not names:
+        return []
     have = coverage(layout)
     everywhere = frozenset.intersection(*have.values()) if have else frozenset()
     characters, problems, plain = font_characters(data), [], []
-    for name in stray(embedded_fonts(data), list(have)):
+    for name in names:
         odd = sorted({c for c in characters.get(name, "") if not c.isspace() and ord(c) not in everywhere})
         problems += [Problem(missing(c, layout, name), code="render.font", char=c, font=name) for c in odd]
         plain += [] if odd else [name]

@@ -102,10 +102,10 @@ CASES = [
         message=["briefing: '黎' (U+9ECE", "one-pager: '黎' (U+9ECE"],
     ),
     Case(
-        "symbol-in-a-template",
-        replace("layouts/base/templates/blocks/briefing/summary.html.j2", "<p", '<p class="mark">☛</p>\n<p'),
+        "math-in-a-template",
+        replace("layouts/base/templates/blocks/briefing/summary.html.j2", "<p", '<p class="mark">∮</p>\n<p'),
         [("layouts/base/templates/blocks/briefing/summary.html.j2:3:19", "error", "render.font")],
-        message=["'☛' (U+261B BLACK RIGHT POINTING INDEX)"],
+        message=["'∮' (U+222E CONTOUR INTEGRAL)"],
     ),
     Case(
         "font-face-of-the-layout-folder-not-declared",
