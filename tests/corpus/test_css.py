@@ -60,10 +60,13 @@ CASES = [
     Case(
         "import-of-a-layout-file-that-reaches-out",
         both(
-            write(CSS, '@import "../extra/more.css";\n'),
-            write("layouts/base/css/extra/more.css", "/* more */\nbody { background: url(/etc/passwd); }\n"),
+            write(CSS, '@import "parts/more.css";\n'),
+            write(
+                "layouts/base/css/briefing/parts/more.css",
+                "/* more */\nbody { background: url(/etc/passwd); }\n",
+            ),
         ),
-        [("layouts/base/css/extra/more.css:2:24", "error", "render.url")],
+        [("layouts/base/css/briefing/parts/more.css:2:24", "error", "render.url")],
         message=["refused to read 'file:///etc/passwd'"],
     ),
     Case(
