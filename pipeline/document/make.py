@@ -95,6 +95,7 @@ def make_document(
 
     from pipeline.document.fit import PX_PER_MM, FitError, fit
     from pipeline.document.render import render
+    from pipeline.document.trace import report_problems
     from pipeline.document.typeset import (
         TypesetError,
         clipped,
@@ -103,7 +104,6 @@ def make_document(
         overfull_lines,
         write_pdf,
     )
-    from pipeline.pdf.inspect import check_fonts, embedded_fonts
     from pipeline.sources.layouts import template_error
 
     started = time.perf_counter()
@@ -146,16 +146,13 @@ def make_document(
         for number, page in enumerate(document.pages, 1):
             for problem in clipped(page):
                 mine.error(where, f"{kind}: page {number}: {problem}", "render.clipped")
-        data = write_pdf(document)
-        for problem in check_fonts(embedded_fonts(data), doc.families):
-            mine.error(where, f"{kind}: {problem}", "render.font")
+        data = write_pdf(document, layout)
     except jinja2.TemplateError as exc:
         template_error(exc, project.root, mine)
     except FitError as exc:
         mine.error(source.where(BLOCK_SOURCES.get(exc.longest, ("one_pager",))), str(exc), "fit.overflow")
     except TypesetError as exc:
-        for problem in exc.problems:
-            mine.error(where, f"{kind}: {problem}", "render.weasyprint")
+        report_problems(exc.problems, project, source, layout, kind, mine)
     report.extend(mine)
     if mine.errors:
         return None, None

@@ -13,6 +13,8 @@ from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from pipeline.document import assets, glyphs
+from pipeline.document.problem import Problem
 from pipeline.errors import PressError
 
 ALLOWED_DIRS = ("sources", "layouts")
@@ -33,7 +35,11 @@ def require_environment() -> None:
 
 
 class Refused(FatalURLFetchingError):
-    """A URL the fetcher will not read; stops the render."""
+    """A URL the fetcher will not read; stops the render. `problem` says why, and about what."""
+
+    def __init__(self, message: str, url: str, code: str = "render.url", where: tuple | None = None):
+        super().__init__(message)
+        self.problem = Problem(message, code=code, url=url, where=where)
 
 
 class ProjectFetcher(URLFetcher):
@@ -45,23 +51,40 @@ class ProjectFetcher(URLFetcher):
         )
         self.roots = [(root / name).resolve() for name in ALLOWED_DIRS]
         self.root = root.resolve()
+        self.refused: list[Problem] = []  # every refusal, also those WeasyPrint catches and only logs
 
     def fetch(self, url, headers=None):
+        try:
+            return self._fetch(url, headers)
+        except Refused as exc:
+            self.refused.append(exc.problem)
+            raise
+
+    def _fetch(self, url, headers):
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            data = response.read()
+            shown = url if len(url) <= 40 else url[:40] + "..."
+            found = assets.data_problem(data, response.content_type, shown)
+            if found:
+                raise Refused(found[0], url, found[1])
+            return URLFetcherResponse(url, data, response.headers)
         if scheme == "file":
             path = Path(unquote(urlsplit(url).path)).resolve()
             inside = any(root in path.parents for root in self.roots)
             if inside and path.is_file():
+                found = assets.problem(path, self._shown(path))
+                if found:
+                    raise Refused(found[0], url, found[1], found[2])
                 mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
             if inside:
-                raise Refused(f"'{self._shown(path)}' does not exist")
+                raise Refused(f"'{self._shown(path)}' does not exist", url)
             raise Refused(
-                f"refused to read '{url}': documents may only use files under sources/ and layouts/"
+                f"refused to read '{url}': documents may only use files under sources/ and layouts/", url
             )
-        raise Refused(f"refused to fetch '{url}': rendering never uses the network")
+        raise Refused(f"refused to fetch '{url}': rendering never uses the network", url)
 
     def _shown(self, path: Path) -> str:
         try:
@@ -71,7 +94,7 @@ class ProjectFetcher(URLFetcher):
 
 
 class TypesetError(Exception):
-    """WeasyPrint could not make a clean document; `problems` says why."""
+    """WeasyPrint could not make a clean document; `problems` (messages, or Problems) says why."""
 
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
@@ -81,10 +104,39 @@ class TypesetError(Exception):
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.messages: list[Problem] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        self.messages.append(_problem_of(record))
+
+
+def _problem_of(record: logging.LogRecord) -> Problem:
+    """What WeasyPrint logged, as a Problem that knows what it is about."""
+    message, form = record.getMessage(), str(record.msg)
+    args = record.args if isinstance(record.args, tuple) else ()
+    text = f"WeasyPrint: {message}"
+    if args and form.startswith(".notdef glyph"):
+        return Problem(text, code="render.font", char=str(args[0]))
+    if args and form.startswith(("Failed to load image", "Failed to render SVG")):
+        return Problem(text, code="render.image", url=str(args[0]))
+    if args and form.startswith("Failed to load stylesheet"):
+        return Problem(text, code="render.url", url=str(args[0]))
+    if args and form.startswith("Font-face"):
+        return Problem(text, code="render.font", family=str(args[0]))
+    position = re.search(r" at (\d+):(\d+)", message)
+    if position and "css" in Path(record.pathname).parts:
+        return Problem(text, code="render.css", css=(int(position[1]), int(position[2]), message))
+    return Problem(text)
+
+
+def _problems(fetcher, messages: list[Problem]) -> list[Problem]:
+    """The refusals first; WeasyPrint's "Failed to ..." lines that follow from them say nothing more."""
+    refused = list(getattr(fetcher, "refused", []))
+    if hasattr(fetcher, "refused"):
+        fetcher.refused.clear()
+    if refused:
+        return refused + [m for m in messages if not m.startswith("WeasyPrint: Failed to")]
+    return messages
 
 
 @contextmanager
@@ -107,25 +159,32 @@ def weasyprint_log():
 def layout_html(markup: str, root: Path, stem: str, topic: str):
     """Lay out HTML into a WeasyPrint Document; a refused fetch or a logged problem raises TypesetError."""
     base_url = (root / "out" / topic / f"{stem}.html").resolve().as_uri()
+    fetcher = ProjectFetcher(root)
     with weasyprint_log() as messages:
         try:
-            document = HTML(string=markup, base_url=base_url, url_fetcher=ProjectFetcher(root)).render(
-                **PDF_OPTIONS
-            )
+            document = HTML(string=markup, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
         except FatalURLFetchingError as exc:  # a BaseException: `except Exception` would miss it
             cause = exc if isinstance(exc, Refused) else (exc.__cause__ or exc)
-            raise TypesetError([str(cause)]) from None
-    if messages:
-        raise TypesetError([f"WeasyPrint: {m}" for m in messages])
+            raise TypesetError(_problems(fetcher, []) or [Problem(str(cause))]) from None
+    problems = _problems(fetcher, messages)
+    if problems:
+        raise TypesetError(problems)
     return document
 
 
-def write_pdf(document) -> bytes:
-    """The PDF bytes of a laid-out document (deterministic: no clock, content-derived identifier)."""
+def write_pdf(document, layout=None) -> bytes:
+    """The PDF bytes of a laid-out document (deterministic: no clock, content-derived identifier). Given the
+    document's `layout`, a character none of its fonts has, and a font in the PDF that it does not declare,
+    are problems too."""
     with weasyprint_log() as messages:
         data = document.write_pdf(**PDF_OPTIONS)
-    if messages:
-        raise TypesetError([f"WeasyPrint: {m}" for m in messages])
+    problems = _problems(document.url_fetcher, messages)
+    if layout is not None:
+        problems = [glyphs.named(p, layout) if p.char else p for p in problems] or glyphs.stray_fonts(
+            data, layout
+        )
+    if problems:
+        raise TypesetError(problems)
     return data
 
 
