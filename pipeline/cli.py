@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the release folder (default: out/release)",
     )
 
+    audit = commands.add_parser(
+        "audit", help="check finished PDFs for PDF/UA-1 (Matterhorn) and text extraction; change nothing"
+    )
+    audit.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="PDF files, or folders to search")
+    audit.add_argument("--json", action="store_true", help="print the findings as JSON")
+
     person = commands.add_parser(
         "personalize", help="one verified one-pager per office, an index and a print file"
     )
@@ -123,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "verify":
             return _verify(args.folder)
+        if args.command == "audit":
+            return _audit(args.paths, args.json)
         root = _root(args.root)
         if args.command == "build":
             return _build(root, args, report)
@@ -201,6 +209,27 @@ def _verify(folder: Path) -> int:
         return 1
     print(f"press: all {plural(checked, 'file')} in {folder} match the manifest")
     return 0
+
+
+def _audit(paths: list[Path], as_json: bool) -> int:
+    from pipeline.pdf import audit
+
+    files, missing = audit.pdf_files(paths)
+    if missing:
+        raise UsageError(", ".join(f"{p}: no such file or folder" for p in missing))
+    if not files:
+        raise UsageError(f"no PDF files in {', '.join(str(p) for p in paths)}")
+    findings = []
+    for path in files:
+        findings.extend(audit.audit_file(path))
+    findings.sort()
+    if as_json:
+        print(audit.as_json(files, findings))
+    else:
+        for finding in findings:
+            print(finding)
+        print(audit.summary(files, findings))
+    return 1 if findings else 0
 
 
 def _positive(text: str) -> int:
