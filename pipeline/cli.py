@@ -225,10 +225,10 @@ def _audit(paths: list[Path], as_json: bool) -> int:
     findings.sort()
     if as_json:
         print(audit.as_json(files, findings))
-    else:
+    else:  # as `press verify`: the problems on stderr, the last line on stdout only when all is well
         for finding in findings:
-            print(finding)
-        print(audit.summary(files, findings))
+            print(finding, file=sys.stderr)
+        print(audit.summary(files, findings), file=sys.stderr if findings else sys.stdout)
     return 1 if findings else 0
 
 

@@ -3,7 +3,8 @@
 The checks are the machine-checkable conditions of the Matterhorn Protocol 1.1 that apply to what this
 project makes, and our own text-extraction checks.
 
-`pdf_files(paths)` finds the PDFs under files and folders; `audit_file(path)` returns one file's findings. The
+`pdf_files(paths)` finds the PDFs under files and folders; `audit_file(path)` returns one file's findings
+(`audit_bytes(data, name)` those of a PDF in memory, for a build step). The
 checks live beside this module: audit_catalog (metadata, viewer preferences, annotations), audit_structure
 (the structure tree), audit_content (content streams), audit_fonts and audit_text (pdfium's extracted text).
 The README's "Accessibility audit" section lists every check with its Matterhorn number.
@@ -11,7 +12,9 @@ The README's "Accessibility audit" section lists every check with its Matterhorn
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -42,19 +45,25 @@ def pdf_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 
 def audit_file(path: Path, shown: str | None = None) -> list[Finding]:
     """Every finding for one file, sorted; a file that cannot be read is one [audit.read] finding."""
-    import pikepdf
-
-    found = Found(shown or str(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
-        found.add(0, "audit.read", f"the file cannot be read ({exc.strerror or exc})")
-        return found.items
+        return [
+            Finding(shown or str(path), 0, "audit.read", f"the file cannot be read ({exc.strerror or exc})")
+        ]
+    return audit_bytes(data, shown or str(path))
+
+
+def audit_bytes(data: bytes, shown: str) -> list[Finding]:
+    """Every finding for one PDF in memory (named `shown` in the findings), sorted."""
+    import pikepdf
+
+    found = Found(shown)
     if b"%PDF-" not in data[:1024]:
         found.add(0, "audit.read", "this is not a PDF file (no %PDF- header)")
         return found.items
     try:
-        pdf = pikepdf.open(path)
+        pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
         found.add(0, "audit.read", "the file is encrypted with a password; it cannot be audited")
         return found.items
@@ -102,8 +111,12 @@ def _text_checks(data: bytes, tree, found: Found) -> None:
 
 
 def _why(exc: BaseException) -> str:
-    message = str(exc).strip().splitlines()
-    return message[-1][:160] if message else type(exc).__name__
+    """The reason, in one line, without qpdf's name for the in-memory stream."""
+    lines = str(exc).strip().splitlines()
+    message = (
+        re.sub(r"^.*?<_io\.BytesIO object at 0x[0-9a-f]+>( \([^)]*\))?:\s*", "", lines[-1]) if lines else ""
+    )
+    return message[:160] or type(exc).__name__
 
 
 def summary(files: list[Path], findings: list[Finding]) -> str:

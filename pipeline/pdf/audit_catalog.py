@@ -92,6 +92,7 @@ HIDDEN = 2  # annotation flag bit 2 (value 2): Hidden
 def check_annotations(pdf: pikepdf.Pdf, tree: Tree, found: Found, lang: str | None) -> None:
     """Matterhorn 28-002, 28-004, 28-008..28-012 and 11-004, page by page."""
     owners = {objgen: element for element in tree.elements for objgen in element.annots}
+    by_object = {e.obj.objgen: e for e in tree.elements if e.obj.is_indirect}
     for index, page in enumerate(pdf.pages):
         annots = page.obj.get("/Annots")
         if not isinstance(annots, pikepdf.Array) or not len(annots):
@@ -106,21 +107,23 @@ def check_annotations(pdf: pikepdf.Pdf, tree: Tree, found: Found, lang: str | No
         for annot in annots:
             if not isinstance(annot, pikepdf.Dictionary):
                 continue
-            for code, message in _annotation(annot, tree, owners, lang):
+            for code, message in _annotation(annot, tree, (owners, by_object), lang):
                 counts[(code, message)] = counts.get((code, message), 0) + 1
         for (code, message), count in counts.items():
             found.add(number, code, message if count == 1 else f"{message} ({count} times)")
 
 
-def _annotation(annot: pikepdf.Dictionary, tree: Tree, owners: dict, lang: str | None):
+def _annotation(annot: pikepdf.Dictionary, tree: Tree, index: tuple[dict, dict], lang: str | None):
+    """The problems of one annotation; `index` finds elements by the annotations they hold and by object."""
     subtype = name(annot.get("/Subtype"))
     flags = annot.get("/F")
     if subtype in SKIPPED or (isinstance(flags, int) and flags & HIDDEN):
         return
+    owners, by_object = index
     element = owners.get(annot.objgen)
     parent = tree.parents.get(annot.get("/StructParent")) if "/StructParent" in annot else None
-    if element is None and isinstance(parent, pikepdf.Dictionary):
-        element = next((e for e in tree.elements if e.obj.objgen == parent.objgen), None)
+    if element is None and isinstance(parent, pikepdf.Dictionary) and parent.is_indirect:
+        element = by_object.get(parent.objgen)
     role = element.role if element else ""
     contents = text(annot.get("/Contents"))
     if subtype == "Link":

@@ -115,7 +115,7 @@ def _letter_spaced(text: str, number: int, found: Found) -> None:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_BREAK = re.compile(r"([^\W\d_]+)[\-\u2010](?:[ \t]*\r?\n[ \t]*| )([a-z\u00df-\u00ff][^\W\d_]*)")
+_BREAK = re.compile(r"([^\W\d_]+)[\-\u2010\u00ad](?:[ \t]*\r?\n[ \t]*| )([a-z\u00df-\u00ff][^\W\d_]*)")
 
 
 def _hyphens(texts: list[str], found: Found) -> None:

@@ -98,7 +98,8 @@ def check(case: Case, built: Path, tmp: Path) -> Outcome:
     around = files(tmp, skip="project/out")
     before = files(root / "out") if (root / "out").is_dir() else {}
     args = [a.replace("{root}", str(root)) for a in case.args]
-    outcome = run(args + ([] if "--root" in args or args[:1] == ["verify"] else ["--root", str(root)]))
+    rootless = "--root" in args or args[:1] in (["verify"], ["audit"])
+    outcome = run(args + ([] if rootless else ["--root", str(root)]))
     text = outcome.out + outcome.err
     assert "Traceback" not in text and "internal error" not in text, text
     assert outcome.status == case.status, f"exit status {outcome.status}, expected {case.status}:\n{text}"
