@@ -7,10 +7,10 @@ import re
 HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
-def rgb(value: str) -> tuple[float, float, float] | None:
-    """The red, green and blue of a #rrggbb or #rgb colour as fractions of 1, or None for anything else."""
+def rgb(value: str, short: bool = True) -> tuple[float, float, float] | None:
+    """The red, green and blue of a #rrggbb (or, if `short`, #rgb) colour as fractions of 1, else None."""
     found = HEX.fullmatch(value.strip())
-    if not found:
+    if not found or (not short and len(found.group(1)) == 3):
         return None
     digits = found.group(1)
     if len(digits) == 3:
@@ -19,8 +19,8 @@ def rgb(value: str) -> tuple[float, float, float] | None:
 
 
 def luminance(value: str) -> float | None:
-    """The WCAG 2 relative luminance of a colour (0 black, 1 white), or None when it is not one."""
-    channels = rgb(value)
+    """The WCAG 2 relative luminance of a #rrggbb colour (0 black, 1 white), or None when it is not one."""
+    channels = rgb(value, short=False)
     if channels is None:
         return None
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
@@ -28,7 +28,7 @@ def luminance(value: str) -> float | None:
 
 
 def contrast(foreground: str, background: str) -> float | None:
-    """WCAG 2 contrast ratio of two colours, or None when either is not one."""
+    """WCAG 2 contrast ratio of two #rrggbb colours, or None when either is not one."""
     a, b = luminance(foreground), luminance(background)
     if a is None or b is None:
         return None
