@@ -109,13 +109,8 @@ def packet_date(parts: list[tuple[Topic, object]], build_date: date | None) -> d
 
 def stylesheets(layout: Layout) -> list[str]:
     """The cover's stylesheets, relative to the project root: each layer's css/*.css then css/packet/*.css,
-    base first (the order `layout.resolve` gives the briefing and one-pager theirs)."""
-    files = []
-    for layer in reversed(layout.chain):
-        css = layout.root / "layouts" / layer / "css"
-        for path in sorted(css.glob("*.css")) + sorted((css / "packet").glob("*.css")):
-            files.append(path.relative_to(layout.root).as_posix())
-    return files
+    base first (listed, and checked, by `layout.resolve`)."""
+    return list(layout.css["packet"])
 
 
 def cover_html(

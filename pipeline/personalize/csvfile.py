@@ -12,7 +12,8 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.errors import Report, one_of
 from pipeline.personalize.people import CHAMBERS, COLUMNS, REQUIRED, Recipient, make_recipient
-from pipeline.sources.load import line_col, read_text
+from pipeline.sources.files import read_text
+from pipeline.sources.load import line_col
 
 COMMITTEES_CSV = "committees.csv"
 

@@ -13,6 +13,7 @@ from pydantic import Field, PrivateAttr
 from pipeline import KINDS
 from pipeline.colour import contrast
 from pipeline.errors import Report, did_you_mean, one_of
+from pipeline.sources.files import listing, refused
 from pipeline.sources.load import Source, load_yaml
 from pipeline.sources.model import Slug, Strict, validate
 
@@ -147,15 +148,15 @@ class Layout:
         )
 
 
-def discover(root: Path, report: Report) -> dict[str, LayoutSpec]:
-    """Every layouts/<id>/layout.yaml, validated."""
-    specs: dict[str, LayoutSpec] = {}
-    for path in sorted((root / "layouts").glob("*/layout.yaml")):
+def discover(root: Path, report: Report) -> dict[str, LayoutSpec | None]:
+    """Every layouts/<id>/layout.yaml, validated; None for one with errors (reported), so that a topic using
+    it is not told that it does not exist."""
+    specs: dict[str, LayoutSpec | None] = {}
+    for path in listing(root / "layouts", "*/layout.yaml", root, report):
         shown = path.relative_to(root).as_posix()
-        source = load_yaml(path, shown, report)
-        if source is None:
-            continue
-        spec = validate(LayoutSpec, source, report, "layout.yaml")
+        source = load_yaml(path, shown, report, root)
+        spec = validate(LayoutSpec, source, report, "layout.yaml") if source is not None else None
+        specs[path.parent.name] = spec
         if spec is None:
             continue
         spec._source = source
@@ -173,6 +174,8 @@ def _check_spec(name: str, spec: LayoutSpec, source, root: Path, report: Report)
                 "layout.token",
             )
     for i, face in enumerate(spec.fonts):
+        if refused(root / "layouts" / name / face.file, root, report):
+            continue
         path = (root / "layouts" / name / face.file).resolve()
         if (root / "layouts").resolve() not in path.parents or not path.is_file():
             report.error(
@@ -189,7 +192,7 @@ def _check_spec(name: str, spec: LayoutSpec, source, root: Path, report: Report)
 
 
 def resolve(
-    name: str, specs: dict[str, LayoutSpec], root: Path, where: tuple, report: Report
+    name: str, specs: dict[str, LayoutSpec | None], root: Path, where: tuple, report: Report
 ) -> Layout | None:
     """The resolved layout `name`, or None with a located message when it is unknown or broken."""
     if name not in specs:
@@ -202,6 +205,8 @@ def resolve(
     chain: list[str] = []
     current: str | None = name
     while current is not None:
+        if specs.get(current, False) is None:
+            return None  # its layout.yaml has errors, reported there
         if current in chain:
             report.error(
                 specs[current].where(current, ("extends",)),
@@ -225,8 +230,8 @@ def resolve(
         layout.labels.update(spec.labels)
         layout.fonts += [(face, f"layouts/{layer}/{face.file}") for face in spec.fonts]
         css = root / "layouts" / layer / "css"
-        for kind in KINDS:
-            files = sorted(css.glob("*.css")) + sorted((css / kind).glob("*.css"))
+        for kind in KINDS + ("packet",):
+            files = listing(css, "*.css", root, report) + listing(css / kind, "*.css", root, report)
             layout.css.setdefault(kind, []).extend(p.relative_to(root).as_posix() for p in files)
         layout.briefing.update(spec.briefing.model_dump(exclude_none=True))
         layout.one_pager.update(spec.one_pager.model_dump(exclude_none=True, exclude={"fit", "band"}))

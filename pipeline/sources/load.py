@@ -11,6 +11,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from pipeline.errors import Report
+from pipeline.sources.files import read_text
 
 NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -118,22 +119,9 @@ def _plain(problem: str) -> str:
     return problem
 
 
-def read_text(path: Path, shown: str, report: Report) -> str | None:
-    """A source file's text; a file that cannot be read or is not UTF-8 is reported and gives None."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        report.error(
-            (shown, 1, 1), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})", "file.encoding"
-        )
-    except OSError as exc:
-        report.error((shown, 0, 0), f"cannot read file: {exc.strerror}", "file.read")
-    return None
-
-
-def load_yaml(path: Path, shown: str, report: Report) -> Source | None:
-    """Load one YAML file; problems go to `report` and give None."""
-    text = read_text(path, shown, report)
+def load_yaml(path: Path, shown: str, report: Report, root: Path | None = None) -> Source | None:
+    """Load one YAML file of the project `root` (see files.read_text); problems give None."""
+    text = read_text(path, shown, report, root)
     return None if text is None else parse_yaml(text, shown, report)
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import citeproc
 
 from pipeline.errors import Report, did_you_mean
-from pipeline.sources.load import Source, parse_yaml, read_text
+from pipeline.sources.files import listing, read_text, refused
+from pipeline.sources.load import Source, parse_yaml
 from pipeline.sources.text import CLUSTER, parse_cluster, scan
 
 _SCHEMA = Path(citeproc.__file__).parent / "data" / "schema" / "schemas" / "styles"
@@ -103,11 +104,13 @@ MONTHS = {
 }
 
 
-def bibtex_items(path: Path, shown: str, report: Report) -> list[tuple[str, dict, tuple]]:
+def bibtex_items(
+    path: Path, shown: str, report: Report, root: Path | None = None
+) -> list[tuple[str, dict, tuple]]:
     """(key, CSL item, where) for every entry of a BibTeX file; problems go to `report`."""
     import bibtexparser
 
-    text = read_text(path, shown, report)
+    text = read_text(path, shown, report, root)
     if text is None:
         return []
     library = bibtexparser.parse_string(text)
@@ -218,18 +221,19 @@ class Library:
         return key in self.items
 
 
-def load_library(folder: Path, shown: str, report: Report) -> Library:
-    """Read every .json, .yaml and .bib file in `folder` (sorted by name) into one library."""
+def load_library(folder: Path, shown: str, report: Report, root: Path | None = None) -> Library:
+    """Read every .json, .yaml and .bib file in `folder` (sorted by name) into one library; `root` is the
+    project they belong to (no link may lead out of it)."""
     library = Library()
-    if not folder.is_dir():
+    if not folder.is_dir() and not refused(folder, root, report):
         report.error((shown, 0, 0), "the reference library folder is missing", "citation.library")
         return library
-    for path in sorted(folder.iterdir()):
+    for path in listing(folder, "*", root, report):
         name = f"{shown}/{path.name}"
         if path.suffix in (".json", ".yaml", ".yml"):
-            entries = _csl_file(path, name, report)
+            entries = _csl_file(path, name, report, root)
         elif path.suffix == ".bib":
-            entries = bibtex_items(path, name, report)
+            entries = bibtex_items(path, name, report, root)
         else:
             continue
         for key, item, where in entries:
@@ -246,9 +250,9 @@ def load_library(folder: Path, shown: str, report: Report) -> Library:
     return library
 
 
-def _csl_file(path: Path, name: str, report: Report) -> list[tuple[str, dict, tuple]]:
+def _csl_file(path: Path, name: str, report: Report, root: Path | None) -> list[tuple[str, dict, tuple]]:
     """CSL-JSON or CSL-YAML items; JSON is read as YAML so that every problem has a line and column."""
-    text = read_text(path, name, report)
+    text = read_text(path, name, report, root)
     if text is None:
         return []
     source = parse_yaml(text.replace("\t", "    "), name, report)
@@ -373,6 +377,8 @@ def check_text(
 
 def check_style(name: str, sources_dir: Path, where: tuple, report: Report) -> None:
     """Report a citation style that is neither a known CSL name nor a .csl file under sources/."""
+    if name.endswith(".csl") and refused(sources_dir / name, sources_dir.parent, report):
+        return
     try:
         style_path(name, sources_dir)
     except LookupError as exc:

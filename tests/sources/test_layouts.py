@@ -91,6 +91,7 @@ def test_stylesheets_list_base_first_then_child(tmp_path: Path):
             "layouts/base/css/one-pager/one-pager.css",
             "layouts/child/css/one-pager/facts.css",
         ],
+        "packet": ["layouts/base/css/base.css"],
     }
 
 

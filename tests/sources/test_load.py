@@ -160,7 +160,8 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path):
     report = Report()
     assert load_yaml(path, SHOWN, report) is None
     assert report.lines() == [
-        f"{SHOWN}:1:1: error: file is not UTF-8 text (invalid continuation byte at byte 10) [file.encoding]"
+        f"{SHOWN}:1:11: error: file is not UTF-8 text (invalid continuation byte at byte 10); "
+        "save it as UTF-8 [file.encoding]"
     ]
 
 

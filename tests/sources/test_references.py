@@ -198,5 +198,6 @@ def test_file_that_is_not_utf8(tmp_path: Path):
     report = Report()
     assert bibtex_items(tmp_path / "refs.bib", SHOWN, report) == []
     assert report.lines() == [
-        f"{SHOWN}:1:1: error: file is not UTF-8 text (invalid continuation byte at byte 23) [file.encoding]"
+        f"{SHOWN}:2:15: error: file is not UTF-8 text (invalid continuation byte at byte 23); "
+        "save it as UTF-8 [file.encoding]"
     ]
