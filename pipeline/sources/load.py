@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,21 +76,46 @@ def _mark(node) -> Mark:
     return Mark(start.line + 1, start.column + 1, start.index, node.end_mark.index)
 
 
+MAX_DEPTH = 100  # lists and mappings inside each other: far beyond any real source, far below a crash
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML this loader will not take, with its own code and message."""
+
+    def __init__(self, message: str, code: str, mark):
+        super().__init__(None, None, message, mark)
+        self.code = code
+
+
 class _Composer(yaml.SafeLoader):
-    """PyYAML's composer, refusing anchors and aliases (no expansion bombs, no hidden sharing)."""
+    """PyYAML's composer, refusing anchors and aliases (no expansion bombs, no hidden sharing) and nesting
+    deeper than MAX_DEPTH (checked before going a level deeper, so nothing recurses too far)."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed; write the value out", event.start_mark
-            )
         event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML anchors (&name) are not allowed; write the value out", event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                "YAML aliases (*name) are not allowed; write the value out", "yaml.alias", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if getattr(event, "anchor", None):
+            raise _Refused(
+                "YAML anchors (&name) are not allowed; write the value out", "yaml.alias", event.start_mark
+            )
+        if not isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused(
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep here",
+                "yaml.depth",
+                event.start_mark,
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 # PyYAML's words for common mistakes, and what they mean to someone editing a file.
@@ -107,6 +133,8 @@ PLAIN = [
     ),
     ("found unexpected end of stream", "a quote or bracket is opened but never closed"),
     ("did not find expected ',' or ']'", "a [list] is not closed with ']'"),
+    ("expected ',' or '}', but got", "a comma is missing before this item, or a closing '}'"),
+    ("expected ',' or ']', but got", "a comma is missing before this item, or a closing ']'"),
     ("did not find expected ',' or '}'", "a {mapping} is not closed with '}'"),
     ("expected alphabetic or numeric character", "'&', '*' or '!' starts a value; put the value in quotes"),
 ]
@@ -117,6 +145,13 @@ def _plain(problem: str) -> str:
         if words in problem:
             return f"{meaning} (YAML: {problem})"
     return problem
+
+
+def _character(code: int | str) -> str:
+    """What to say about a character YAML does not allow (a NUL, another control character)."""
+    code = code if isinstance(code, int) else ord(code)
+    name = "NUL" if code == 0 else unicodedata.name(chr(code), "a control character")
+    return f"character U+{code:04X} ({name}) is not allowed in a YAML file; delete it"
 
 
 def load_yaml(path: Path, shown: str, report: Report, root: Path | None = None) -> Source | None:
@@ -130,10 +165,17 @@ def _fast_node(text: str):
     which then goes through the Python composer so that every message stays the same."""
     if not getattr(yaml, "__with_libyaml__", False):
         return None
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.CBaseLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return None
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return None
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
         return yaml.compose(text, Loader=yaml.CBaseLoader) or False
     except yaml.YAMLError:
         return None
@@ -148,19 +190,23 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
     if node is not None:
         source.data = _build(node, (), source, report)
         return source
-    loader = _Composer(text)
+    try:
+        loader = _Composer(text)  # reads the whole text first: a forbidden character stops it here
+    except yaml.reader.ReaderError as exc:
+        report.error((shown, *line_col(text, exc.position)), _character(exc.character), "yaml.character")
+        return None
     try:
         node = loader.get_single_node()
+    except _Refused as exc:
+        report.error((shown, exc.problem_mark.line + 1, exc.problem_mark.column + 1), exc.problem, exc.code)
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{exc.context}: {exc.problem}"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        code = "yaml.alias" if "alias" in problem or "anchor" in problem else "yaml.syntax"
-        report.error(
-            (shown, line, col), problem if code == "yaml.alias" else f"YAML syntax: {_plain(problem)}", code
-        )
+        report.error((shown, line, col), f"YAML syntax: {_plain(problem)}", "yaml.syntax")
         return None
     except yaml.YAMLError as exc:
         report.error((shown, 1, 1), f"YAML syntax: {exc}", "yaml.syntax")

@@ -173,8 +173,8 @@ def test_file_that_is_not_a_list(tmp_path: Path):
 def test_json_syntax_error_is_located(tmp_path: Path):
     _, lines = csl_json(tmp_path, '[\n  {"id": "x", "type": "report", "title": "T"\n]\n')
     assert lines == [
-        f"{LIB}/a.json:3:1: error: YAML syntax: while parsing a flow mapping: expected ',' or "
-        "'}', but got ']' [yaml.syntax]"
+        f"{LIB}/a.json:3:1: error: YAML syntax: a comma is missing before this item, or a closing "
+        "'}' (YAML: while parsing a flow mapping: expected ',' or '}', but got ']') [yaml.syntax]"
     ]
 
 
