@@ -140,7 +140,7 @@ def _organization(root: Path, report: Report) -> tuple[Organization | None, Sour
 
 
 def _check_org(org: Organization, source: Source, root: Path, report: Report) -> None:
-    problem = image_problem(org.logo.file, root)
+    problem = image_problem(org.logo.file, root, report)
     if problem:
         report.error(source.where(("logo", "file")), problem, "organization.logo")
     if not org.logo.alt.strip():

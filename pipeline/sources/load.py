@@ -50,17 +50,28 @@ class Source:
                 return (self.path, 1, 1)
             path = path[:-1]
 
-    def where_in(self, path: PathKey, needle: str, whole: bool = False) -> tuple[str, int, int]:
-        """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar. With
-        `whole`, a match must not run on into more name characters (so '@doe' is not found in '@doe2020')."""
+    def where_in(self, path: PathKey, needle: str, whole: bool = False, nth: int = 0) -> tuple[str, int, int]:
+        """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar.
+        With `whole`, a match must not run on into more name characters (so '@doe' is not found in
+        '@doe2020'); `nth` counts earlier matches to skip."""
+        after = r"(?![\w]|[:.#$%&+?<>~/-]\w)" if whole else ""
+        return (
+            self.where_match(path, re.escape(needle) + after, nth, len(needle))
+            if needle
+            else self.where(path)
+        )
+
+    def where_match(self, path: PathKey, pattern: str, nth: int = 0, reach: int = 0) -> tuple[str, int, int]:
+        """(file, line, col) of the `nth` match (0: the first) of the regular expression `pattern` inside the
+        raw text of the scalar at `path` (and `reach` characters past its start), else of the scalar. A group
+        named `at` in the pattern marks the place to report."""
         mark = self.values.get(tuple(path))
-        if mark is not None and needle:
-            after = r"(?![\w]|[:.#$%&+?<>~/-]\w)" if whole else ""
-            found = re.compile(re.escape(needle) + after).search(
-                self.text, mark.start, max(mark.end, mark.start + len(needle))
-            )
-            if found:
-                return (self.path, *line_col(self.text, found.start()))
+        if mark is not None:
+            end = max(mark.end, mark.start + reach)
+            for i, found in enumerate(re.compile(pattern).finditer(self.text, mark.start, end)):
+                if i == nth:
+                    at = found.start("at") if "at" in found.re.groupindex else found.start()
+                    return (self.path, *line_col(self.text, at))
         return self.where(path)
 
 
