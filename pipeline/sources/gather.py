@@ -11,7 +11,14 @@ from pipeline.sources.files import listing, tree
 from pipeline.sources.layouts import Layout, discover, resolve
 from pipeline.sources.load import Source, load_yaml
 from pipeline.sources.model import Organization, Topic, check_markdown, check_topic, image_problem, validate
-from pipeline.sources.references import Library, check_style, check_text, load_library, style_path
+from pipeline.sources.references import (
+    Library,
+    check_cite,
+    check_style,
+    check_text,
+    load_library,
+    style_path,
+)
 
 
 @dataclass
@@ -103,6 +110,8 @@ def _topic(path: Path, root: Path, org, library, specs, layouts: dict, seen: dic
     own: set[str] = set()
     for text_path, text in topic.texts():
         own |= check_text(text, text_path, source, library, report, language)
+        if text_path[-1] == "cite":
+            check_cite(text, text_path, source, report)
     if topic.layout not in layouts and topic.layout in specs:
         layouts[topic.layout] = resolve(topic.layout, specs, root, source.where(("layout",)), report)
     elif topic.layout not in specs:
