@@ -122,6 +122,8 @@ def _table(path: Path, shown: str, report: Report, required: tuple, known: tuple
             "recipients.columns",
         )
         return []
+    if not body:
+        report.error((shown, line, 1), "the file has no rows: only a header", "recipients.empty")
     result = []
     for line, raw, cells in body:
         if len(cells) != len(header):
