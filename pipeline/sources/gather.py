@@ -81,11 +81,10 @@ def gather(
             cites[topic.id] = own
     for key in sorted(set(library.items) - cited):
         report.warning(library.where[key], f"reference '{key}' is never cited", "citation.unused")
-    if only:
-        for name in only:
-            if name not in seen and not (root / "sources" / "topics" / f"{name}.yaml").is_symlink():
-                if not (root / "sources" / "topics" / f"{name}.yaml").exists():
-                    report.error(("sources/topics", 0, 0), f"no topic has the id '{name}'", "topic.unknown")
+    for name in only or []:  # a file that could not be read as a topic is reported already
+        path = root / "sources" / "topics" / f"{name}.yaml"
+        if name not in seen and not (path.exists() or path.is_symlink()):
+            report.error(("sources/topics", 0, 0), f"no topic has the id '{name}'", "topic.unknown")
     if report.errors:
         return None
     base = layouts.get("base") or resolve("base", specs, root, ("layouts/base/layout.yaml", 0, 0), report)
