@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.build.progress import plural
-from pipeline.errors import PressError, Report, SourceErrors, UsageError
+from pipeline.errors import PressError, Report, SourceErrors, UsageError, did_you_mean, one_of
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -161,6 +161,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _known_topic(root: Path, name: str) -> None:
+    """A topic named on the command line must have a file (its id is its file name): else exit status 2."""
+    ids = sorted(p.stem for p in (root / "sources" / "topics").glob("*.yaml"))  # names only; gather reads
+    if name not in ids or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name):
+        raise UsageError(f"no topic has the id '{name}'{did_you_mean(name, ids)}; topics: {one_of(ids)}")
+
+
 def _root(path: Path) -> Path:
     root = path.resolve()
     if not (root / "sources").is_dir() or not (root / "layouts").is_dir():
@@ -179,6 +186,8 @@ def _build(root: Path, args, report: Report) -> int:
 
     if args.release and args.topic:
         raise UsageError("a release builds every topic; drop --topic")
+    for name in args.topic or []:
+        _known_topic(root, name)
     options = Options(
         strict=args.strict,
         only=tuple(args.topic or ()),
@@ -303,6 +312,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     from pipeline.sources.gather import gather
 
     started = time.perf_counter()
+    _known_topic(root, args.topic)
     folder = f"out/personalized/{args.topic}"
     if args.combine:
         copies, printed = index.combine(root, args.topic, report)
@@ -323,7 +333,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
         raise SourceErrors(report)
     filters = rs.Filters(args.chamber, args.state, args.committee, args.id)
     try:
-        selection = rs.choose(args.recipients, filters, report, shard)
+        selection = rs.choose(args.recipients, filters, report, shard, root=root)
     except PressError:
         _print(report)
         raise

@@ -16,7 +16,8 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import PressError
+from pipeline.errors import PressError, Report
+from pipeline.sources.files import read_bytes, tree
 
 FORMAT = 1
 # Python packages whose version can change a PDF's bytes: each one is part of every output's key.
@@ -45,18 +46,18 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_hashes(root: Path, folders: tuple[str, ...] = ("sources", "layouts")) -> dict[str, str]:
-    """The sha256 of every file under the project's input folders, by path relative to the root."""
+def file_hashes(
+    root: Path, folders: tuple[str, ...] = ("sources", "layouts"), report: Report | None = None
+) -> dict[str, str]:
+    """The sha256 of every file under the project's input folders, by path relative to the root; a link out
+    of the project is not read but goes to `report`."""
+    report = report if report is not None else Report()
     hashes = {}
     for folder in folders:
-        base = root / folder
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.startswith("."):
-                    continue
-                path = Path(dirpath) / name
-                hashes[path.relative_to(root).as_posix()] = digest(path.read_bytes())
+        for path in tree(root / folder, root, report):
+            name = path.relative_to(root).as_posix()
+            data = read_bytes(path, name, report, root)
+            hashes[name] = digest(data) if data is not None else "unreadable"
     return hashes
 
 

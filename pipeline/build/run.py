@@ -13,6 +13,7 @@ from pipeline.build.graph import build_date
 from pipeline.build.tasks import Task, perform, plan
 from pipeline.document.make import Output
 from pipeline.errors import PressError, Report, SourceErrors
+from pipeline.sources.files import listing
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def build(root: Path, report: Report, options: Options | None = None, progress=N
 
 def expected(root: Path, folder: str, only: tuple[str, ...], packets: bool) -> list[str]:
     """Every output a build must leave up to date, known from file names alone (a topic id is its name)."""
-    ids = sorted(p.stem for p in (root / "sources" / "topics").glob("*.yaml"))
+    ids = sorted(p.stem for p in listing(root / "sources" / "topics", "*.yaml", root, Report()))
     paths = [f"{folder}/{t}/{t}-{kind}" for t in ids if not only or t in only for kind in KINDS]
     return paths + ([f"{folder}/packet-{kind}s" for kind in KINDS] if packets else [])
 
@@ -98,10 +99,11 @@ class _Run:
             self.state, damaged = graph.load_state(self.state_path)
             if damaged:
                 self.report.warning((self._shown(self.state_path), 0, 0), damaged, "cache.damaged")
-            self.files, self.tools = graph.file_hashes(self.root), graph.versions()
+            refused = Report()  # links out of the project: never read, and never "up to date"
+            self.files, self.tools = graph.file_hashes(self.root, report=refused), graph.versions()
             self.env = self._environment()
             self.expected = expected(self.root, self.folder, self.options.only, self.options.packets)
-            if not damaged and self._up_to_date():
+            if not damaged and not refused.errors and self._up_to_date():
                 for fields in self.state.warnings:
                     self.report.add(*fields)
                 self.summary.skipped = self.expected

@@ -29,7 +29,7 @@ from pipeline import __version__
 from pipeline.document.page import page_rule
 from pipeline.document.render import babel_locale, css_string, shown_path
 from pipeline.document.typeset import TypesetError, layout_html, missing_targets
-from pipeline.sources.layouts import KINDS, Layout, font_face_css, token_css
+from pipeline.sources.layouts import KINDS, Layout, font_face_css, render_template, token_css
 from pipeline.sources.model import Organization, Topic
 from pipeline.sources.text import smart, to_html
 
@@ -109,13 +109,8 @@ def packet_date(parts: list[tuple[Topic, object]], build_date: date | None) -> d
 
 def stylesheets(layout: Layout) -> list[str]:
     """The cover's stylesheets, relative to the project root: each layer's css/*.css then css/packet/*.css,
-    base first (the order `layout.resolve` gives the briefing and one-pager theirs)."""
-    files = []
-    for layer in reversed(layout.chain):
-        css = layout.root / "layouts" / layer / "css"
-        for path in sorted(css.glob("*.css")) + sorted((css / "packet").glob("*.css")):
-            files.append(path.relative_to(layout.root).as_posix())
-    return files
+    base first (listed, and checked, by `layout.resolve`)."""
+    return list(layout.css["packet"])
 
 
 def cover_html(
@@ -142,33 +137,36 @@ def cover_html(
         if org.disclaimer
         else Markup("")
     )
-    return template.render(
-        kind=kind,
-        org=org,
-        layout=layout,
-        lang=language,
-        labels=labels,
-        entries=entries,
-        density=density,
-        title=name,
-        kicker=org.name,
-        date=day,
-        intro=labels.get(f"packet-intro-{kind}", DEFAULT_LABELS[f"packet-intro-{kind}"]),
-        date_long=format_date(day, "long", locale=babel_locale(language.replace("-", "_"))),
-        disclaimer=disclaimer,
-        version=__version__,
-        template_file=shown_path(template.filename, layout.root),
-        fonts_css=Markup(font_face_css(layout)),
-        tokens_css=Markup(token_css(layout)),
-        page_css=Markup(page_css),
-        stylesheets=stylesheets(layout),
-        meta=dict(
-            title=f"{org.name}: {name}",
-            author=org.name,
-            description="; ".join(e.title for e in entries),
-            keywords=", ".join(keywords),
-            created=day.isoformat(),
-            modified=day.isoformat(),
+    return render_template(
+        template,
+        dict(
+            kind=kind,
+            org=org,
+            layout=layout,
+            lang=language,
+            labels=labels,
+            entries=entries,
+            density=density,
+            title=name,
+            kicker=org.name,
+            date=day,
+            intro=labels.get(f"packet-intro-{kind}", DEFAULT_LABELS[f"packet-intro-{kind}"]),
+            date_long=format_date(day, "long", locale=babel_locale(language.replace("-", "_"))),
+            disclaimer=disclaimer,
+            version=__version__,
+            template_file=shown_path(template.filename, layout.root),
+            fonts_css=Markup(font_face_css(layout)),
+            tokens_css=Markup(token_css(layout)),
+            page_css=Markup(page_css),
+            stylesheets=stylesheets(layout),
+            meta=dict(
+                title=f"{org.name}: {name}",
+                author=org.name,
+                description="; ".join(e.title for e in entries),
+                keywords=", ".join(keywords),
+                created=day.isoformat(),
+                modified=day.isoformat(),
+            ),
         ),
     )
 

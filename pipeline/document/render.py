@@ -14,7 +14,7 @@ from markupsafe import Markup
 from pipeline import __version__
 from pipeline.document.cite import Citer
 from pipeline.document.page import FitSettings, page_rule
-from pipeline.sources.layouts import Fit, Layout, font_face_css, token_css
+from pipeline.sources.layouts import Fit, Layout, font_face_css, render_template, token_css
 from pipeline.sources.model import Organization, Topic
 from pipeline.sources.references import Library
 from pipeline.sources.text import smart, to_html
@@ -160,13 +160,13 @@ def render(
         ),
     )
     citer.collecting = True
-    template.render(context)  # first pass: every citation formatted in reading order
+    render_template(template, context)  # first pass: every citation formatted in reading order
     citer.replay()
-    markup = markdown.record(lambda: template.render(context))
+    markup = markdown.record(lambda: render_template(template, context))
 
     def again(other: FitSettings) -> str:
         markdown.rewind()
-        return template.render(dict(context, fit_style=Markup(other.style(page_size))))
+        return render_template(template, dict(context, fit_style=Markup(other.style(page_size))))
 
     return Doc(
         topic=topic.id,

@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from pipeline.errors import Report
 from pipeline.personalize.people import Recipient, make_recipient
-from pipeline.sources.load import read_text
+from pipeline.sources.files import read_text
 
 LEGISLATORS, MEMBERSHIP, COMMITTEES_YAML = (
     "legislators-current.yaml",

@@ -12,7 +12,8 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.errors import Report, one_of
 from pipeline.personalize.people import CHAMBERS, COLUMNS, REQUIRED, Recipient, make_recipient
-from pipeline.sources.load import line_col, read_text
+from pipeline.sources.files import read_text
+from pipeline.sources.load import line_col
 
 COMMITTEES_CSV = "committees.csv"
 
@@ -121,6 +122,8 @@ def _table(path: Path, shown: str, report: Report, required: tuple, known: tuple
             "recipients.columns",
         )
         return []
+    if not body:
+        report.error((shown, line, 1), "the file has no rows: only a header", "recipients.empty")
     result = []
     for line, raw, cells in body:
         if len(cells) != len(header):

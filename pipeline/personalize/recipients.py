@@ -10,13 +10,17 @@ from pathlib import Path
 from pipeline.errors import PressError, Report, UsageError, did_you_mean, one_of
 from pipeline.personalize import csvfile
 from pipeline.personalize.people import CHAMBERS, STATES, Recipient
+from pipeline.sources import files
 
 
-def read(path: Path, report: Report, display: str | None = None) -> list[Recipient]:
+def read(path: Path, report: Report, display: str | None = None, root: Path | None = None) -> list[Recipient]:
     """The recipients in a .csv file or a congress-legislators folder; every problem goes to `report`,
     and a row or entry with an error is left out while the others are returned. `display` is the
-    path as shown in messages (default: `path` itself)."""
+    path as shown in messages (default: `path` itself). A recipients source inside the project `root` is one
+    of its sources: no link in it may lead out of the project."""
     shown = display or str(path)
+    if root is not None and _leaves(path, root, report):
+        return []
     if not path.exists():
         report.error((shown, 0, 0), "no such file or folder", "file.read")
         return []
@@ -41,9 +45,23 @@ def read(path: Path, report: Report, display: str | None = None) -> list[Recipie
     return csvfile.read(path, shown, report)
 
 
-def committee_names(path: Path) -> dict[str, str]:
+def _leaves(path: Path, root: Path, report: Report) -> bool:
+    """Whether a recipients source inside the project has a link out of it (each reported)."""
+    mine = Report()
+    if not files.refused(path, root, mine):
+        if path.is_dir():
+            files.tree(path, root, mine)
+        else:
+            files.refused(path.parent / csvfile.COMMITTEES_CSV, root, mine)
+    report.extend(mine)
+    return bool(mine.errors)
+
+
+def committee_names(path: Path, root: Path | None = None) -> dict[str, str]:
     """Code -> display name ("HSFA" -> "Foreign Affairs") for a congress folder, or for the committees.csv
     beside a recipients .csv; {} when there is none. Problems in those files are reported by `read`."""
+    if root is not None and _leaves(path, root, Report()):
+        return {}
     known = _committees(path, str(path), Report())
     return {code: name for code, (name, _) in (known or {}).items()}
 
@@ -155,13 +173,20 @@ class Selection:
         return {r.id: i for i, r in enumerate(self.everyone, 1)}
 
 
-def choose(path: Path, filters: Filters, report: Report, shards: tuple[int, int] | None = None) -> Selection:
+def choose(
+    path: Path,
+    filters: Filters,
+    report: Report,
+    shards: tuple[int, int] | None = None,
+    root: Path | None = None,
+) -> Selection:
     """Read a recipients source, narrow it, put it in walking order and keep one shard: what `press
-    personalize` (and a fly-in) runs on. Problems go to `report`; PressError when nobody is selected."""
+    personalize` (and a fly-in) runs on. Problems go to `report`; PressError when nobody is selected. A
+    source inside the project `root` may not link out of it."""
     from pipeline.personalize.walk import walking_order
 
-    people = read(path, report)
-    names = committee_names(path)
+    people = read(path, report, root=root)
+    names = committee_names(path, root)
     chosen = select(
         people,
         report,

@@ -7,10 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import Report, did_you_mean
+from pipeline.sources.files import listing, tree
 from pipeline.sources.layouts import Layout, discover, resolve
 from pipeline.sources.load import Source, load_yaml
 from pipeline.sources.model import Organization, Topic, check_markdown, check_topic, image_problem, validate
-from pipeline.sources.references import Library, check_style, check_text, load_library, style_path
+from pipeline.sources.references import (
+    Library,
+    check_cite,
+    check_style,
+    check_text,
+    load_library,
+    style_path,
+)
 
 
 @dataclass
@@ -33,12 +41,10 @@ def gather(
 ) -> Project | None:
     """Steps 1-4 for every source: load, validate, resolve citations and layouts. None if any error."""
     today = today or dt.date.today()
-    org_path = root / "sources" / "organization.yaml"
-    org_source = load_yaml(org_path, "sources/organization.yaml", report) if org_path.is_file() else None
-    if org_source is None and not org_path.is_file():
-        report.error(("sources/organization.yaml", 0, 0), "the organization file is missing", "file.missing")
-    org = validate(Organization, org_source, report, "the organization file") if org_source else None
-    library = load_library(root / "sources" / "references", "sources/references", report)
+    for folder in ("sources", "layouts"):  # any file there may be read: none may link out of the project
+        tree(root / folder, root, report)
+    org, org_source = _organization(root, report)
+    library = load_library(root / "sources" / "references", "sources/references", report, root)
     specs = discover(root, report)
     if "base" not in specs:
         report.error(("layouts/base/layout.yaml", 0, 0), "the base layout is missing", "layout.base")
@@ -54,8 +60,8 @@ def gather(
         if not report.errors:
             style = style_path(org.defaults.citation_style, root / "sources")
     topics, layouts, cited, cites = [], {}, set(), {}
-    paths = sorted((root / "sources" / "topics").glob("*.yaml"))
-    if not paths:
+    paths = listing(root / "sources" / "topics", "*.yaml", root, report)
+    if not paths and not any((root / "sources" / "topics").glob("*.yaml")):
         report.error(("sources/topics", 0, 0), "there are no topics (sources/topics/*.yaml)", "file.missing")
     seen: dict[str, str] = {}
     for path in paths:
@@ -75,10 +81,10 @@ def gather(
             cites[topic.id] = own
     for key in sorted(set(library.items) - cited):
         report.warning(library.where[key], f"reference '{key}' is never cited", "citation.unused")
-    if only:
-        for name in only:
-            if name not in seen:
-                report.error(("sources/topics", 0, 0), f"no topic has the id '{name}'", "topic.unknown")
+    for name in only or []:  # a file that could not be read as a topic is reported already
+        path = root / "sources" / "topics" / f"{name}.yaml"
+        if name not in seen and not (path.exists() or path.is_symlink()):
+            report.error(("sources/topics", 0, 0), f"no topic has the id '{name}'", "topic.unknown")
     if report.errors:
         return None
     base = layouts.get("base") or resolve("base", specs, root, ("layouts/base/layout.yaml", 0, 0), report)
@@ -89,7 +95,7 @@ def _topic(path: Path, root: Path, org, library, specs, layouts: dict, seen: dic
     """One topic file loaded, validated and checked (its citations, layout and blocks): (topic, source, the
     keys it cites), or None when it cannot be read as a topic."""
     shown = path.relative_to(root).as_posix()
-    source = load_yaml(path, shown, report)
+    source = load_yaml(path, shown, report, root)
     topic = validate(Topic, source, report, "the topic file") if source else None
     if topic is None:
         return None
@@ -103,6 +109,8 @@ def _topic(path: Path, root: Path, org, library, specs, layouts: dict, seen: dic
     own: set[str] = set()
     for text_path, text in topic.texts():
         own |= check_text(text, text_path, source, library, report, language)
+        if text_path[-1] == "cite":
+            check_cite(text, text_path, source, report)
     if topic.layout not in layouts and topic.layout in specs:
         layouts[topic.layout] = resolve(topic.layout, specs, root, source.where(("layout",)), report)
     elif topic.layout not in specs:
@@ -129,8 +137,18 @@ def _check_blocks(topic: Topic, source: Source, layout: Layout, report: Report) 
                 )
 
 
+def _organization(root: Path, report: Report) -> tuple[Organization | None, Source | None]:
+    """The organization file, loaded and validated (None and None when it is missing or unreadable)."""
+    path = root / "sources" / "organization.yaml"
+    if not (path.exists() or path.is_symlink()):
+        report.error(("sources/organization.yaml", 0, 0), "the organization file is missing", "file.missing")
+        return None, None
+    source = load_yaml(path, "sources/organization.yaml", report, root)
+    return (validate(Organization, source, report, "the organization file") if source else None), source
+
+
 def _check_org(org: Organization, source: Source, root: Path, report: Report) -> None:
-    problem = image_problem(org.logo.file, root)
+    problem = image_problem(org.logo.file, root, report)
     if problem:
         report.error(source.where(("logo", "file")), problem, "organization.logo")
     if not org.logo.alt.strip():

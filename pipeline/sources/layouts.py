@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import Field, PrivateAttr
 
 from pipeline import KINDS
 from pipeline.colour import contrast
 from pipeline.errors import Report, did_you_mean, one_of
+from pipeline.sources.files import listing, refused
 from pipeline.sources.load import Source, load_yaml
 from pipeline.sources.model import Slug, Strict, validate
 
@@ -147,15 +151,15 @@ class Layout:
         )
 
 
-def discover(root: Path, report: Report) -> dict[str, LayoutSpec]:
-    """Every layouts/<id>/layout.yaml, validated."""
-    specs: dict[str, LayoutSpec] = {}
-    for path in sorted((root / "layouts").glob("*/layout.yaml")):
+def discover(root: Path, report: Report) -> dict[str, LayoutSpec | None]:
+    """Every layouts/<id>/layout.yaml, validated; None for one with errors (reported), so that a topic using
+    it is not told that it does not exist."""
+    specs: dict[str, LayoutSpec | None] = {}
+    for path in listing(root / "layouts", "*/layout.yaml", root, report):
         shown = path.relative_to(root).as_posix()
-        source = load_yaml(path, shown, report)
-        if source is None:
-            continue
-        spec = validate(LayoutSpec, source, report, "layout.yaml")
+        source = load_yaml(path, shown, report, root)
+        spec = validate(LayoutSpec, source, report, "layout.yaml") if source is not None else None
+        specs[path.parent.name] = spec
         if spec is None:
             continue
         spec._source = source
@@ -164,15 +168,24 @@ def discover(root: Path, report: Report) -> dict[str, LayoutSpec]:
     return specs
 
 
+def _plain_value(value: str) -> bool:
+    """Whether a token's value is a plain CSS value: nothing that fetches, runs or breaks out of its rule."""
+    return (
+        bool(TOKEN_VALUE.match(value)) and "url(" not in value.lower() and "expression" not in value.lower()
+    )
+
+
 def _check_spec(name: str, spec: LayoutSpec, source, root: Path, report: Report) -> None:
     for token, value in spec.tokens.items():
-        if not TOKEN_VALUE.match(value) or "url(" in value.lower() or "expression" in value.lower():
+        if not _plain_value(value):
             report.error(
                 source.where(("tokens", token)),
                 f"token '{token}' has a value that is not a plain CSS value: '{value}'",
                 "layout.token",
             )
     for i, face in enumerate(spec.fonts):
+        if refused(root / "layouts" / name / face.file, root, report):
+            continue
         path = (root / "layouts" / name / face.file).resolve()
         if (root / "layouts").resolve() not in path.parents or not path.is_file():
             report.error(
@@ -189,7 +202,7 @@ def _check_spec(name: str, spec: LayoutSpec, source, root: Path, report: Report)
 
 
 def resolve(
-    name: str, specs: dict[str, LayoutSpec], root: Path, where: tuple, report: Report
+    name: str, specs: dict[str, LayoutSpec | None], root: Path, where: tuple, report: Report
 ) -> Layout | None:
     """The resolved layout `name`, or None with a located message when it is unknown or broken."""
     if name not in specs:
@@ -202,6 +215,8 @@ def resolve(
     chain: list[str] = []
     current: str | None = name
     while current is not None:
+        if specs.get(current, False) is None:
+            return None  # its layout.yaml has errors, reported there
         if current in chain:
             report.error(
                 specs[current].where(current, ("extends",)),
@@ -225,8 +240,8 @@ def resolve(
         layout.labels.update(spec.labels)
         layout.fonts += [(face, f"layouts/{layer}/{face.file}") for face in spec.fonts]
         css = root / "layouts" / layer / "css"
-        for kind in KINDS:
-            files = sorted(css.glob("*.css")) + sorted((css / kind).glob("*.css"))
+        for kind in KINDS + ("packet",):
+            files = listing(css, "*.css", root, report) + listing(css / kind, "*.css", root, report)
             layout.css.setdefault(kind, []).extend(p.relative_to(root).as_posix() for p in files)
         layout.briefing.update(spec.briefing.model_dump(exclude_none=True))
         layout.one_pager.update(spec.one_pager.model_dump(exclude_none=True, exclude={"fit", "band"}))
@@ -254,6 +269,8 @@ def _check_resolved(layout: Layout, specs: dict[str, LayoutSpec], report: Report
                     )
     for (text, background), where in _contrast_pairs(layout, specs):
         ratio = contrast(layout.tokens.get(text, ""), layout.tokens.get(background, ""))
+        if ratio is None and not all(_plain_value(layout.tokens.get(t, "")) for t in (text, background)):
+            continue  # a token that is not a plain value is reported where it is set
         if ratio is None:
             report.error(
                 where,
@@ -296,21 +313,81 @@ def _contrast_pairs(layout: Layout, specs: dict[str, LayoutSpec]) -> list[tuple[
     return list(pairs.items())
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """Templates from layout folders; one that a symbolic link takes out of the project is never opened."""
+
+    def __init__(self, searchpath, root: Path):
+        super().__init__(searchpath)
+        self.root = root
+
+    def get_source(self, environment, template):
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            problem = Report()
+            if path.is_file() and refused(path, self.root, problem):
+                raise TemplateRefused(problem.items[0], template)
+            if path.is_file():
+                break
+        return super().get_source(environment, template)
+
+
+class TemplateRefused(jinja2.TemplateError):
+    """A template file that a link takes out of the project; `diagnostic` says where and why."""
+
+    def __init__(self, diagnostic, name: str):
+        super().__init__(f"template '{name}': {diagnostic.message}")
+        self.diagnostic = diagnostic
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox (no Python internals, no changing the data it is given), with `*` and `**` kept from
+    making values so big that rendering would stall or fill memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator: str, left, right):
+        numbers = all(isinstance(x, int) and not isinstance(x, bool) for x in (left, right))
+        if operator == "**" and numbers and abs(left) > 1 and right * max(abs(left).bit_length(), 1) > 4096:
+            raise SecurityError(f"{left} ** {right} is too big a number for a template")
+        if operator == "*" and not numbers:
+            sized, count = (left, right) if isinstance(right, int) else (right, left)
+            if (
+                isinstance(sized, (str, list, tuple))
+                and isinstance(count, int)
+                and len(sized) * count > 100_000
+            ):
+                raise SecurityError("repeating a text or list more than 100,000 items long in a template")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment(root: Path, chain: list[str]) -> jinja2.Environment:
-    """Templates looked up most specific first; `base/x.html.j2` names the parent's file explicitly."""
+    """Templates looked up most specific first; `base/x.html.j2` names the parent's file explicitly. They run
+    in Jinja's sandbox: a layout may come from another organization, and must not reach Python internals."""
     dirs = [str(root / "layouts" / layer / "templates") for layer in chain]
-    prefixed = {
-        layer: jinja2.FileSystemLoader(str(root / "layouts" / layer / "templates")) for layer in chain
-    }
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(dirs), jinja2.PrefixLoader(prefixed)]),
+    prefixed = {layer: _Loader(str(root / "layouts" / layer / "templates"), root) for layer in chain}
+    return _Sandbox(
+        loader=jinja2.ChoiceLoader([_Loader(dirs, root), jinja2.PrefixLoader(prefixed)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    return env
+
+
+def render_template(template: jinja2.Template, context: dict) -> str:
+    """`template` rendered; any exception raised by template code (a division by zero, a wrong type) becomes a
+    TemplateRuntimeError that keeps the template's place."""
+    try:
+        return template.render(context)
+    except jinja2.TemplateError:
+        raise
+    except Exception as exc:
+        if _template_place(exc.__traceback__) is None:
+            raise  # not the template's doing
+        error = jinja2.TemplateRuntimeError(f"{type(exc).__name__}: {exc}")
+        raise error.with_traceback(exc.__traceback__) from None
 
 
 def font_face_css(layout: Layout) -> str:
@@ -330,20 +407,42 @@ def token_css(layout: Layout) -> str:
     return ":root {\n" + "\n".join(lines) + "\n}"
 
 
+def _template_place(tb) -> tuple[str, int] | None:
+    """(template file, line) of the innermost template frame in a traceback, as Jinja's debug support
+    rewrites it (or as compiled template code runs)."""
+    place = None
+    while tb is not None:
+        frame = tb.tb_frame
+        template = frame.f_globals.get("__jinja_template__")
+        if "__jinja_exception__" in frame.f_globals:
+            place = (frame.f_code.co_filename, tb.tb_lineno)
+        elif template is not None and template.filename:
+            place = (template.filename, template.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return place
+
+
 def template_error(exc: jinja2.TemplateError, root: Path, report: Report) -> None:
     """Report a template problem at the template's file and line (or the layouts folder for a missing one)."""
-    if isinstance(exc, jinja2.TemplateNotFound):
-        report.error(
-            ("layouts", 0, 0), f"template '{exc.name}' is in no layout of the chain", "layout.template"
-        )
+    if isinstance(exc, TemplateRefused):
+        d = exc.diagnostic
+        report.add(d.path, d.line, d.col, d.severity, d.message, d.code)
         return
-    filename = getattr(exc, "filename", None) or ""
+    filename, line = getattr(exc, "filename", None) or "", getattr(exc, "lineno", 0) or 0
+    if not isinstance(exc, jinja2.TemplateSyntaxError):
+        filename, line = _template_place(exc.__traceback__) or ("", 0)
     if filename:
         try:
             filename = Path(filename).resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
-    line = getattr(exc, "lineno", 0) or 0
+    message = exc.message or type(exc).__name__
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template '{exc.name}' is in no layout of the chain"
+    elif isinstance(exc, SecurityError):
+        message += " (layout templates run in Jinja's sandbox)"
     report.error(
-        (filename or "layouts", line, 1 if line else 0), f"template error: {exc.message}", "layout.template"
+        (filename or "layouts", line, 1 if line else 0),
+        message if isinstance(exc, jinja2.TemplateNotFound) else f"template error: {message}",
+        "layout.template",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from pipeline.errors import Report
+from pipeline.sources.files import read_text
 
 NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -48,17 +50,28 @@ class Source:
                 return (self.path, 1, 1)
             path = path[:-1]
 
-    def where_in(self, path: PathKey, needle: str, whole: bool = False) -> tuple[str, int, int]:
-        """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar. With
-        `whole`, a match must not run on into more name characters (so '@doe' is not found in '@doe2020')."""
+    def where_in(self, path: PathKey, needle: str, whole: bool = False, nth: int = 0) -> tuple[str, int, int]:
+        """(file, line, col) of `needle` inside the raw text of the scalar at `path`, else of the scalar.
+        With `whole`, a match must not run on into more name characters (so '@doe' is not found in
+        '@doe2020'); `nth` counts earlier matches to skip."""
+        after = r"(?![\w]|[:.#$%&+?<>~/-]\w)" if whole else ""
+        return (
+            self.where_match(path, re.escape(needle) + after, nth, len(needle))
+            if needle
+            else self.where(path)
+        )
+
+    def where_match(self, path: PathKey, pattern: str, nth: int = 0, reach: int = 0) -> tuple[str, int, int]:
+        """(file, line, col) of the `nth` match (0: the first) of the regular expression `pattern` inside the
+        raw text of the scalar at `path` (and `reach` characters past its start), else of the scalar. A group
+        named `at` in the pattern marks the place to report."""
         mark = self.values.get(tuple(path))
-        if mark is not None and needle:
-            after = r"(?![\w]|[:.#$%&+?<>~/-]\w)" if whole else ""
-            found = re.compile(re.escape(needle) + after).search(
-                self.text, mark.start, max(mark.end, mark.start + len(needle))
-            )
-            if found:
-                return (self.path, *line_col(self.text, found.start()))
+        if mark is not None:
+            end = max(mark.end, mark.start + reach)
+            for i, found in enumerate(re.compile(pattern).finditer(self.text, mark.start, end)):
+                if i == nth:
+                    at = found.start("at") if "at" in found.re.groupindex else found.start()
+                    return (self.path, *line_col(self.text, at))
         return self.where(path)
 
 
@@ -74,21 +87,46 @@ def _mark(node) -> Mark:
     return Mark(start.line + 1, start.column + 1, start.index, node.end_mark.index)
 
 
+MAX_DEPTH = 100  # lists and mappings inside each other: far beyond any real source, far below a crash
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML this loader will not take, with its own code and message."""
+
+    def __init__(self, message: str, code: str, mark):
+        super().__init__(None, None, message, mark)
+        self.code = code
+
+
 class _Composer(yaml.SafeLoader):
-    """PyYAML's composer, refusing anchors and aliases (no expansion bombs, no hidden sharing)."""
+    """PyYAML's composer, refusing anchors and aliases (no expansion bombs, no hidden sharing) and nesting
+    deeper than MAX_DEPTH (checked before going a level deeper, so nothing recurses too far)."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed; write the value out", event.start_mark
-            )
         event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML anchors (&name) are not allowed; write the value out", event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                "YAML aliases (*name) are not allowed; write the value out", "yaml.alias", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if getattr(event, "anchor", None):
+            raise _Refused(
+                "YAML anchors (&name) are not allowed; write the value out", "yaml.alias", event.start_mark
+            )
+        if not isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused(
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep here",
+                "yaml.depth",
+                event.start_mark,
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 # PyYAML's words for common mistakes, and what they mean to someone editing a file.
@@ -106,6 +144,8 @@ PLAIN = [
     ),
     ("found unexpected end of stream", "a quote or bracket is opened but never closed"),
     ("did not find expected ',' or ']'", "a [list] is not closed with ']'"),
+    ("expected ',' or '}', but got", "a comma is missing before this item, or a closing '}'"),
+    ("expected ',' or ']', but got", "a comma is missing before this item, or a closing ']'"),
     ("did not find expected ',' or '}'", "a {mapping} is not closed with '}'"),
     ("expected alphabetic or numeric character", "'&', '*' or '!' starts a value; put the value in quotes"),
 ]
@@ -118,22 +158,16 @@ def _plain(problem: str) -> str:
     return problem
 
 
-def read_text(path: Path, shown: str, report: Report) -> str | None:
-    """A source file's text; a file that cannot be read or is not UTF-8 is reported and gives None."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        report.error(
-            (shown, 1, 1), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})", "file.encoding"
-        )
-    except OSError as exc:
-        report.error((shown, 0, 0), f"cannot read file: {exc.strerror}", "file.read")
-    return None
+def _character(code: int | str) -> str:
+    """What to say about a character YAML does not allow (a NUL, another control character)."""
+    code = code if isinstance(code, int) else ord(code)
+    name = "NUL" if code == 0 else unicodedata.name(chr(code), "a control character")
+    return f"character U+{code:04X} ({name}) is not allowed in a YAML file; delete it"
 
 
-def load_yaml(path: Path, shown: str, report: Report) -> Source | None:
-    """Load one YAML file; problems go to `report` and give None."""
-    text = read_text(path, shown, report)
+def load_yaml(path: Path, shown: str, report: Report, root: Path | None = None) -> Source | None:
+    """Load one YAML file of the project `root` (see files.read_text); problems give None."""
+    text = read_text(path, shown, report, root)
     return None if text is None else parse_yaml(text, shown, report)
 
 
@@ -142,10 +176,17 @@ def _fast_node(text: str):
     which then goes through the Python composer so that every message stays the same."""
     if not getattr(yaml, "__with_libyaml__", False):
         return None
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.CBaseLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return None
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return None
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
         return yaml.compose(text, Loader=yaml.CBaseLoader) or False
     except yaml.YAMLError:
         return None
@@ -160,19 +201,23 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
     if node is not None:
         source.data = _build(node, (), source, report)
         return source
-    loader = _Composer(text)
+    try:
+        loader = _Composer(text)  # reads the whole text first: a forbidden character stops it here
+    except yaml.reader.ReaderError as exc:
+        report.error((shown, *line_col(text, exc.position)), _character(exc.character), "yaml.character")
+        return None
     try:
         node = loader.get_single_node()
+    except _Refused as exc:
+        report.error((shown, exc.problem_mark.line + 1, exc.problem_mark.column + 1), exc.problem, exc.code)
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{exc.context}: {exc.problem}"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        code = "yaml.alias" if "alias" in problem or "anchor" in problem else "yaml.syntax"
-        report.error(
-            (shown, line, col), problem if code == "yaml.alias" else f"YAML syntax: {_plain(problem)}", code
-        )
+        report.error((shown, line, col), f"YAML syntax: {_plain(problem)}", "yaml.syntax")
         return None
     except yaml.YAMLError as exc:
         report.error((shown, 1, 1), f"YAML syntax: {exc}", "yaml.syntax")

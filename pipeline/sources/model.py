@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -11,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from pipeline.errors import Report, did_you_mean, one_of
+from pipeline.sources.files import refused
 from pipeline.sources.load import Source
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -37,9 +39,10 @@ def _language(value: str) -> str:
 
 
 def _web(value: str) -> str:
-    if not re.match(r"^https?://[^\s<>\"]+$", value):
+    if not re.match(r"^https://[^\s<>\"]+$", value):
+        plain = " (plain http:// is not allowed)" if value.startswith("http:") else ""
         raise PydanticCustomError(
-            "url", "'{value}' is not a web address starting with https://", {"value": value}
+            "url", "'{value}' is not a web address starting with https://" + plain, {"value": value}
         )
     return value
 
@@ -276,6 +279,8 @@ FRIENDLY = {
     "model_attributes_type": "must be a mapping of keys to values",
     "int_parsing": "must be a whole number",
     "int_type": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
     "bool_parsing": "must be true or false",
     "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
     "date_parsing": "must be a date written YYYY-MM-DD",
@@ -427,35 +432,74 @@ def check_topic(topic: Topic, source: Source, root: Path, report: Report, today:
 
 
 def check_markdown(text: str, path: tuple, source: Source, root: Path, report: Report, language: str) -> None:
-    """Images must be files under sources/ with alt text; links must be web or mail addresses."""
+    """Images must be files under sources/ with alt text; links must be https:// or mailto: addresses; lists
+    may nest only so deep. Each problem is located at its own occurrence in the text."""
     from pipeline.sources.text import scan
 
     found = scan(text, language)
-    for src, alt in found.images:
-        where = source.where_in(path, src)
-        problem = image_problem(src, root)
+    _check_images(found.images, path, source, root, report)
+    _check_links(found.links, path, source, report)
+    _check_nesting(text, found.too_deep, path, source, report)
+
+
+def _check_images(images: list, path: tuple, source: Source, root: Path, report: Report) -> None:
+    seen: Counter = Counter()
+    for src, alt in images:
+        seen[src] += 1  # the same picture twice: each at its own place
+        where = source.where_match(path, _IMAGE + "(?P<at>" + re.escape(src) + ")", seen[src] - 1)
+        problem = image_problem(src, root, report)
         if problem:
             report.error(where, problem, "markdown.image")
         elif not alt.strip():
             report.error(
                 where, f"image '{src}' has no alt text: write ![what it shows]({src})", "markdown.alt"
             )
-    for href in found.links:
-        if not re.match(r"^(https?://|mailto:)", href):
-            report.error(
-                source.where_in(path, href),
-                f"link '{href}' must start with https://, http:// or mailto:",
-                "markdown.link",
-            )
 
 
-def image_problem(src: str, root: Path) -> str | None:
-    """Why an image reference is refused (outside sources/, missing), or None."""
+def _check_links(links: list, path: tuple, source: Source, report: Report) -> None:
+    seen: Counter = Counter()
+    for href in links:
+        seen[href] += 1
+        if re.match(r"^(https://|mailto:)", href):
+            continue
+        plain = (
+            " (plain http:// is not allowed: use the https:// address)" if href.startswith("http:") else ""
+        )
+        report.error(
+            source.where_match(path, _LINK + "(?P<at>" + re.escape(href) + ")", seen[href] - 1),
+            f"link '{href}' must start with https:// or mailto:{plain}",
+            "markdown.link",
+        )
+
+
+def _check_nesting(text: str, too_deep: list, path: tuple, source: Source, report: Report) -> None:
+    from pipeline.sources.text import MAX_NESTING
+
+    lines = text.splitlines()
+    for number in too_deep:
+        item = lines[number].strip()
+        report.error(
+            source.where_in(path, item, nth="\n".join(lines[:number]).count(item)),
+            f"lists are nested more than {MAX_NESTING} levels deep here; at most {MAX_NESTING} levels print "
+            "(move this item up a level)",
+            "markdown.nesting",
+        )
+
+
+_LINK = r"(?:(?<!!)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?|<)"  # a link's own `[text](` (or `<`), not an image's
+_IMAGE = r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?"  # an image's own `![alt](`, up to its address
+
+
+def image_problem(src: str, root: Path, report: Report | None = None) -> str | None:
+    """Why an image reference is refused (outside sources/, missing), or None. A symbolic link out of the
+    project on its way is reported to `report` at the link itself."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\")):
         return (
             f"image '{src}' is outside the project: images must be files under sources/, "
             "given relative to it (for example assets/map.svg)"
         )
+    if report is not None and refused(root / "sources" / src, root, report):
+        return None
     sources = (root / "sources").resolve()
     path = (sources / src).resolve()
     if sources not in path.parents:

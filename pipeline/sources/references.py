@@ -10,9 +10,12 @@ from pathlib import Path
 import citeproc
 
 from pipeline.errors import Report, did_you_mean
-from pipeline.sources.load import Source, parse_yaml, read_text
+from pipeline.sources.files import listing, read_text, refused
+from pipeline.sources.load import Source, parse_yaml
 from pipeline.sources.text import CLUSTER, parse_cluster, scan
 
+# An opening bracket with a citation key after it but no closing bracket before the next one (or the end).
+UNCLOSED = re.compile(r"\[(?=[^\[\]]*(?<![\w.])@[A-Za-z0-9_])[^\[\]]*(?=\[|$)")
 _SCHEMA = Path(citeproc.__file__).parent / "data" / "schema" / "schemas" / "styles"
 
 
@@ -103,11 +106,13 @@ MONTHS = {
 }
 
 
-def bibtex_items(path: Path, shown: str, report: Report) -> list[tuple[str, dict, tuple]]:
+def bibtex_items(
+    path: Path, shown: str, report: Report, root: Path | None = None
+) -> list[tuple[str, dict, tuple]]:
     """(key, CSL item, where) for every entry of a BibTeX file; problems go to `report`."""
     import bibtexparser
 
-    text = read_text(path, shown, report)
+    text = read_text(path, shown, report, root)
     if text is None:
         return []
     library = bibtexparser.parse_string(text)
@@ -131,13 +136,18 @@ def _entry(entry, where: tuple, report: Report) -> dict | None:
         report.error(where, f"unknown BibTeX entry type '@{entry.entry_type}'", "citation.bibtex")
         return None
     raw = {f.key.lower(): str(f.value) for f in entry.fields}
+    lines = {f.key.lower(): f.start_line for f in entry.fields if f.start_line is not None}
+
+    def at(key: str) -> tuple:  # a field's own line, when bibtexparser knows it
+        return (where[0], lines[key] + 1, 1) if key in lines else where
+
     fields = {key: _strip(value, latex=key not in ("url", "doi")) for key, value in raw.items()}
     item: dict = {"id": entry.key, "type": kind}
     for key, value in fields.items():
         if key in BIBTEX_FIELDS:
             item[BIBTEX_FIELDS[key]] = value
         elif key not in BIBTEX_IGNORED:
-            report.warning(where, f"BibTeX field '{key}' of '{entry.key}' is not used", "citation.bibtex")
+            report.warning(at(key), f"BibTeX field '{key}' of '{entry.key}' is not used", "citation.bibtex")
     for role in ("author", "editor"):
         if role in raw:
             item[role] = [_name(n) for n in _split_names(raw[role]) if n.strip()]
@@ -149,8 +159,12 @@ def _entry(entry, where: tuple, report: Report) -> dict | None:
     if "title" not in item:
         report.error(where, f"BibTeX entry '{entry.key}' has no title", "citation.bibtex")
         return None
-    if "URL" in item and not re.match(r"^https?://\S+$", item["URL"]):
-        report.error(where, f"url of '{entry.key}' must start with https://", "citation.bibtex")
+    if "URL" in item and not re.match(r"^https://\S+$", item["URL"]):
+        report.error(
+            at("url"),
+            f"url of '{entry.key}' must start with https://{_plain(item['URL'])}",
+            "citation.bibtex",
+        )
         return None
     return _normalize(item)
 
@@ -218,18 +232,19 @@ class Library:
         return key in self.items
 
 
-def load_library(folder: Path, shown: str, report: Report) -> Library:
-    """Read every .json, .yaml and .bib file in `folder` (sorted by name) into one library."""
+def load_library(folder: Path, shown: str, report: Report, root: Path | None = None) -> Library:
+    """Read every .json, .yaml and .bib file in `folder` (sorted by name) into one library; `root` is the
+    project they belong to (no link may lead out of it)."""
     library = Library()
-    if not folder.is_dir():
+    if not folder.is_dir() and not refused(folder, root, report):
         report.error((shown, 0, 0), "the reference library folder is missing", "citation.library")
         return library
-    for path in sorted(folder.iterdir()):
+    for path in listing(folder, "*", root, report):
         name = f"{shown}/{path.name}"
         if path.suffix in (".json", ".yaml", ".yml"):
-            entries = _csl_file(path, name, report)
+            entries = _csl_file(path, name, report, root)
         elif path.suffix == ".bib":
-            entries = bibtex_items(path, name, report)
+            entries = bibtex_items(path, name, report, root)
         else:
             continue
         for key, item, where in entries:
@@ -246,9 +261,9 @@ def load_library(folder: Path, shown: str, report: Report) -> Library:
     return library
 
 
-def _csl_file(path: Path, name: str, report: Report) -> list[tuple[str, dict, tuple]]:
+def _csl_file(path: Path, name: str, report: Report, root: Path | None) -> list[tuple[str, dict, tuple]]:
     """CSL-JSON or CSL-YAML items; JSON is read as YAML so that every problem has a line and column."""
-    text = read_text(path, name, report)
+    text = read_text(path, name, report, root)
     if text is None:
         return []
     source = parse_yaml(text.replace("\t", "    "), name, report)
@@ -292,8 +307,12 @@ def _check_item(item, path: tuple, source: Source, report: Report) -> dict | Non
             )
             ok = False
     url = item.get("URL")
-    if url is not None and not re.match(r"^https?://\S+$", str(url)):
-        report.error(source.where(path + ("URL",)), f"URL '{url}' must start with https://", "citation.item")
+    if url is not None and not re.match(r"^https://\S+$", str(url)):
+        report.error(
+            source.where(path + ("URL",)),
+            f"URL '{url}' must start with https://{_plain(url)}",
+            "citation.item",
+        )
         ok = False
     for key in DATE_VARIABLES & item.keys():
         if _date_parts(item[key]) is None:
@@ -312,6 +331,11 @@ def _check_item(item, path: tuple, source: Source, report: Report) -> dict | Non
             )
             ok = False
     return _normalize(item) if ok else None
+
+
+def _plain(url) -> str:
+    """A hint for an address that starts with plain http://."""
+    return " (plain http:// is not allowed: use the https:// address)" if str(url).startswith("http:") else ""
 
 
 def _date_parts(value) -> list | None:
@@ -352,6 +376,13 @@ def check_text(
 ) -> set:
     """Report unknown keys and malformed citations in one Markdown text; return the keys it cites."""
     used: set[str] = set()
+    for match in UNCLOSED.finditer(text):
+        snippet = match.group(0).split("\n")[0][:40].rstrip()
+        report.error(
+            source.where_in(path, snippet, nth=text.count(snippet, 0, match.start())),
+            f"citation '{snippet}' is not closed: end it with ']', as in [@key] or [@key, p. 12]",
+            "citation.syntax",
+        )
     for match in CLUSTER.finditer(text):
         if parse_cluster(match.group(0)) is None:
             report.error(
@@ -371,8 +402,21 @@ def check_text(
     return used
 
 
+def check_cite(text: str, path: tuple, source: Source, report: Report) -> None:
+    """A `cite:` field holds citations and nothing else: [@key] or [@key, p. 4]."""
+    rest = CLUSTER.sub(lambda m: "" if parse_cluster(m.group(0)) else m.group(0), text)
+    if rest.strip() or rest == text:
+        report.error(
+            source.where(path),
+            f"cite must be a citation such as [@key] or [@key, p. 4], not '{text}'",
+            "citation.syntax",
+        )
+
+
 def check_style(name: str, sources_dir: Path, where: tuple, report: Report) -> None:
     """Report a citation style that is neither a known CSL name nor a .csl file under sources/."""
+    if name.endswith(".csl") and refused(sources_dir / name, sources_dir.parent, report):
+        return
     try:
         style_path(name, sources_dir)
     except LookupError as exc:

@@ -111,6 +111,7 @@ class Findings:
     clusters: list[Cluster] = field(default_factory=list)
     images: list[tuple[str, str]] = field(default_factory=list)  # (src, alt)
     links: list[str] = field(default_factory=list)
+    too_deep: list[int] = field(default_factory=list)  # lines (0-based) of lists or quotes past MAX_NESTING
 
 
 def _citation_rule(state, silent: bool) -> bool:
@@ -176,8 +177,27 @@ def scan(text: str, language: str = "en") -> Findings:
             if token.children:
                 walk(token.children)
 
-    walk(parser(language).parse(text))
+    tokens = parser(language).parse(text)
+    walk(tokens)
+    found.too_deep = _too_deep(tokens)
     return found
+
+
+MAX_NESTING = 4  # lists (and quotes) inside each other; Markdown's parser silently drops what is past ~10
+CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
+
+
+def _too_deep(tokens: list[Token]) -> list[int]:
+    """The first line of each list or quote that opens more than MAX_NESTING levels deep."""
+    depth, lines = 0, []
+    for token in tokens:
+        if token.type in CONTAINERS:
+            depth += 1
+            if depth == MAX_NESTING + 1 and token.map:
+                lines.append(token.map[0])
+        elif token.type.replace("_close", "_open") in CONTAINERS:
+            depth -= 1
+    return lines
 
 
 def to_html(

@@ -192,6 +192,17 @@ def symlink(path: str, target: str) -> Callable[[Path], None]:
     return edit
 
 
+def outside(name: str, content: str | bytes = "x") -> Callable[[Path], None]:
+    """Put a file beside the project (in elsewhere/, outside it) for a link to point at."""
+
+    def edit(root: Path) -> None:
+        target = root.parent / "elsewhere" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+    return edit
+
+
 def both(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
     """Several edits, in order."""
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus.harness import Case, check, nothing, remove, write
+from tests.corpus.harness import Case, both, check, nothing, outside, remove, symlink, write
+
+HEADER = "id,name,honorific,chamber,state\n"
 
 
 def cut(root):
@@ -62,6 +64,106 @@ CASES = [
         "no-organization",
         remove("sources/organization.yaml"),
         [("sources/organization.yaml", "error", "file.missing")],
+    ),
+    Case(
+        "unknown-topic",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--topic", "minii"],
+        message=["no topic has the id 'minii' (did you mean 'mini'?)"],
+    ),
+    Case(
+        "unknown-topic-among-known",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--topic", "mini", "--topic", "other"],
+        message=["no topic has the id 'other'"],
+    ),
+    Case("topic-is-a-path", nothing, [], status=2, args=["build", "--topic", "../mini"]),
+    Case(
+        "check-unknown-option",
+        nothing,
+        [],
+        status=2,
+        args=["check", "--topic", "mini"],
+    ),
+    Case("memory-limit-text", nothing, [], status=2, args=["build", "--memory-limit", "lots"]),
+    Case(
+        "schema-without-a-name",
+        nothing,
+        [],
+        status=2,
+        args=["schema"],
+        message=["name a schema (organization, topic, layout) or use --write"],
+    ),
+    Case(
+        "root-missing",
+        nothing,
+        [],
+        status=2,
+        args=["check", "--root", "{root}/nowhere"],
+        message=["is not a Position Press project"],
+    ),
+    Case(
+        "strict-check-with-a-warning",
+        write("sources/references/extra.yaml", "- id: extra\n  type: report\n  title: X\n"),
+        [("sources/references/extra.yaml:1:7", "warning", "citation.unused")],
+        args=["check", "--strict"],
+    ),
+    Case(
+        "personalize-unknown-topic",
+        nothing,
+        [],
+        status=2,
+        args=["personalize", "minii", "--recipients", "{root}/people.csv"],
+        message=["no topic has the id 'minii' (did you mean 'mini'?)"],
+    ),
+    Case(
+        "personalize-without-recipients",
+        nothing,
+        [],
+        status=2,
+        args=["personalize", "mini"],
+        message=["name the recipients: --recipients PATH"],
+    ),
+    Case(
+        "personalize-bad-shard",
+        write("sources/recipients/people.csv", HEADER + "a1,Ann Lee,Senator,senate,WA\n"),
+        [],
+        status=2,
+        args=[
+            "personalize",
+            "mini",
+            "--recipients",
+            "{root}/sources/recipients/people.csv",
+            "--shard",
+            "3/2",
+        ],
+    ),
+    Case(
+        "personalize-header-only",
+        write("sources/recipients/people.csv", HEADER),
+        [("{root}/sources/recipients/people.csv:1:1", "error", "recipients.empty")],
+        args=["personalize", "mini", "--recipients", "{root}/sources/recipients/people.csv"],
+        message=["the file has no rows: only a header", "no recipients are selected; nothing was made"],
+    ),
+    Case(
+        "personalize-header-and-blank-lines",
+        write("sources/recipients/people.csv", HEADER + "\n,,,,\n\n"),
+        [("{root}/sources/recipients/people.csv:1:1", "error", "recipients.empty")],
+        args=["personalize", "mini", "--recipients", "{root}/sources/recipients/people.csv"],
+    ),
+    Case(
+        "personalize-recipients-linked-out",
+        both(
+            outside("people.csv", HEADER + "a1,Ann Lee,Senator,senate,WA\n"),
+            symlink("lists/people.csv", "../../elsewhere/people.csv"),
+        ),
+        [("lists/people.csv", "error", "file.outside")],
+        args=["personalize", "mini", "--recipients", "{root}/lists/people.csv"],
+        message=["symbolic link to '../../elsewhere/people.csv' leads outside the project"],
     ),
 ]
 

@@ -113,7 +113,7 @@ CASES = [
     Case(
         "not-utf8",
         people(HEADER.encode() + "r1,José,Senator,senate,WA,,D,SH-511,\n".encode("latin-1")),
-        [(f"{PEOPLE}:1:1", "error", "file.encoding")],
+        [(f"{PEOPLE}:2:7", "error", "file.encoding")],
         args=personalize(),
         other_errors=True,
     ),

@@ -12,7 +12,7 @@ import pytest
 from pipeline.document.cite import Citer, linkify, tidy
 from pipeline.errors import Report
 from pipeline.sources.load import parse_yaml
-from pipeline.sources.references import Library, check_style, check_text, load_library, style_path
+from pipeline.sources.references import Library, check_cite, check_style, check_text, load_library, style_path
 from pipeline.sources.text import parse_cluster
 from tests.conftest import ROOTS
 
@@ -173,8 +173,8 @@ def test_file_that_is_not_a_list(tmp_path: Path):
 def test_json_syntax_error_is_located(tmp_path: Path):
     _, lines = csl_json(tmp_path, '[\n  {"id": "x", "type": "report", "title": "T"\n]\n')
     assert lines == [
-        f"{LIB}/a.json:3:1: error: YAML syntax: while parsing a flow mapping: expected ',' or "
-        "'}', but got ']' [yaml.syntax]"
+        f"{LIB}/a.json:3:1: error: YAML syntax: a comma is missing before this item, or a closing "
+        "'}' (YAML: while parsing a flow mapping: expected ',' or '}', but got ']') [yaml.syntax]"
     ]
 
 
@@ -225,6 +225,50 @@ def test_known_citations_are_fine_and_returned(tmp_path: Path):
     used, lines = checked_text(tmp_path, "summary: Claims.[@doe2020, p. 4; see @act2019]\n")
     assert lines == []
     assert used == {"doe2020", "act2019"}
+
+
+def test_unclosed_citation_is_located_at_its_own_bracket(tmp_path: Path):
+    _, lines = checked_text(
+        tmp_path, "summary: |\n  Claim [@doe2020, p. 3\n  and [@doe2020, p. 3] [@doe2020, p. 3 and on\n"
+    )
+    assert lines == [
+        f"{TOPIC}:2:9: error: citation '[@doe2020, p. 3' is not closed: end it with ']', as in [@key] or "
+        "[@key, p. 12] [citation.syntax]",
+        f"{TOPIC}:3:24: error: citation '[@doe2020, p. 3 and on' is not closed: end it with ']', as in "
+        "[@key] or [@key, p. 12] [citation.syntax]",
+    ]
+
+
+@pytest.mark.parametrize("cite", ["see the report", "hrw-2021", "[@doe2020] and more", "[see @]"])
+def test_a_cite_field_that_is_not_a_citation(cite: str):
+    report = Report()
+    source = parse_yaml(f'cite: "{cite}"\n', TOPIC, report)
+    check_cite(source.data["cite"], ("cite",), source, report)
+    assert report.lines() == [
+        f"{TOPIC}:1:7: error: cite must be a citation such as [@key] or [@key, p. 4], not '{cite}' "
+        "[citation.syntax]"
+    ]
+
+
+@pytest.mark.parametrize("cite", ["[@doe2020]", "[@doe2020, p. 4]", " [@doe2020] [@roe2019] "])
+def test_a_cite_field_with_citations_only_is_fine(cite: str):
+    report = Report()
+    source = parse_yaml(f"cite: '{cite}'\n", TOPIC, report)
+    check_cite(source.data["cite"], ("cite",), source, report)
+    assert report.lines() == []
+
+
+def test_an_address_in_brackets_is_not_a_citation(tmp_path: Path):
+    _, lines = checked_text(tmp_path, "summary: Write [to office@example.org or call.\n")
+    assert lines == []
+
+
+def test_http_url_names_the_fix(tmp_path: Path):
+    _, lines = csl_json(tmp_path, one_item(', "URL": "http://example.org/a"'))
+    assert lines == [
+        f"{LIB}/a.json:2:54: error: URL 'http://example.org/a' must start with https:// (plain http:// is "
+        "not allowed: use the https:// address) [citation.item]"
+    ]
 
 
 def test_malformed_citation(tmp_path: Path):

@@ -197,8 +197,8 @@ def test_bad_utf8_is_located(tmp_path):
     assert read(path, "people.csv") == (
         [],
         [
-            "people.csv:1:1: error: file is not UTF-8 text (invalid continuation byte at byte 77) "
-            "[file.encoding]"
+            "people.csv:2:7: error: file is not UTF-8 text (invalid continuation byte at byte 77); "
+            "save it as UTF-8 [file.encoding]"
         ],
     )
 
@@ -414,9 +414,8 @@ def test_congress_bad_utf8_is_located(mini):
     people, lines = read(folder, "congress")
     assert len(people) == 3  # committee codes are then not checked
     assert (
-        "congress/committees-current.yaml:1:1: error: file is not UTF-8 text (invalid continuation byte at "
-        "byte 11) "
-        "[file.encoding]" in lines
+        "congress/committees-current.yaml:1:12: error: file is not UTF-8 text (invalid continuation byte at "
+        "byte 11); save it as UTF-8 [file.encoding]" in lines
     )
 
 

@@ -4,11 +4,12 @@ fonts, templates), and the checks a designer relies on: safe token values, contr
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from pipeline.colour import contrast
 from pipeline.errors import Report
-from pipeline.sources.layouts import discover, resolve, token_css
+from pipeline.sources.layouts import discover, render_template, resolve, template_error, token_css
 from tests.conftest import ROOTS
 
 UNITS = ROOTS / "units" / "layouts"
@@ -91,6 +92,7 @@ def test_stylesheets_list_base_first_then_child(tmp_path: Path):
             "layouts/base/css/one-pager/one-pager.css",
             "layouts/child/css/one-pager/facts.css",
         ],
+        "packet": ["layouts/base/css/base.css"],
     }
 
 
@@ -135,6 +137,65 @@ def test_template_the_child_lacks_comes_from_base(tmp_path: Path):
 def test_templates_escape_what_they_print(tmp_path: Path):
     template = child(tmp_path).env.from_string("<p>{{ text }}</p>")
     assert template.render(text="<script>x</script>") == "<p>&lt;script&gt;x&lt;/script&gt;</p>"
+
+
+def rendered_error(tmp_path: Path, text: str) -> list[str]:
+    """The report lines of rendering a child block template whose text is `text` (it must fail)."""
+    root = project(tmp_path, {"child/templates/blocks/briefing/summary.html.j2": text})
+    layout = resolved(root, "child")[0]
+    report = Report()
+    with pytest.raises(jinja2.TemplateError) as caught:
+        render_template(layout.env.get_template("blocks/briefing/summary.html.j2"), {"topic": {"title": "T"}})
+    template_error(caught.value, root, report)
+    return report.lines()
+
+
+SUMMARY = "layouts/child/templates/blocks/briefing/summary.html.j2"
+
+
+def test_an_undefined_name_is_located_at_its_template_line(tmp_path: Path):
+    assert rendered_error(tmp_path, "<p>\n{{ topic.title }}\n{{ no_such_variable }}\n</p>\n") == [
+        f"{SUMMARY}:3:1: error: template error: 'no_such_variable' is undefined [layout.template]"
+    ]
+
+
+def test_the_sandbox_refuses_python_internals(tmp_path: Path):
+    assert rendered_error(tmp_path, "{{ topic.__class__.__mro__ }}\n") == [
+        f"{SUMMARY}:1:1: error: template error: access to attribute '__class__' of 'dict' object is unsafe. "
+        "(layout templates run in Jinja's sandbox) [layout.template]"
+    ]
+
+
+def test_the_sandbox_refuses_changing_the_data(tmp_path: Path):
+    assert rendered_error(tmp_path, "\n{{ topic.clear() }}\n") == [
+        f"{SUMMARY}:2:1: error: template error: access to attribute 'clear' of 'dict' object is unsafe. "
+        "(layout templates run in Jinja's sandbox) [layout.template]"
+    ]
+
+
+def test_a_python_error_in_a_template_is_located(tmp_path: Path):
+    assert rendered_error(tmp_path, "{{ 1 // 0 }}\n") == [
+        f"{SUMMARY}:1:1: error: template error: ZeroDivisionError: integer division or modulo by zero "
+        "[layout.template]"
+    ]
+
+
+def test_a_template_linked_out_of_the_project_is_never_opened(tmp_path: Path):
+    root = project(tmp_path / "project")
+    (tmp_path / "secret.txt").write_text("secret")
+    (root / "layouts/child/templates/blocks/briefing").mkdir(parents=True)
+    (root / "layouts/child/templates/blocks/briefing/summary.html.j2").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(jinja2.TemplateError) as caught:
+        resolved(root, "child")[0].env.get_template("blocks/briefing/summary.html.j2")
+    report = Report()
+    template_error(caught.value, root, report)
+    assert [(d.path, d.code) for d in report.items] == [(SUMMARY, "file.outside")]
+
+
+def test_a_layout_with_errors_is_not_called_unknown(tmp_path: Path):
+    layout, lines = resolved(project(tmp_path, {"a/layout.yaml": "extends: base\ntokenz: {}\n"}), "a")
+    assert layout is None
+    assert [line.split(": error")[0] for line in lines] == ["layouts/a/layout.yaml:2:1"]
 
 
 # --- problems ----------------------------------------------------------------------------------

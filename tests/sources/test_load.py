@@ -67,8 +67,8 @@ def test_syntax_error_is_located():
 def test_unclosed_flow_list_names_the_context():
     _, lines = parse("keywords: [a, b\ntitle: One\n")
     assert lines == [
-        f"{SHOWN}:2:6: error: YAML syntax: while parsing a flow sequence: expected ',' or ']', but got ':' "
-        "[yaml.syntax]"
+        f"{SHOWN}:2:6: error: YAML syntax: a comma is missing before this item, or a closing ']' (YAML: "
+        "while parsing a flow sequence: expected ',' or ']', but got ':') [yaml.syntax]"
     ]
 
 
@@ -160,7 +160,8 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path):
     report = Report()
     assert load_yaml(path, SHOWN, report) is None
     assert report.lines() == [
-        f"{SHOWN}:1:1: error: file is not UTF-8 text (invalid continuation byte at byte 10) [file.encoding]"
+        f"{SHOWN}:1:11: error: file is not UTF-8 text (invalid continuation byte at byte 10); "
+        "save it as UTF-8 [file.encoding]"
     ]
 
 
@@ -191,3 +192,46 @@ def test_libyaml_and_the_python_composer_give_the_same_data_and_marks(monkeypatc
             path
         )
     assert len(paths) >= 13
+
+
+# --- bytes YAML refuses, and nesting that would crash a recursive composer --------------------------------
+
+
+def test_nul_byte_is_located_at_its_line_and_column():
+    source, lines = parse("id: x\ntitle: A\x00B\n")
+    assert source is None
+    assert lines == [
+        f"{SHOWN}:2:9: error: character U+0000 (NUL) is not allowed in a YAML file; delete it "
+        "[yaml.character]"
+    ]
+
+
+def test_other_control_character_is_named():
+    _, lines = parse("title: A\x1bB\n")
+    assert lines == [
+        f"{SHOWN}:1:9: error: character U+001B (a control character) is not allowed in a YAML file; "
+        "delete it [yaml.character]"
+    ]
+
+
+def test_flow_nesting_past_the_limit_is_refused_where_it_goes_too_deep():
+    _, lines = parse("x: " + "[" * 3000 + "]" * 3000 + "\n")
+    assert lines == [
+        f"{SHOWN}:1:103: error: lists and mappings are nested more than 100 levels deep here [yaml.depth]"
+    ]
+
+
+def test_block_nesting_past_the_limit_is_refused_where_it_goes_too_deep():
+    _, lines = parse("".join(" " * i + "a:\n" for i in range(3000)))
+    assert lines == [
+        f"{SHOWN}:101:101: error: lists and mappings are nested more than 100 levels deep here [yaml.depth]"
+    ]
+
+
+def test_nesting_up_to_the_limit_is_read():
+    source, lines = parse("[" * 100 + "x" + "]" * 100 + "\n")
+    assert lines == []
+    data = source.data
+    for _ in range(99):
+        data = data[0]
+    assert data == ["x"]

@@ -305,10 +305,36 @@ def test_image_with_a_non_ascii_name_is_found(root: Path):
     assert checked(with_body("See ![The caf\u00e9](assets/caf\u00e9.svg) here."), root) == []
 
 
+def test_an_image_is_located_at_its_own_occurrence_after_a_link_to_the_same_file(root: Path):
+    lines = checked(with_body("See [the map](assets/map.svg) and ![](assets/map.svg)."), root)
+    assert lines == [
+        f"{SHOWN}:19:21: error: link 'assets/map.svg' must start with https:// or mailto: [markdown.link]",
+        f"{SHOWN}:19:45: error: image 'assets/map.svg' has no alt text: write "
+        "![what it shows](assets/map.svg) [markdown.alt]",
+    ]
+
+
+def test_plain_http_link_is_refused_with_the_fix(root: Path):
+    lines = checked(with_body("See [this](http://example.org/) here."), root)
+    assert lines == [
+        f"{SHOWN}:19:18: error: link 'http://example.org/' must start with https:// or mailto: (plain "
+        "http:// is not allowed: use the https:// address) [markdown.link]"
+    ]
+
+
+def test_a_list_nested_past_four_levels_is_refused_at_its_item(root: Path):
+    nested = "".join(f"\n      {'  ' * i}- level {i + 1}" for i in range(6))
+    lines = checked(with_body("Levels:\n" + nested), root)
+    assert lines == [
+        f"{SHOWN}:25:15: error: lists are nested more than 4 levels deep here; at most 4 levels print "
+        "(move this item up a level) [markdown.nesting]"
+    ]
+
+
 def test_javascript_link_is_refused(root: Path):
     lines = checked(with_body("See [this](javascript:alert(1)) here."), root)
     assert lines == [
-        f"{SHOWN}:19:18: error: link 'javascript:alert(1)' must start with https://, http:// or mailto: "
+        f"{SHOWN}:19:18: error: link 'javascript:alert(1)' must start with https:// or mailto: "
         "[markdown.link]"
     ]
 

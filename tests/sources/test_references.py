@@ -142,7 +142,7 @@ def test_unused_field_is_a_warning(tmp_path: Path):
     items, lines = convert(
         tmp_path, "@book{b,\n  title = {B},\n  keywords = {kept quiet},\n  abstractx = {typo}\n}\n"
     )
-    assert lines == [f"{SHOWN}:1:1: warning: BibTeX field 'abstractx' of 'b' is not used [citation.bibtex]"]
+    assert lines == [f"{SHOWN}:4:1: warning: BibTeX field 'abstractx' of 'b' is not used [citation.bibtex]"]
     assert "b" in items
 
 
@@ -154,7 +154,7 @@ def test_entry_without_title_is_an_error(tmp_path: Path):
 
 def test_url_that_is_not_a_web_address(tmp_path: Path):
     items, lines = convert(tmp_path, "@misc{u,\n  title = {U},\n  url = {ftp://example.org/u}\n}\n")
-    assert lines == [f"{SHOWN}:1:1: error: url of 'u' must start with https:// [citation.bibtex]"]
+    assert lines == [f"{SHOWN}:3:1: error: url of 'u' must start with https:// [citation.bibtex]"]
     assert items == {}
 
 
@@ -198,5 +198,6 @@ def test_file_that_is_not_utf8(tmp_path: Path):
     report = Report()
     assert bibtex_items(tmp_path / "refs.bib", SHOWN, report) == []
     assert report.lines() == [
-        f"{SHOWN}:1:1: error: file is not UTF-8 text (invalid continuation byte at byte 23) [file.encoding]"
+        f"{SHOWN}:2:15: error: file is not UTF-8 text (invalid continuation byte at byte 23); "
+        "save it as UTF-8 [file.encoding]"
     ]

@@ -162,3 +162,20 @@ def test_in_text_citations_go_before_the_punctuation_notes_after_it():
     assert (
         to_html("- item [@b].", cite, None, block=True, in_text=True) == "<ul>\n<li>item [C].</li>\n</ul>\n"
     )
+
+
+# --- nesting -----------------------------------------------------------------------------------------------
+
+
+def test_lists_nested_past_four_levels_are_found_at_their_first_line():
+    text = "".join(f"{'  ' * i}- level {i + 1}\n" for i in range(10))
+    assert scan(text).too_deep == [4]
+
+
+def test_quotes_count_as_levels_too():
+    assert scan("para\n\n- a\n\n  > > > > deep\n").too_deep == [4]
+
+
+def test_lists_nested_four_levels_are_fine():
+    text = "".join(f"{'  ' * i}- level {i + 1}\n" for i in range(4))
+    assert scan(text).too_deep == []
