@@ -93,7 +93,7 @@ def _walk(walking: Walking, before: Meeting | None, m: Meeting, people: dict) ->
 def _floor(place) -> str:
     if not place:
         return ""
-    building_name, floor, _ = place
+    _, floor, _ = place
     if floor < 0:
         return "Basement level"
     return "Ground floor" if floor == 0 else f"Floor {floor}"
