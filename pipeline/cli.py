@@ -131,7 +131,7 @@ def _read_bills(args, report: Report):
     from pipeline.personalize.bills import read
 
     mine = Report()
-    found = read(args.bills, str(args.bills), mine)
+    found = read(args.bills, _shown(args.bills, Path(args.root).resolve()), mine)
     report.extend(mine)
     if mine.errors:
         raise SourceErrors(report)
