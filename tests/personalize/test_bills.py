@@ -30,8 +30,8 @@ def topic_naming(tmp_path: Path, bill: str = HR2471):
     from pipeline.sources.gather import gather
 
     root = copy_project(tmp_path / "p", "minimal")
-    edit(root, "  - ask: Keep protection in place for people who fled.[@hrw-2021-returns, p. 12]\n",
-         "  - ask: Keep protection in place for people who fled.[@hrw-2021-returns, p. 12]\n    " + bill + "\n")  # fmt: skip
+    ask = "  - ask: Keep protection in place for people who fled.[@hrw-2021-returns, p. 12]\n"
+    edit(root, ask, ask + "    " + bill + "\n")
     project = gather(root, Report())
     return project.topics[0]
 
@@ -121,8 +121,8 @@ def test_a_bill_the_folder_lacks_is_a_warning_at_the_ask(tmp_path):
     found = standing.for_topic(topic, source, bills.read(BILLS, "bills", Report()), "en-US", report)
     assert found.bills == []
     assert report.lines() == [
-        "sources/topics/mini.yaml:14:20: warning: the Bill Status folder has no file for H.R. 3202 of the 118th "
-        "Congress (BILLSTATUS-118hr3202.xml); the band's bill lines leave it out [bills.missing]"
+        "sources/topics/mini.yaml:14:20: warning: the Bill Status folder has no file for H.R. 3202 of the "
+        "118th Congress (BILLSTATUS-118hr3202.xml); the band's bill lines leave it out [bills.missing]"
     ]
 
 
