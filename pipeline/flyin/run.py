@@ -11,7 +11,7 @@ from pathlib import Path
 from pipeline.build.finish import csv_bytes, write_atomic
 from pipeline.build.graph import build_date, file_hashes, key, output_keys
 from pipeline.build.workers import Failure, run
-from pipeline.errors import Report, SourceErrors
+from pipeline.errors import PressError, Report, SourceErrors
 from pipeline.flyin import state as st
 from pipeline.flyin.checks import check
 from pipeline.flyin.pages import MAX_PAGES, Day, PageError, itinerary_html, overview_html, rows, typeset
@@ -129,7 +129,7 @@ def _check(project, schedule: Path, shown: str, recipients: Path, report: Report
     if report.errors or (options.strict and report.warnings):
         raise SourceErrors(report)
     if not meetings:
-        raise SourceErrors(report) if report.errors else _nothing(shown)
+        raise PressError(f"{shown} has no meetings; nothing was made")
     files = file_hashes(project.root)
     inputs = [recipients] + ([options.bills_folder] if options.bills_folder else [])
     env = st.environment(project.root, files, inputs)
@@ -141,12 +141,6 @@ def _check(project, schedule: Path, shown: str, recipients: Path, report: Report
         plan.topic_keys[topic.id] = key({"one-pager": keys[f"out/{topic.id}/{topic.id}-one-pager"], **env,
                                          "day": str(date or dt.date.today())})  # fmt: skip
     return plan
-
-
-def _nothing(shown: str):
-    from pipeline.errors import PressError
-
-    return PressError(f"{shown} has no meetings; nothing was made")
 
 
 def _unplaced(r) -> bool:
