@@ -86,8 +86,8 @@ def _walk(walking: Walking, before: Meeting | None, m: Meeting, people: dict) ->
         return f"{gap} min after the last meeting; walk not known", False
     where = f"within {b}" if a == b else f"from {a}"
     if gap < need:
-        return f"About {need} min walk {where}, and only {gap} min to do it: leave on time", True
-    return f"About {need} min walk {where} ({gap} min free)", False
+        return f"{need} min walk {where}, only {gap} min free: leave on time", True
+    return f"{need} min walk {where} · {gap} min free", False
 
 
 def _floor(place) -> str:

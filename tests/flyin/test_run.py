@@ -69,7 +69,7 @@ def test_each_team_gets_its_itinerary_and_packet(root, capsys):
     words = " ".join(itinerary[0].get_textpage().get_text_range().split())
     for expected in ("Team A", "Tuesday, March 4, 2025", "09:30", "Representative Ana Ruiz (D-FL-25)",
                      "2470 Rayburn", "Floor 4", "With Lena Park", "First meeting of the day",
-                     "About 5 min walk from Rayburn (30 min free)"):  # fmt: skip
+                     "5 min walk from Rayburn · 30 min free"):  # fmt: skip
         assert expected in words, expected
     packet = PdfReader(root / DAY / "team-a/packet.pdf")
     assert len(packet.pages) == len(itinerary) + 2
