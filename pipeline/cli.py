@@ -367,7 +367,8 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
         if result.bills is not None and result.bills.bills:
             from pipeline.personalize.standing import summary
 
-            print(f"press: bills: {summary(result.bills, {r.id for r in selection.everyone})}")
+            everyone = {r.id for r in rs.read(args.recipients, Report())}  # the source, not the selection
+            print(f"press: bills: {summary(result.bills, everyone)}")
     if report.errors:
         print(f"press: {plural(len(report.errors), 'problem')}; the other copies were made", file=sys.stderr)
         return 1
