@@ -81,6 +81,7 @@ def flyin(project, schedule: Path, shown: str, recipients: Path, report: Report,
     plan = _check(project, schedule, shown, recipients, report, options)
     saved, result = st.load(project.root), Result()
     failed_copies = _copies(project, plan, saved, report, options, result)
+    st.save(project.root, saved)  # an interrupted run keeps the copies it made
     work = []
     for (date, slug), meetings in plan.teams().items():
         entry, wanted = saved.teams.get(f"{date}/{slug}"), _team_key(plan, meetings)
