@@ -53,15 +53,16 @@ def synthetic(path: Path) -> None:
     path.write_text("\n".join(rows) + "\n")
 
 
-def timed(root: Path, schedule: Path) -> tuple[float, int, object]:
+def timed(root: Path, schedule: Path) -> tuple[float, float, int, object]:
+    """Wall seconds, CPU seconds (this process and its finished workers), peak PSS and the result."""
     report = Report()
     with Peak() as peak:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), sum(os.times()[:4])
         project = gather(root, report)
         result = flyin(project, schedule, schedule.name, CONGRESS, report, Options(jobs=JOBS))
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, sum(os.times()[:4]) - cpu
     assert not report.errors, report.lines()
-    return seconds, peak.pss, result
+    return seconds, cpu, peak.pss, result
 
 
 def main() -> None:
@@ -71,22 +72,25 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         root = project_copy(Path(tmp) / "sample")
-        seconds, pss, result = timed(root, root / "sources/flyin/schedule.csv")
-        rows.append(("sample day (3 teams, 16 meetings), cold", seconds, pss, result))
+        rows.append(
+            ("sample day (3 teams, 16 meetings), cold", *timed(root, root / "sources/flyin/schedule.csv"))
+        )
         big = project_copy(Path(tmp) / "big")
         schedule = big / "day.csv"
         synthetic(schedule)
-        seconds, pss, result = timed(big, schedule)
-        rows.append((f"{TEAMS} teams, {TEAMS * PER_TEAM} meetings, cold", seconds, pss, result))
+        rows.append((f"{TEAMS} teams, {TEAMS * PER_TEAM} meetings, cold", *timed(big, schedule)))
         text = schedule.read_text().replace(",09:45,30,Team 01,", ",09:50,30,Team 01,", 1)
         schedule.write_text(text)
-        seconds, pss, result = timed(big, schedule)
-        rows.append(("the same day, one meeting moved", seconds, pss, result))
-    print(f"\nbench_flyin ({JOBS} workers, {os.cpu_count()} CPUs; peak PSS of the process and its workers)")
-    print(f"{'run':<42} {'seconds':>8} {'peak MB':>8} {'teams made':>11} {'copies made':>12}")
-    for name, seconds, pss, result in rows:
-        made = len(result.teams_made)
-        print(f"{name:<42} {seconds:>8.1f} {pss / 2**20:>8.0f} {made:>11} {result.copies_made:>12}")
+        rows.append(("the same day, one meeting moved", *timed(big, schedule)))
+    load = os.getloadavg()[0]
+    print(
+        f"\nbench_flyin ({JOBS} workers, {os.cpu_count()} CPUs, load average {load:.1f}; CPU: this process and"
+    )
+    print("its workers, user + system; peak MB: PSS of the process and its workers)")
+    print(f"{'run':<42} {'seconds':>8} {'CPU s':>7} {'peak MB':>8} {'teams made':>11} {'copies made':>12}")
+    for name, seconds, cpu, pss, result in rows:
+        made, copies = len(result.teams_made), result.copies_made
+        print(f"{name:<42} {seconds:>8.1f} {cpu:>7.1f} {pss / 2**20:>8.0f} {made:>11} {copies:>12}")
 
 
 if __name__ == "__main__":

@@ -182,12 +182,16 @@ def _copies(project, plan: _Plan, saved, report: Report, options: Options, resul
             result.copies_reused += 1
         else:
             needed[topic].add(rid)
-    failed = set()
+    failed, bases = set(), _bases(project, sorted(needed), report, options)
     for topic in sorted(needed):
+        if bases.get(topic) is None:
+            failed.update((topic, rid) for rid in needed[topic])
+            continue
         mine = [r for r in plan.everyone if r.id in needed[topic]]
         selection = Selection(plan.everyone, mine, plan.names)
         copy_options = CopyOptions(jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb,
-                                   folder=f"{COPIES}/{topic}", index=False, bills=options.bills)  # fmt: skip
+                                   folder=f"{COPIES}/{topic}", index=False, bills=options.bills,
+                                   base=bases[topic])  # fmt: skip
         made = personalize(project, topic, selection, report, copy_options)
         if made.bills is not None:
             from pipeline.personalize.standing import summary
@@ -204,6 +208,34 @@ def _copies(project, plan: _Plan, saved, report: Report, options: Options, resul
                 saved.copies.pop(f"{topic}/{rid}", None)
                 failed.add((topic, rid))
     return failed
+
+
+def _bases(project, topics: list[str], report: Report, options: Options) -> dict:
+    """Each topic's base one-pager (render, typeset, fit, checks), made in worker processes at once; None
+    (with its errors reported) for a topic whose base fails."""
+    from pipeline.personalize.run import base_document
+
+    sources = {t.id: (t, s) for t, s in project.topics}
+    made = {}
+
+    def work(topic):
+        mine = Report()
+        output = base_document(project, *sources[topic], mine)
+        return output, mine
+
+    def done(topic, outcome):
+        if isinstance(outcome, Failure):
+            report.error(
+                sources[topic][1].where(), f"the one-pager's base: {outcome.message}", "flyin.failed"
+            )
+            made[topic] = None
+            return
+        made[topic], mine = outcome
+        report.extend(mine)
+
+    if topics:
+        run(topics, work, done, jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb)
+    return made
 
 
 def _fail(report: Report, m: Meeting, message: str, result: Result) -> None:

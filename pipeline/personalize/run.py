@@ -33,6 +33,7 @@ class Options:
     folder: str | None = None  # where the copies go, from the project root (default out/personalized/<topic>)
     index: bool = True  # write index.csv and the print file (a fly-in keeps its own records instead)
     bills: object = None  # the Bill Status data of --bills (pipeline.personalize.bills.Bills), or None
+    base: object = None  # the topic's base one-pager (`base_document`'s Output) when made beforehand
 
 
 @dataclass
@@ -61,7 +62,9 @@ def personalize(project, topic_id: str, selection: Selection, report: Report, op
     folder = options.folder or f"out/personalized/{topic.id}"
     result, clock = Result(folder=project.root / folder), time.perf_counter()
     result.bills = topic_bills(project, topic, source, options.bills, report)
-    output, base, copies = _prepare(project, topic, source, layout, selection, report, folder, result.bills)
+    output, base, copies = _prepare(
+        project, topic, source, layout, selection, report, folder, result.bills, options.base
+    )
     result.seconds["base"] = time.perf_counter() - clock
     clock = time.perf_counter()
     failed = _make(project, topic, layout, output, base, copies, options, report)
@@ -97,7 +100,7 @@ def topic_bills(project, topic, source, bills: dict | None, report: Report):
     return found
 
 
-def _prepare(project, topic, source, layout, selection: Selection, report: Report, folder: str, bills):
+def _prepare(project, topic, source, layout, selection: Selection, report: Report, folder: str, bills, made):
     """The shared base (the one-pager through the normal pipeline, band font added) and each copy's plan."""
     from pipeline.pdf.update import prepare
 
@@ -108,7 +111,7 @@ def _prepare(project, topic, source, layout, selection: Selection, report: Repor
         for text in texts(r, layout.band, line_fields(r, topic, selection.names, day, bills)):
             chars |= set(text)
     font = band_font(project, layout, chars)
-    output = base_document(project, topic, source, report)
+    output = made or base_document(project, topic, source, report)
     if output is None:
         raise SourceErrors(report)
     base = prepare(output.pdf, output.fitting.band, font, layout.tokens.get("ink", "#000000"))
