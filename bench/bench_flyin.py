@@ -83,10 +83,8 @@ def main() -> None:
         schedule.write_text(text)
         rows.append(("the same day, one meeting moved", *timed(big, schedule)))
     load = os.getloadavg()[0]
-    print(
-        f"\nbench_flyin ({JOBS} workers, {os.cpu_count()} CPUs, load average {load:.1f}; CPU: this process and"
-    )
-    print("its workers, user + system; peak MB: PSS of the process and its workers)")
+    print(f"\nbench_flyin ({JOBS} workers, {os.cpu_count()} CPUs, load average {load:.1f})")
+    print("CPU s: this process and its workers, user + system; peak MB: PSS of the process and its workers")
     print(f"{'run':<42} {'seconds':>8} {'CPU s':>7} {'peak MB':>8} {'teams made':>11} {'copies made':>12}")
     for name, seconds, cpu, pss, result in rows:
         made, copies = len(result.teams_made), result.copies_made
