@@ -94,11 +94,54 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=_positive, metavar="N", help="worker processes (default: the CPUs)"
     )
     person.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    _bills_option(person)
     _worker_limits(person, "a chunk of copies")
 
-    for sub in (build, check, schema, person):
+    flyin = commands.add_parser(
+        "flyin", help="a fly-in day: each team's itinerary and packet, and the organizers' overview"
+    )
+    flyin.add_argument("schedule", type=Path, help="the schedule .csv file")
+    flyin.add_argument(
+        "--recipients",
+        type=Path,
+        metavar="PATH",
+        required=True,
+        help="a recipients .csv file or a congress-legislators folder",
+    )
+    flyin.add_argument(
+        "--jobs", "-j", type=_positive, metavar="N", help="worker processes (default: the CPUs)"
+    )
+    flyin.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    flyin.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    _bills_option(flyin)
+    _worker_limits(flyin, "a team's pages")
+
+    for sub in (build, check, schema, person, flyin):
         sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     return parser
+
+
+def _bills_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--bills",
+        type=Path,
+        metavar="DIR",
+        help="a folder of Bill Status XML files: the band says where each member stands on the topic's bills",
+    )
+
+
+def _read_bills(args, report: Report):
+    """The --bills folder's bills, or None without it; an error in it stops the run."""
+    if args.bills is None:
+        return None
+    from pipeline.personalize.bills import read
+
+    mine = Report()
+    found = read(args.bills, _shown(args.bills, Path(args.root).resolve()), mine)
+    report.extend(mine)
+    if mine.errors:
+        raise SourceErrors(report)
+    return found
 
 
 def _worker_limits(parser: argparse.ArgumentParser, what: str) -> None:
@@ -138,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(root, args, report)
         if args.command == "personalize":
             return _personalize(root, args, report)
+        if args.command == "flyin":
+            return _flyin(root, args, report)
         return _schema(root, args)
     except SourceErrors as exc:
         _print(exc.report)
@@ -331,6 +376,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     project = gather(root, report, only=[args.topic])
     if project is None:
         raise SourceErrors(report)
+    bills = _read_bills(args, report)
     filters = rs.Filters(args.chamber, args.state, args.committee, args.id)
     try:
         selection = rs.choose(args.recipients, filters, report, shard, root=root)
@@ -343,6 +389,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
         shard=shard,
         timeout=args.timeout,
         memory_mb=args.memory_limit,
+        bills=bills,
     )
     result = p.personalize(project, args.topic, selection, report, options)
     _print(report)
@@ -356,7 +403,62 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
             f"press: made and checked {len(result.copies)} of {plural(len(selection.mine), 'office')} in "
             f"{folder}/ ({time.perf_counter() - started:.1f} s); index {made}"
         )
+        if result.bills is not None and result.bills.bills:
+            from pipeline.personalize.standing import summary
+
+            everyone = {r.id for r in rs.read(args.recipients, Report())}  # the source, not the selection
+            print(f"press: bills: {summary(result.bills, everyone)}")
     if report.errors:
         print(f"press: {plural(len(report.errors), 'problem')}; the other copies were made", file=sys.stderr)
         return 1
     return 0
+
+
+def _flyin(root: Path, args, report: Report) -> int:
+    from pipeline.build.graph import Lock
+
+    with Lock(root / "out" / ".press", "out/"):  # one build, personalize or fly-in run at a time in out/
+        return _flyin_locked(root, args, report)
+
+
+def _flyin_locked(root: Path, args, report: Report) -> int:
+    from pipeline.build.workers import cpu_jobs
+    from pipeline.flyin.run import OUT, Options, flyin
+    from pipeline.sources.gather import gather
+
+    started = time.perf_counter()
+    project = gather(root, report)
+    if project is None:
+        raise SourceErrors(report)
+    bills = _read_bills(args, report)
+    options = Options(
+        jobs=args.jobs or cpu_jobs(),
+        timeout=args.timeout,
+        memory_mb=args.memory_limit,
+        bills=bills,
+        bills_folder=args.bills,
+        strict=args.strict,
+    )
+    shown = _shown(args.schedule, root)
+    result = flyin(project, args.schedule, shown, args.recipients, report, options)
+    _print(report)
+    if not args.quiet:
+        for line in result.bills:
+            print(f"press: bills: {line}")
+        print(
+            f"press: {plural(len(result.teams_made), 'team')} made, {len(result.teams_current)} up to date "
+            f"({', '.join(result.days)}); {plural(result.copies_made, 'one-pager')} made, "
+            f"{result.copies_reused} reused; in {OUT}/ ({time.perf_counter() - started:.1f} s)"
+        )
+    if report.errors:
+        print(f"press: {plural(len(report.errors), 'problem')}; the other teams were made", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the project when it is inside it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

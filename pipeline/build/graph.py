@@ -203,6 +203,8 @@ def _serves(path: str, kind: str) -> bool:
         f"/css/{other}/" not in path
         and f"/blocks/{other}/" not in path
         and not path.endswith(f"/{other}.html.j2")
+        and "/css/flyin/" not in path  # the fly-in's itinerary and overview
+        and not path.endswith(("/itinerary.html.j2", "/overview.html.j2"))
     )
 
 
@@ -213,7 +215,7 @@ def output_keys(project, files: dict[str, str], tools: dict[str, str], date, fol
         p: h
         for p, h in files.items()
         if p.startswith("sources/")
-        and p.split("/")[1] not in ("topics", "references", "schemas", "recipients")
+        and p.split("/")[1] not in ("topics", "references", "schemas", "recipients", "flyin")
     }
     common = {"tools": tools, "date": date.isoformat() if date else None, "shared": shared}
     keys = {}

@@ -1,4 +1,4 @@
-"""PDF collate: the print file, every office's page in walking order, sharing one copy of the base page."""
+"""PDF collate: the print file and fly-in packets, office copies sharing one copy of each base page."""
 
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ def print_file(entries: list[tuple[str, Path]]) -> bytes:
 
 def _shared(out, base: bytes, bands: list[bytes]) -> None:
     """Pages that draw their own band stream, then the base page as one shared form XObject."""
+    shared = _base_form(out, base)
+    for band in bands:
+        out.pages.append(_band_page(out, band, *shared))
+
+
+def _base_form(out, base: bytes):
+    """The base's page as a form XObject in `out`: (the resources a band page needs, its media box, the
+    stream that draws the form)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(base)) as src:
@@ -61,16 +69,61 @@ def _shared(out, base: bytes, bands: list[bytes]) -> None:
             Font=pikepdf.Dictionary(PressBand=font), XObject=pikepdf.Dictionary(PressBase=form)
         )
     )
-    for band in bands:
-        stream = pikepdf.Stream(out, b"")
-        stream.write(band, filter=pikepdf.Name.FlateDecode)
-        out.pages.append(
-            pikepdf.Page(
-                pikepdf.Dictionary(
-                    Type=pikepdf.Name.Page,
-                    MediaBox=media,
-                    Resources=resources,
-                    Contents=pikepdf.Array([out.make_indirect(stream), draw]),
-                )
-            )
+    return resources, media, draw
+
+
+def _band_page(out, band: bytes, resources, media, draw):
+    """A page that draws an office's band, then the shared base."""
+    import pikepdf
+
+    stream = pikepdf.Stream(out, b"")
+    stream.write(band, filter=pikepdf.Name.FlateDecode)
+    return pikepdf.Page(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=media,
+            Resources=resources,
+            Contents=pikepdf.Array([out.make_indirect(stream), draw]),
         )
+    )
+
+
+def packet(front: bytes, front_title: str, sections: list[tuple[str, list[tuple[str, Path]]]]) -> bytes:
+    """One PDF: the pages of `front` (an itinerary), then for each (title, [(part title, copy file), ...])
+    section its copies' pages, with a bookmark for `front`, one per section and, when a section has more
+    than one part, one per part beneath it. Copies stamped on the same base draw it once, as a form XObject;
+    any other PDF's pages are copied as they are."""
+    import contextlib
+    import hashlib
+
+    import pikepdf
+
+    pikepdf.settings.set_flate_compression_level(9)
+    out, forms, marks = pikepdf.Pdf.new(), {}, []
+    with contextlib.ExitStack() as keep:  # sources stay open until the packet is saved
+        first = keep.enter_context(pikepdf.open(io.BytesIO(front)))
+        out.pages.extend(first.pages)
+        for title, parts in sections:
+            marks.append((title, len(out.pages), []))
+            for part_title, path in parts:
+                marks[-1][2].append((part_title, len(out.pages)))
+                data = path.read_bytes()
+                split = read_update(data)
+                if split is None:
+                    one = keep.enter_context(pikepdf.open(io.BytesIO(data)))
+                    out.pages.extend(one.pages)
+                    continue
+                digest = hashlib.sha256(split[0]).hexdigest()
+                if digest not in forms:
+                    forms[digest] = _base_form(out, split[0])
+                out.pages.append(_band_page(out, split[1], *forms[digest]))
+        with out.open_outline() as outline:
+            outline.root.append(pikepdf.OutlineItem(front_title, 0))
+            for title, page, parts in marks:
+                item = pikepdf.OutlineItem(title, page)
+                if len(parts) > 1:
+                    item.children.extend(pikepdf.OutlineItem(t, p) for t, p in parts)
+                outline.root.append(item)
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()

@@ -19,7 +19,7 @@ COMMITTEES_CSV = "committees.csv"
 
 
 @dataclass
-class _Row:
+class Row:
     """One data row of a CSV file, with what is needed to locate any of its cells."""
 
     shown: str
@@ -43,7 +43,7 @@ class _Row:
         return (self.shown, self.line + line - 1, col)
 
 
-def _rows(text: str, shown: str, report: Report):
+def _rows(text: str, shown: str, report: Report, code: str = "recipients"):
     """(first line, raw text, cells) of every non-blank row; a row with broken quoting is reported and
     skipped."""
     lines = io.StringIO(text, newline="").readlines()
@@ -60,9 +60,9 @@ def _rows(text: str, shown: str, report: Report):
             bad = start + done
             _, opened = _cell_starts(lines[bad])
             if "end of data" in str(exc) and opened is not None:
-                report.error((shown, bad + 1, opened + 1), "this quote is never closed", "recipients.csv")
+                report.error((shown, bad + 1, opened + 1), "this quote is never closed", f"{code}.csv")
             else:
-                report.error((shown, bad + 1, 1), f"malformed CSV row ({exc})", "recipients.csv")
+                report.error((shown, bad + 1, 1), f"malformed CSV row ({exc})", f"{code}.csv")
             start = bad + 1
 
 
@@ -83,16 +83,20 @@ def _cell_starts(raw: str) -> tuple[list[int], int | None]:
     return starts, opened
 
 
-def _table(path: Path, shown: str, report: Report, required: tuple, known: tuple) -> list[_Row]:
-    """The data rows of a CSV file whose header names every `required` column; other problems are reported."""
+def table(
+    path: Path, shown: str, report: Report, required: tuple, known: tuple, code: str = "recipients"
+) -> list[Row]:
+    """The data rows of a CSV file whose header names every `required` column (every cell located, UTF-8, a
+    byte-order mark allowed); other problems are reported, with codes `<code>.csv`, `<code>.columns` and
+    `<code>.cells`. The recipients file and the fly-in schedule are read with it."""
     text = read_text(path, shown, report)
-    rows = list(_rows(text.removeprefix("\ufeff"), shown, report)) if text is not None else []
+    rows = list(_rows(text.removeprefix("\ufeff"), shown, report, code)) if text is not None else []
     if not rows:
         if text is not None:
             report.error(
                 (shown, 1, 1),
                 f"no header row; the first row names the columns, such as {one_of(required)}",
-                "recipients.columns",
+                f"{code}.columns",
             )
         return []
     (line, raw, header), body = rows[0], rows[1:]
@@ -101,9 +105,9 @@ def _table(path: Path, shown: str, report: Report, required: tuple, known: tuple
     for index, name in enumerate(cell.strip() for cell in header):
         where = (shown, line, starts[index] + 1)
         if not name:
-            report.error(where, f"column {index + 1} has no name in the header", "recipients.columns")
+            report.error(where, f"column {index + 1} has no name in the header", f"{code}.columns")
         elif name in columns:
-            report.error(where, f"column '{name}' appears twice in the header", "recipients.columns")
+            report.error(where, f"column '{name}' appears twice in the header", f"{code}.columns")
         else:
             columns[name] = index
             near = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.8)
@@ -111,7 +115,7 @@ def _table(path: Path, shown: str, report: Report, required: tuple, known: tuple
                 report.warning(
                     where,
                     f"column '{name}' is kept as an extra column (did you mean '{near[0]}'?)",
-                    "recipients.columns",
+                    f"{code}.columns",
                 )
     missing = [name for name in required if name not in columns]
     if missing:
@@ -119,7 +123,7 @@ def _table(path: Path, shown: str, report: Report, required: tuple, known: tuple
             (shown, line, 1),
             f"the header lacks the required column(s) {one_of(missing)}; "
             f"required: {', '.join(repr(r) for r in required)}",
-            "recipients.columns",
+            f"{code}.columns",
         )
         return []
     if not body:
@@ -130,17 +134,17 @@ def _table(path: Path, shown: str, report: Report, required: tuple, known: tuple
             report.error(
                 (shown, line, 1),
                 f"this row has {len(cells)} cells, but the header has {len(header)}",
-                "recipients.cells",
+                f"{code}.cells",
             )
         else:
-            result.append(_Row(shown, line, raw, _cell_starts(raw)[0], columns, cells))
+            result.append(Row(shown, line, raw, _cell_starts(raw)[0], columns, cells))
     return result
 
 
 def read(path: Path, shown: str, report: Report) -> list[Recipient]:
     """The recipients of a CSV file (see the README's format); rows with errors are reported and left out."""
     known = committees(path, shown, report)
-    rows = _table(path, shown, report, REQUIRED, COLUMNS)
+    rows = table(path, shown, report, REQUIRED, COLUMNS)
     extras = [name for name in (rows[0].columns if rows else ()) if name not in COLUMNS]
     made, seen = [], {}
     for row in rows:
@@ -155,12 +159,13 @@ def read(path: Path, shown: str, report: Report) -> list[Recipient]:
 def committees(path: Path, shown: str, report: Report) -> dict[str, tuple[str, str]] | None:
     """Code -> (display name, chamber) from the committees.csv beside a recipients file, or None without
     one."""
-    table = path.parent / COMMITTEES_CSV
-    if not table.is_file():
+    if not (path.parent / COMMITTEES_CSV).is_file():
         return None
     shown = str(PurePosixPath(shown).parent / COMMITTEES_CSV)
     known: dict[str, tuple[str, str, int]] = {}
-    for row in _table(table, shown, report, ("code", "name"), ("code", "name", "chamber")):
+    for row in table(
+        path.parent / COMMITTEES_CSV, shown, report, ("code", "name"), ("code", "name", "chamber")
+    ):
         code, chamber = row.get("code").upper(), row.get("chamber").lower()
         if chamber and chamber not in CHAMBERS + ("joint",):
             report.error(

@@ -9,6 +9,7 @@ from datetime import date
 from pipeline.build.graph import build_date
 from pipeline.errors import Report, did_you_mean
 from pipeline.personalize.people import Recipient
+from pipeline.personalize.standing import FIELDS
 
 URL_FIELDS = ("topic", "id", "chamber", "state", "district", "party")
 
@@ -26,7 +27,15 @@ LINE_FIELDS = (
     "committees",
     "committee_codes",
     "date",
+    # where the member stands on the bills the topic's asks name (with --bills; '' without)
+    "bill",
+    "bill_status",
+    "bill_status_short",
+    "cosponsor_since",
+    "bill_committees",
+    "bill_updated",
 )
+LEADING = 1.3  # a band line takes its size times this (as the stamp and the template set it)
 
 
 FIELD = re.compile(r"\{([^{}]*)\}")
@@ -90,6 +99,14 @@ def check_settings(project, topic, layout, report: Report) -> bool:
         )
         return not report.errors
     _, spec = layout.band_where
+    need = sum(line.size * LEADING for line in layout.band.lines)
+    if need > layout.band.height + 0.01:
+        report.error(
+            spec._source.where(("one_pager", "band", "lines")),
+            f"the band's lines need {need:.1f}pt but the band is {layout.band.height:g}pt tall; "
+            "make them fewer or smaller, or the band taller",
+            "personalize.band",
+        )
     known = LINE_FIELDS + tuple(layout.band.extra)
     for i, line in enumerate(layout.band.lines):
         for form in ("long", "short"):
@@ -105,8 +122,10 @@ def check_settings(project, topic, layout, report: Report) -> bool:
     return not report.errors
 
 
-def line_fields(r: Recipient, topic, names: dict[str, str], day: str) -> dict[str, str]:
-    """The values band lines may name, for one recipient."""
+def line_fields(r: Recipient, topic, names: dict[str, str], day: str, bills=None) -> dict[str, str]:
+    """The values band lines may name, for one recipient; `bills` (standing.TopicBills) fills the bill
+    fields, which are empty without it."""
+
     codes = [c for c in topic.committees if c in r.committees]
     values = dict(
         honorific=r.honorific,
@@ -122,6 +141,7 @@ def line_fields(r: Recipient, topic, names: dict[str, str], day: str) -> dict[st
         committee_codes=", ".join(codes),
         date=day,
     )
+    values.update(bills.fields(r, names) if bills else dict.fromkeys(FIELDS, ""))
     values.update(dict(r.extra))
     return values
 
@@ -162,12 +182,13 @@ def plan(
     folder: str,
     report: Report,
     order: dict[str, int],
+    bills=None,
 ) -> list[Copy]:
     """Choose each line's long or short form by its width in the band; a recipient whose text does not fit is
     reported by name and left out."""
     copies = []
     for r in recipients:
-        values = line_fields(r, topic, names, day)
+        values = line_fields(r, topic, names, day, bills)
         lines, printed, problem = [], r.name, None
         for i, line in enumerate(band.lines, 1):
             text = _fill(line.long, values)

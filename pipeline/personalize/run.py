@@ -30,6 +30,10 @@ class Options:
     verify: bool = True  # proof every copy (benchmarks may time making alone)
     timeout: float = 300.0  # seconds a chunk of copies may take in a worker
     memory_mb: int = 2048  # each worker's address-space limit
+    folder: str | None = None  # where the copies go, from the project root (default out/personalized/<topic>)
+    index: bool = True  # write index.csv and the print file (a fly-in keeps its own records instead)
+    bills: object = None  # the Bill Status data of --bills (pipeline.personalize.bills.Bills), or None
+    base: object = None  # the topic's base one-pager (`base_document`'s Output) when made beforehand
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Result:
     seconds: dict[str, float] = field(default_factory=dict)
     folder: Path | None = None
     print_file: Path | None = None  # None when it was not made (a shard, no copy, or a failed check)
+    bills: object = None  # the topic's bills (standing.TopicBills) when --bills was given
 
 
 def personalize(project, topic_id: str, selection: Selection, report: Report, options: Options = Options()):
@@ -54,8 +59,12 @@ def personalize(project, topic_id: str, selection: Selection, report: Report, op
     if not check_settings(project, topic, layout, settings):
         report.extend(settings)
         raise SourceErrors(report)
-    result, clock = Result(folder=project.root / f"out/personalized/{topic.id}"), time.perf_counter()
-    output, base, copies = _prepare(project, topic, source, layout, selection, report)
+    folder = options.folder or f"out/personalized/{topic.id}"
+    result, clock = Result(folder=project.root / folder), time.perf_counter()
+    result.bills = topic_bills(project, topic, source, options.bills, report)
+    output, base, copies = _prepare(
+        project, topic, source, layout, selection, report, folder, result.bills, options.base
+    )
     result.seconds["base"] = time.perf_counter() - clock
     clock = time.perf_counter()
     failed = _make(project, topic, layout, output, base, copies, options, report)
@@ -66,15 +75,32 @@ def personalize(project, topic_id: str, selection: Selection, report: Report, op
     result.seconds["verify"] = time.perf_counter() - clock
     result.copies = [c for c in copies if c.order not in failed]
     clock = time.perf_counter()
-    write_index(result.folder / index_name(options.shard), result.copies)
-    target = result.folder / f"{topic.id}-print.pdf"
-    if options.shard is None and collate(project.root, result.copies, target, report):
-        result.print_file = target
+    if options.index:
+        write_index(result.folder / index_name(options.shard), result.copies)
+        target = result.folder / f"{topic.id}-print.pdf"
+        if options.shard is None and collate(project.root, result.copies, target, report):
+            result.print_file = target
     result.seconds["index"] = time.perf_counter() - clock
     return result
 
 
-def _prepare(project, topic, source, layout, selection: Selection, report: Report):
+def topic_bills(project, topic, source, bills: dict | None, report: Report):
+    """The bills the topic names, from the --bills data (None without it); a missing bill and data older than
+    the organization's bills.max_age_days are warnings."""
+    import datetime as dt
+
+    from pipeline.personalize import standing
+
+    if bills is None:
+        return None
+    language = topic.language or project.org.defaults.language
+    found = standing.for_topic(topic, source, bills, language, report)
+    limit = project.org.bills.max_age_days if project.org.bills else None
+    standing.check_age(found, limit, build_date() or dt.date.today(), report)
+    return found
+
+
+def _prepare(project, topic, source, layout, selection: Selection, report: Report, folder: str, bills, made):
     """The shared base (the one-pager through the normal pipeline, band font added) and each copy's plan."""
     from pipeline.pdf.update import prepare
 
@@ -82,15 +108,15 @@ def _prepare(project, topic, source, layout, selection: Selection, report: Repor
     day = band_date(language)
     chars = set()
     for r in selection.everyone:
-        for text in texts(r, layout.band, line_fields(r, topic, selection.names, day)):
+        for text in texts(r, layout.band, line_fields(r, topic, selection.names, day, bills)):
             chars |= set(text)
     font = band_font(project, layout, chars)
-    output = base_document(project, topic, source, report)
+    output = made or base_document(project, topic, source, report)
     if output is None:
         raise SourceErrors(report)
     base = prepare(output.pdf, output.fitting.band, font, layout.tokens.get("ink", "#000000"))
     width = base.text_box[2] - base.text_box[0]
-    url, folder = project.org.personalize.url, f"out/personalized/{topic.id}"
+    url = project.org.personalize.url
     copies = plan(
         selection.mine,
         topic,
@@ -103,6 +129,7 @@ def _prepare(project, topic, source, layout, selection: Selection, report: Repor
         folder,
         report,
         selection.order,
+        bills,
     )
     return output, base, copies
 

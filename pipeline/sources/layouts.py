@@ -60,7 +60,9 @@ class BandLine(Strict):
 
     long: str = Field(
         description="The line as printed when it fits, e.g. 'Prepared for the office of {honorific} "
-        "{name} ({seat})'. A line whose fields are all empty is left out."
+        "{name} ({seat})'. A line whose fields are all empty is left out. With --bills, {bill}, "
+        "{bill_status}, {bill_status_short}, {cosponsor_since}, {bill_committees} and {bill_updated} say "
+        "where the member stands on the bills the topic's asks name."
     )
     short: str | None = Field(
         None, description="A shorter form, used when the long one is wider than the band."
@@ -72,7 +74,9 @@ class Band(Strict):
     """The personalization band of one-pagers made by `press personalize`: its lines, type and QR code."""
 
     lines: list[BandLine] = Field(
-        min_length=1, max_length=4, description="The lines, top to bottom (at most 4)."
+        min_length=1,
+        max_length=5,
+        description="The lines, top to bottom (at most 5; their sizes times 1.3 must add up to the height).",
     )
     extra: list[Slug] = Field(
         default_factory=list, description="Extra recipient columns the lines may name, e.g. [staffer]."

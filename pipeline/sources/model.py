@@ -121,6 +121,16 @@ class Personalize(Strict):
     )
 
 
+class BillSettings(Strict):
+    """How the personalization band uses Bill Status data (`--bills DIR`)."""
+
+    max_age_days: int | None = Field(
+        None,
+        ge=0,
+        description="Warn when a bill's data was last updated more days ago than this (a strict run fails).",
+    )
+
+
 class Organization(Strict):
     """sources/organization.yaml: who publishes the documents."""
 
@@ -135,6 +145,9 @@ class Organization(Strict):
     )
     personalize: Personalize | None = Field(
         None, description="Settings for `press personalize` (per-office one-pagers)."
+    )
+    bills: BillSettings | None = Field(
+        None, description="Settings for the bill lines of the band (`--bills`): how old the data may be."
     )
 
 

@@ -332,10 +332,14 @@ def test_layout_extra_columns_can_appear_in_the_band(tmp_path):
     root = copy_project(tmp_path / "p")
     edit(
         root,
-        '      - long: "{date} · Scan the code for the full briefing and sources"\n        short: "{date}"\n'
-        "        size: 8.5\n",
-        '      - long: "{date} · Meeting {meeting} with {staffer}"\n        short: "{date}"\n'
-        "        size: 8.5\n    extra: [meeting, staffer]\n",
+        '      - long: "{date} · Scan the code for the full briefing and sources"\n',
+        '      - long: "{date} · Meeting {meeting} with {staffer}"\n',
+        "layouts/base/layout.yaml",
+    )
+    edit(
+        root,
+        "  band:\n    lines:\n",
+        "  band:\n    extra: [meeting, staffer]\n    lines:\n",
         "layouts/base/layout.yaml",
     )
     result = press(root, "--recipients", str(SAMPLE_CSV), "--id", "sample-nunez", "--jobs", "1")

@@ -1,0 +1,349 @@
+"""Fly-in, run: a day's copies (once per office and topic), each team's itinerary and packet, the overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.build.finish import csv_bytes, write_atomic
+from pipeline.build.graph import build_date, file_hashes, key, output_keys
+from pipeline.build.workers import Failure, run
+from pipeline.errors import PressError, Report, SourceErrors
+from pipeline.flyin import state as st
+from pipeline.flyin.checks import check
+from pipeline.flyin.pages import MAX_PAGES, Day, PageError, itinerary_html, overview_html, rows, typeset
+from pipeline.flyin.schedule import Meeting, clock
+from pipeline.flyin.walking import load as load_walking
+from pipeline.personalize.recipients import Selection, committee_names, read
+from pipeline.personalize.walk import walking_order
+
+OUT = "out/flyin"
+COPIES = f"{OUT}/one-pagers"  # out/flyin/one-pagers/<topic>/<id>.pdf, shared by every team and day
+CSV_COLUMNS = (
+    "date", "start", "end", "team", "folder", "recipient", "member", "office", "walk_from_previous",
+    "topics", "staffer", "attendees", "notes", "line",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Options:
+    """How `press flyin` runs."""
+
+    jobs: int = 2
+    timeout: float = 300.0
+    memory_mb: int = 2048
+    bills: dict | None = None  # Bill Status data (personalize.bills.read), for the band's bill lines
+    bills_folder: Path | None = None  # where it was read from (its files are part of every copy's key)
+    strict: bool = False  # warnings fail the run, nothing is made
+
+
+@dataclass
+class Result:
+    """What a run did: team folders made and already current, copies made and reused, and the failures."""
+
+    teams_made: list[str] = field(default_factory=list)
+    teams_current: list[str] = field(default_factory=list)
+    days: list[str] = field(default_factory=list)
+    copies_made: int = 0
+    copies_reused: int = 0
+    failed: list[str] = field(default_factory=list)
+    bills: list[str] = field(default_factory=list)  # one summary per topic with bill data
+
+
+@dataclass
+class _Plan:
+    """The checked day(s): meetings by (date, team folder), who is who, and each output's key."""
+
+    meetings: list[Meeting]
+    people: dict
+    everyone: list
+    names: dict
+    walking: object
+    env: dict
+    topic_keys: dict[str, str] = field(default_factory=dict)
+
+    def teams(self) -> dict[tuple, list[Meeting]]:
+        found = defaultdict(list)
+        for m in self.meetings:
+            found[(m.date, m.slug)].append(m)
+        return dict(sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1])))
+
+    def copy_key(self, topic: str, rid: str) -> str:
+        return key({"topic": self.topic_keys[topic], "recipient": rid})
+
+
+def flyin(project, schedule: Path, shown: str, recipients: Path, report: Report, options: Options) -> Result:
+    """Check the schedule, then make what is not up to date. Errors in the schedule (or, strict, warnings)
+    raise SourceErrors before anything is made; a copy or page that fails fails its team only."""
+    plan = _check(project, schedule, shown, recipients, report, options)
+    saved, result = st.load(project.root), Result()
+    failed_copies = _copies(project, plan, saved, report, options, result)
+    st.save(project.root, saved)  # an interrupted run keeps the copies it made
+    work = []
+    for (date, slug), meetings in plan.teams().items():
+        entry, wanted = saved.teams.get(f"{date}/{slug}"), _team_key(plan, meetings)
+        if not failed_copies.intersection(_pairs(meetings)) and st.current(project.root, entry, wanted):
+            result.teams_current.append(f"{date}/{slug}")
+        elif failed_copies.intersection(_pairs(meetings)):
+            _fail(
+                report,
+                meetings[0],
+                f"team '{meetings[0].team}': a one-pager of its day could not be made",
+                result,
+            )
+        else:
+            work.append(("team", date, slug, meetings, wanted))
+    for date in sorted({m.date for m in plan.meetings}):
+        day_meetings = [m for m in plan.meetings if m.date == date]
+        wanted = key(
+            {"env": plan.env, "meetings": [m.key() for m in day_meetings], "who": _who(plan, day_meetings)}
+        )
+        result.days.append(date.isoformat())
+        if not st.current(project.root, saved.days.get(date.isoformat()), wanted):
+            work.insert(0, ("day", date, "", day_meetings, wanted))
+    _pages(project, plan, work, saved, report, options, result)
+    _forget(project.root, plan, saved)
+    st.save(project.root, saved)
+    return result
+
+
+def _check(project, schedule: Path, shown: str, recipients: Path, report: Report, options: Options) -> _Plan:
+    from pipeline.flyin.schedule import read as read_schedule
+
+    people = {r.id: r for r in read(recipients, report)}
+    walking = load_walking(project.root, report)
+    topics = {t.id for t, _ in project.topics}
+    meetings = read_schedule(schedule, shown, set(people), topics, report)
+    meetings = check(meetings, {rid: r.office for rid, r in people.items()}, walking, report)
+    scheduled = {m.recipient for m in meetings}
+    order = walking_order([people[rid] for rid in sorted(scheduled)], Report())
+    for r in order:
+        if not r.office or _unplaced(r):
+            report.warning(
+                r.at(),
+                f"{r.name} ({r.id}) has no office the itinerary can place; walks to it are not known",
+                "flyin.office",
+            )
+    if report.errors or (options.strict and report.warnings):
+        raise SourceErrors(report)
+    if not meetings:
+        raise PressError(f"{shown} has no meetings; nothing was made")
+    files = file_hashes(project.root)
+    inputs = [recipients] + ([options.bills_folder] if options.bills_folder else [])
+    env = st.environment(project.root, files, inputs)
+    everyone = walking_order(list(people.values()), Report())
+    plan = _Plan(meetings, people, everyone, committee_names(recipients), walking, env)
+    date = build_date()
+    keys = output_keys(project, files, env["tools"], date, "out")
+    for topic, _ in project.topics:
+        plan.topic_keys[topic.id] = key({"one-pager": keys[f"out/{topic.id}/{topic.id}-one-pager"], **env,
+                                         "day": str(date or dt.date.today())})  # fmt: skip
+    return plan
+
+
+def _unplaced(r) -> bool:
+    from pipeline.personalize.walk import parse_office
+
+    return parse_office(r.office) is None
+
+
+def _pairs(meetings: list[Meeting]) -> set[tuple[str, str]]:
+    return {(t, m.recipient) for m in meetings for t in m.topics}
+
+
+def _who(plan: _Plan, meetings: list[Meeting]) -> list:
+    return [repr(plan.people[rid]) for rid in sorted({m.recipient for m in meetings})]
+
+
+def _team_key(plan: _Plan, meetings: list[Meeting]) -> str:
+    copies = sorted(f"{t}/{r}:{plan.copy_key(t, r)}" for t, r in _pairs(meetings))
+    return key(
+        {
+            "env": plan.env,
+            "meetings": [m.key() for m in meetings],
+            "who": _who(plan, meetings),
+            "copies": copies,
+        }
+    )
+
+
+def _copies(project, plan: _Plan, saved, report: Report, options: Options, result: Result) -> set:
+    """Make every (topic, office) copy the day needs that is not already made; the pairs that failed."""
+    from pipeline.personalize.run import Options as CopyOptions
+    from pipeline.personalize.run import personalize
+
+    needed = defaultdict(set)
+    for topic, rid in _pairs(plan.meetings):
+        entry = saved.copies.get(f"{topic}/{rid}")
+        if st.current(project.root, entry, plan.copy_key(topic, rid)):
+            result.copies_reused += 1
+        else:
+            needed[topic].add(rid)
+    failed, bases = set(), _bases(project, sorted(needed), report, options)
+    for topic in sorted(needed):
+        if bases.get(topic) is None:
+            failed.update((topic, rid) for rid in needed[topic])
+            continue
+        mine = [r for r in plan.everyone if r.id in needed[topic]]
+        selection = Selection(plan.everyone, mine, plan.names)
+        copy_options = CopyOptions(jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb,
+                                   folder=f"{COPIES}/{topic}", index=False, bills=options.bills,
+                                   base=bases[topic])  # fmt: skip
+        made = personalize(project, topic, selection, report, copy_options)
+        if made.bills is not None:
+            from pipeline.personalize.standing import summary
+
+            result.bills.append(f"{topic}: {summary(made.bills, set(plan.people))}")
+        done = {c.id: c for c in made.copies}
+        for rid in needed[topic]:
+            if rid in done:
+                saved.copies[f"{topic}/{rid}"] = {
+                    "key": plan.copy_key(topic, rid), "files": {done[rid].file: done[rid].sha256},
+                }  # fmt: skip
+                result.copies_made += 1
+            else:
+                saved.copies.pop(f"{topic}/{rid}", None)
+                failed.add((topic, rid))
+    return failed
+
+
+def _bases(project, topics: list[str], report: Report, options: Options) -> dict:
+    """Each topic's base one-pager (render, typeset, fit, checks), made in worker processes at once; None
+    (with its errors reported) for a topic whose base fails."""
+    from pipeline.personalize.run import base_document
+
+    sources = {t.id: (t, s) for t, s in project.topics}
+    made = {}
+
+    def work(topic):
+        mine = Report()
+        output = base_document(project, *sources[topic], mine)
+        return output, mine
+
+    def done(topic, outcome):
+        if isinstance(outcome, Failure):
+            report.error(
+                sources[topic][1].where(), f"the one-pager's base: {outcome.message}", "flyin.failed"
+            )
+            made[topic] = None
+            return
+        made[topic], mine = outcome
+        report.extend(mine)
+
+    if topics:
+        run(topics, work, done, jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb)
+    return made
+
+
+def _fail(report: Report, m: Meeting, message: str, result: Result) -> None:
+    report.error(m.at(""), f"{message}; its previous files are kept", "flyin.failed")
+    result.failed.append(f"{m.date}/{m.slug}")
+
+
+def _pages(project, plan: _Plan, work: list, saved, report: Report, options: Options, result: Result) -> None:
+    """Make the overviews and team files in worker processes, recording each that is written."""
+    day_of = {}
+
+    def day(date):
+        if date not in day_of:
+            titles = {t.id: t.title for t, _ in project.topics}
+            day_of[date] = Day(project, date, plan.people, titles, plan.walking)
+        return day_of[date]
+
+    def done(task, outcome):
+        kind, date, slug, meetings, wanted = task
+        if isinstance(outcome, Failure) or isinstance(outcome, str):
+            message = outcome.message if isinstance(outcome, Failure) else outcome
+            what = f"team '{meetings[0].team}'" if kind == "team" else f"the overview of {date}"
+            _fail(report, meetings[0], f"{what}: {message}", result)
+            return
+        entry = {"key": wanted, "files": outcome}
+        if kind == "team":
+            saved.teams[f"{date}/{slug}"] = entry
+            result.teams_made.append(f"{date}/{slug}")
+        else:
+            saved.days[date.isoformat()] = entry
+
+    root = project.root
+    work_fn = lambda task: _make(root, day(task[1]), plan, task)  # noqa: E731
+    for task in work:
+        day(task[1])  # made before the workers fork, so each inherits it
+    if work:
+        run(work, work_fn, done, jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb)
+
+
+def _make(root: Path, day: Day, plan: _Plan, task) -> dict[str, str] | str:
+    """In a worker: one team's itinerary and packet, or one date's overview and meetings.csv; the files
+    written with their sha256, or why nothing was."""
+    kind, date, slug, meetings, _ = task
+    families = sorted({face.family for face, _ in day.project.base.fonts})
+    folder = f"{OUT}/{date.isoformat()}"
+    try:
+        if kind == "day":
+            teams = defaultdict(list)
+            for m in meetings:
+                teams[m.team].append(m)
+            ordered = sorted(teams.items(), key=lambda kv: kv[0].lower())
+            pdf, _ = typeset(root, overview_html(day, ordered), "overview", families, None)
+            files = {f"{folder}/overview.pdf": pdf, f"{folder}/meetings.csv": _csv(day, ordered)}
+        else:
+            team = meetings[0].team
+            pdf, pages = typeset(root, itinerary_html(day, team, meetings), "itinerary", families, MAX_PAGES)
+            packet = _packet(root, day, plan, meetings, pdf, pages)
+            files = {f"{folder}/{slug}/itinerary.pdf": pdf, f"{folder}/{slug}/packet.pdf": packet}
+    except PageError as exc:
+        return str(exc)
+    for path, data in files.items():
+        write_atomic(root / path, data)
+    return {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+
+
+def _packet(
+    root: Path, day: Day, plan: _Plan, meetings: list[Meeting], itinerary: bytes, pages: int
+) -> bytes:
+    """The itinerary, then each meeting's copies in meeting order, a bookmark per meeting; checked as a
+    reader opens it (pdfium, one page per copy after the itinerary)."""
+    import pypdfium2 as pdfium
+
+    from pipeline.pdf.collate import packet
+
+    sections, count = [], 0
+    for m, row in zip(sorted(meetings, key=lambda m: (m.start, m.line)), rows(day, meetings), strict=True):
+        parts = [(day.titles[t], root / COPIES / t / f"{m.recipient}.pdf") for t in m.topics]
+        sections.append((f"{row['start']} {row['member']} · {row['office'] or row['room']}", parts))
+        count += len(parts)
+    data = packet(itinerary, f"Itinerary: {meetings[0].team}", sections)
+    try:
+        found = len(pdfium.PdfDocument(data))
+    except pdfium.PdfiumError as exc:
+        raise PageError(f"the packet does not open ({exc})") from None
+    if found != pages + count:
+        raise PageError(f"the packet has {found} pages, not {pages + count}")
+    return data
+
+
+def _csv(day: Day, teams: list[tuple[str, list[Meeting]]]) -> bytes:
+    out = []
+    for team, meetings in teams:
+        ordered = sorted(meetings, key=lambda m: (m.start, m.line))
+        for m, row in zip(ordered, rows(day, meetings), strict=True):
+            out.append([
+                m.date.isoformat(), clock(m.start), clock(m.end), team, m.slug, m.recipient, row["member"],
+                row["office"], row["walk"], " ".join(m.topics), m.staffer, m.attendees, m.notes, m.line,
+            ])  # fmt: skip
+    return csv_bytes(list(CSV_COLUMNS), out)
+
+
+def _forget(root: Path, plan: _Plan, saved) -> None:
+    """Remove the files of teams no longer in the schedule (of the dates it has), and their records."""
+    dates = {m.date.isoformat() for m in plan.meetings}
+    live = {f"{d.isoformat()}/{s}" for d, s in plan.teams()}
+    for name in [n for n in saved.teams if n.split("/")[0] in dates and n not in live]:
+        for path in saved.teams.pop(name).get("files", {}):
+            (root / path).unlink(missing_ok=True)
+        folder = root / OUT / name
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()

@@ -1,0 +1,113 @@
+"""press flyin end to end on the minimal project: the files a team gets, and what a rescheduling remakes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from tests.conftest import copy_project, edit
+
+PEOPLE = (
+    "id,name,honorific,chamber,state,district,party,office,committees\n"
+    "ana,Ana Ruiz,Representative,house,FL,25,D,2470 Rayburn House Office Building,HSFA\n"
+    "bo,Bo Li,Senator,senate,WA,,D,511 Hart Senate Office Building,SSFR\n"
+    "cy,Cy Park,Representative,house,NM,2,R,1436 Longworth House Office Building,HSFA\n"
+)
+SCHEDULE = (
+    "date,start,duration,team,recipient,topics,staffer,notes\n"
+    "2025-03-04,09:30,30,Team A,ana,mini,Lena Park,\n"
+    "2025-03-04,10:30,,Team A,cy,mini,,\n"
+    "2025-03-04,09:30,45,Équipe B,bo,mini,,=HYPERLINK(x)\n"
+)
+DAY = "out/flyin/2025-03-04"
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741046400")  # 2025-03-04
+    root = copy_project(tmp_path / "p", "minimal")
+    edit(root, "defaults:", "personalize: {url: 'https://example.org/{topic}?office={id}'}\ndefaults:",
+         "sources/organization.yaml")  # fmt: skip
+    (root / "people.csv").write_text(PEOPLE)
+    (root / "day.csv").write_text(SCHEDULE)
+    return root
+
+
+def flyin(root: Path, capsys) -> tuple[int, str]:
+    status = main(
+        ["flyin", str(root / "day.csv"), "--recipients", str(root / "people.csv"), "--root", str(root)]
+    )
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def hashes(root: Path) -> dict[str, str]:
+    out = root / "out" / "flyin"
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*.pdf")
+    }
+
+
+def test_each_team_gets_its_itinerary_and_packet(root, capsys):
+    import pypdfium2 as pdfium
+    from pypdf import PdfReader
+
+    status, text = flyin(root, capsys)
+    assert status == 0, text
+    assert "press: 2 teams made, 0 up to date (2025-03-04); 3 one-pagers made, 0 reused" in text
+    assert sorted(hashes(root)) == [
+        "2025-03-04/equipe-b/itinerary.pdf", "2025-03-04/equipe-b/packet.pdf", "2025-03-04/overview.pdf",
+        "2025-03-04/team-a/itinerary.pdf", "2025-03-04/team-a/packet.pdf",
+        "one-pagers/mini/ana.pdf", "one-pagers/mini/bo.pdf", "one-pagers/mini/cy.pdf",
+    ]  # fmt: skip
+    itinerary = pdfium.PdfDocument(root / DAY / "team-a/itinerary.pdf")
+    words = " ".join(itinerary[0].get_textpage().get_text_range().split())
+    for expected in ("Team A", "Tuesday, March 4, 2025", "09:30", "Representative Ana Ruiz (D-FL-25)",
+                     "2470 Rayburn", "Floor 4", "With Lena Park", "First meeting of the day",
+                     "5 min walk from Rayburn · 30 min free"):  # fmt: skip
+        assert expected in words, expected
+    packet = PdfReader(root / DAY / "team-a/packet.pdf")
+    assert len(packet.pages) == len(itinerary) + 2
+    assert [o.title for o in packet.outline] == [
+        "Itinerary: Team A",
+        "09:30 Representative Ana Ruiz (D-FL-25) · 2470 Rayburn House Office Building",
+        "10:30 Representative Cy Park (R-NM-2) · 1436 Longworth House Office Building",
+    ]
+    assert "Prepared for the office of Representative Cy Park" in packet.pages[-1].extract_text()
+    rows = list(csv.DictReader(io.StringIO((root / DAY / "meetings.csv").read_text())))
+    assert [(r["team"], r["folder"], r["start"], r["end"]) for r in rows] == [
+        ("Team A", "team-a", "09:30", "10:00"), ("Team A", "team-a", "10:30", "11:00"),
+        ("Équipe B", "equipe-b", "09:30", "10:15"),
+    ]  # fmt: skip
+    assert rows[2]["notes"] == "'=HYPERLINK(x)"  # a spreadsheet shows it as text
+
+
+def test_a_second_run_makes_nothing_and_a_moved_meeting_remakes_one_team(root, capsys):
+    assert flyin(root, capsys)[0] == 0
+    first = hashes(root)
+    status, text = flyin(root, capsys)
+    assert (
+        status == 0 and "press: 0 teams made, 2 up to date (2025-03-04); 0 one-pagers made, 3 reused" in text
+    )
+    assert hashes(root) == first
+    edit(root, "2025-03-04,09:30,45,Équipe B", "2025-03-04,11:00,45,Équipe B", "day.csv")
+    status, text = flyin(root, capsys)
+    assert (
+        status == 0 and "press: 1 team made, 1 up to date (2025-03-04); 0 one-pagers made, 3 reused" in text
+    )
+    now = hashes(root)
+    changed = sorted(k for k in now if now[k] != first[k])
+    assert changed == ["2025-03-04/equipe-b/itinerary.pdf", "2025-03-04/equipe-b/packet.pdf",
+                       "2025-03-04/overview.pdf"]  # fmt: skip
+
+
+def test_a_team_no_longer_scheduled_loses_its_folder(root, capsys):
+    assert flyin(root, capsys)[0] == 0
+    edit(root, "2025-03-04,09:30,45,Équipe B,bo,mini,,=HYPERLINK(x)\n", "", "day.csv")
+    assert flyin(root, capsys)[0] == 0
+    assert not (root / DAY / "equipe-b").exists() and (root / DAY / "team-a" / "packet.pdf").is_file()
