@@ -99,10 +99,10 @@ CASES = [
         [(f"{CHILD}:3:19", "error", "schema.type")],
     ),
     Case(
-        "band-with-five-lines",
+        "band-with-six-lines",
         child(
             "extends: base\none_pager:\n  band:\n    lines: "
-            "[{long: a}, {long: b}, {long: c}, {long: d}, {long: e}]\n"
+            "[{long: a}, {long: b}, {long: c}, {long: d}, {long: e}, {long: f}]\n"
         ),
         [(f"{CHILD}:4:12", "error", "schema.too-many")],
     ),
