@@ -91,6 +91,48 @@ class _Composer(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    # PyYAML takes only spaces between tokens, libyaml tabs too; these make PyYAML read tabs as libyaml
+    # does, so that a file reads the same with libyaml or without. A tab that indents is refused by both
+    # (`_fast_node` leaves every text with one to PyYAML, as libyaml has exceptions of its own there).
+
+    def scan_to_next_token(self):
+        """PyYAML's, but a tab separates tokens inside [...] and {...}, after a key's ':' and after values."""
+        super().scan_to_next_token()
+        while self.peek() == "\t" and (self.flow_level or not self.allow_simple_key):
+            self.forward()
+            super().scan_to_next_token()
+
+    def scan_plain_spaces(self, indent, start_mark):
+        """PyYAML's, but tabs between the words of a plain value are part of it, as spaces are."""
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        blanks = self.prefix(length)
+        if "\t" not in blanks:
+            return super().scan_plain_spaces(indent, start_mark)
+        self.forward(length)
+        if self.peek() in "\r\n\x85\u2028\u2029":  # blanks at the end of a line are not part of the value
+            return super().scan_plain_spaces(indent, start_mark)
+        return [blanks]
+
+    def scan_block_scalar_indicators(self, start_mark):
+        """PyYAML's, but a tab may follow '|' or '>' and their indicators ('|-', '>2'), as a space may."""
+        start = self.pointer
+        try:
+            return super().scan_block_scalar_indicators(start_mark)
+        except yaml.scanner.ScannerError:
+            if self.peek() != "\t":
+                raise
+        indicators = self.buffer[start : self.pointer]
+        digits = "".join(c for c in indicators if c.isdigit())
+        return {"+": True, "-": False}.get(indicators.strip(digits)), int(digits) if digits else None
+
+    def scan_block_scalar_ignored_line(self, start_mark):
+        """PyYAML's, but the blanks after '|' or '>' may be tabs."""
+        while self.peek() in " \t":
+            self.forward()
+        return super().scan_block_scalar_ignored_line(start_mark)
+
 
 # PyYAML's words for common mistakes, and what they mean to someone editing a file.
 PLAIN = [
@@ -138,10 +180,16 @@ def load_yaml(path: Path, shown: str, report: Report) -> Source | None:
     return None if text is None else parse_yaml(text, shown, report)
 
 
+INDENTING_TAB = re.compile(r"(?:^|[\x85\u2028\u2029]) *\t", re.M)  # libyaml lets some through, PyYAML none
+
+
 def _fast_node(text: str):
     """The node tree from libyaml (C, several times faster), or None for anything but a plain valid file,
     which then goes through the Python composer so that every message stays the same."""
     if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    # libyaml lets some tabs that indent through (PyYAML none): PyYAML decides those texts.
+    if "\t" in text and INDENTING_TAB.search(text):
         return None
     try:
         for event in yaml.parse(text, Loader=yaml.CBaseLoader):

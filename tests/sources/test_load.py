@@ -191,3 +191,35 @@ def test_libyaml_and_the_python_composer_give_the_same_data_and_marks(monkeypatc
             path
         )
     assert len(paths) >= 13
+
+
+# --- what fuzzing found (tests/fuzz/test_yaml.py) ------------------------------------------------
+
+
+def parse_without_libyaml(text: str, monkeypatch):
+    import pipeline.sources.load as load
+
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "_fast_node", lambda text: None)
+        return parse(text)
+
+
+TABBED = "title: One\t\nkeywords: [a,\tb]\nsummary:\tSee\tthis.\nbody: |\t\n  Text.\n"
+
+
+def test_tabs_between_values_read_the_same_with_libyaml_or_without(monkeypatch):
+    """libyaml takes a tab after a key, after a value and between words; PyYAML refused each of them."""
+    expected = {"title": "One", "keywords": ["a", "b"], "summary": "See\tthis.", "body": "Text.\n"}
+    assert parse(TABBED) == parse_without_libyaml(TABBED, monkeypatch)
+    source, lines = parse(TABBED)
+    assert (source.data, lines) == (expected, [])
+
+
+def test_a_tab_that_indents_is_refused_with_libyaml_or_without(monkeypatch):
+    text = "title: One\nsummary: a\n  \tb\n"  # libyaml read this as 'a b'; PyYAML refuses it
+    assert parse(text) == parse_without_libyaml(text, monkeypatch)
+    assert parse(text)[1] == [
+        f"{SHOWN}:3:3: error: YAML syntax: a tab or special character starts a value; indent with spaces and "
+        "quote the value (YAML: while scanning for the next token: found character '\\t' that cannot start "
+        "any token) [yaml.syntax]"
+    ]
