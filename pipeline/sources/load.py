@@ -188,8 +188,9 @@ def _fast_node(text: str):
     which then goes through the Python composer so that every message stays the same."""
     if not getattr(yaml, "__with_libyaml__", False):
         return None
-    # libyaml lets some tabs that indent through (PyYAML none): PyYAML decides those texts.
-    if "\t" in text and INDENTING_TAB.search(text):
+    # libyaml skips a byte-order mark anywhere (PyYAML reads one past the start as text) and lets some tabs
+    # that indent through (PyYAML none): PyYAML decides those texts.
+    if "\ufeff" in text or ("\t" in text and INDENTING_TAB.search(text)):
         return None
     try:
         for event in yaml.parse(text, Loader=yaml.CBaseLoader):
@@ -202,6 +203,7 @@ def _fast_node(text: str):
 
 def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
     """Parse YAML text into a Source; syntax errors go to `report` and give None."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark: PyYAML counts it in indexes, libyaml does not
     source = Source(shown, text)
     node = _fast_node(text)
     if node is False:  # an empty document

@@ -223,3 +223,12 @@ def test_a_tab_that_indents_is_refused_with_libyaml_or_without(monkeypatch):
         "quote the value (YAML: while scanning for the next token: found character '\\t' that cannot start "
         "any token) [yaml.syntax]"
     ]
+
+
+def test_columns_after_a_byte_order_mark_are_those_an_editor_shows(monkeypatch):
+    """libyaml left the mark out of its indexes and PyYAML counted it, so a citation on the first line was
+    placed one column off."""
+    text = "\ufeffsummary: See [@nokey].\n"
+    for source, _ in (parse(text), parse_without_libyaml(text, monkeypatch)):
+        assert source.where(("summary",)) == (SHOWN, 1, 10)
+        assert source.where_in(("summary",), "@nokey") == (SHOWN, 1, 15)
