@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,6 +210,7 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
     if node is False:  # an empty document
         return source
     if node is not None:
+        _relocate(node, text)
         source.data = _build(node, (), source, report)
         return source
     loader = _Composer(text)
@@ -219,7 +221,7 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
         problem = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{exc.context}: {exc.problem}"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = line_col(text, mark.index) if mark else (1, 1)
         code = "yaml.alias" if "alias" in problem or "anchor" in problem else "yaml.syntax"
         report.error(
             (shown, line, col), problem if code == "yaml.alias" else f"YAML syntax: {_plain(problem)}", code
@@ -232,8 +234,30 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
         loader.dispose()
     if node is None:
         return source
+    _relocate(node, text)
     source.data = _build(node, (), source, report)
     return source
+
+
+def _relocate(root, text: str) -> None:
+    """Count the line and column of every mark from its index, as `line_col` and editors count them: YAML
+    also breaks lines at U+0085, U+2028 and U+2029, and libyaml puts the end of a file without a final
+    newline on a line of its own. Other files have the right marks already."""
+    if text.endswith("\n") and not re.search("[\x85\u2028\u2029]", text):
+        return
+    starts = [0] + [found.end() for found in re.finditer("\n", text)]
+    nodes = [root]
+    while nodes:
+        node = nodes.pop()
+        node.start_mark, node.end_mark = (
+            yaml.Mark(None, mark.index, line, mark.index - starts[line], None, None)
+            for mark in (node.start_mark, node.end_mark)
+            for line in [bisect.bisect_right(starts, mark.index) - 1]
+        )
+        if isinstance(node, SequenceNode):
+            nodes.extend(node.value)
+        elif isinstance(node, MappingNode):
+            nodes.extend(part for pair in node.value for part in pair)
 
 
 def _build(node, path: PathKey, source: Source, report: Report) -> Any:

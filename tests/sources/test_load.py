@@ -3,6 +3,8 @@ located message for every problem and a mark for every value."""
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.errors import Report
 from pipeline.sources.load import load_yaml, parse_yaml
 from tests.conftest import REPO
@@ -232,3 +234,23 @@ def test_columns_after_a_byte_order_mark_are_those_an_editor_shows(monkeypatch):
     for source, _ in (parse(text), parse_without_libyaml(text, monkeypatch)):
         assert source.where(("summary",)) == (SHOWN, 1, 10)
         assert source.where_in(("summary",), "@nokey") == (SHOWN, 1, 15)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_unicode_line_separator_does_not_shift_the_lines_after_it(separator: str):
+    """YAML breaks lines at U+2028, U+2029 and U+0085, editors do not: messages use the editor's lines."""
+    _, lines = parse(f"title: 'One{separator}and two'\ntitle: Three\n")
+    assert lines == [
+        f"{SHOWN}:2:1: error: duplicate key 'title' (first given on line 1) [yaml.duplicate-key]"
+    ]
+    _, lines = parse(f"title: 'One{separator}and two'\nkeywords: [a\n")
+    assert lines[0].startswith(f"{SHOWN}:3:1: error: YAML syntax:")
+
+
+def test_an_empty_value_at_the_end_of_a_file_without_a_newline_is_on_the_last_line(monkeypatch):
+    """libyaml put the end of such a file on a line of its own, one past the last."""
+    for source, _ in (
+        parse("title: One\n? summary"),
+        parse_without_libyaml("title: One\n? summary", monkeypatch),
+    ):
+        assert source.where(("summary",)) == (SHOWN, 2, 10)
