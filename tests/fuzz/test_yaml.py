@@ -182,8 +182,8 @@ def test_where_both_accept_a_text_the_data_agrees_with_safe_load(text: str):
     source, report = parse(text)
     try:
         theirs = yaml.safe_load(text.removeprefix("\ufeff"))  # as read from a file, without a byte-order mark
-    except yaml.YAMLError:
-        theirs = report  # refused by safe_load; nothing to compare
+    except Exception:  # noqa: BLE001 - refused, or crashed on its own ('!!int ' raises IndexError)
+        theirs = report  # nothing to compare
     if source is not None and not report.items and theirs is not report:
         event("both accept")
         assert agree(source.data, theirs, "!" in text), (source.data, theirs)
