@@ -40,11 +40,11 @@ def unclosed_citation(text: str) -> bool:
     return UNCLOSED.search(text) is not None
 
 
-# markdown-it stops nesting blocks (lists and quotes) past its maxNesting of 20 tokens, about nine list
-# levels, and drops what lies deeper, citations and all, without a word.
-MARKDOWN_DEPTH = 8
+# markdown-it stops nesting blocks past its maxNesting of 20 tokens: a list nested ten levels deep loses its
+# tenth level, citations and all, without a word.
+MARKDOWN_DEPTH = 9
 
 
 def markdown_too_deep(depth: int) -> bool:
-    """Lists or quotes nested more than MARKDOWN_DEPTH levels (the deep-list defect)."""
+    """Lists nested more than MARKDOWN_DEPTH levels (the deep-list defect)."""
     return depth > MARKDOWN_DEPTH

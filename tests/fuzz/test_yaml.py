@@ -110,6 +110,7 @@ def check_plain(data) -> None:
 
 @given(st.one_of(st.text(), yamlish).map(as_read))
 @example("title: 'One\u2028and two'\ntitle: Three\n")  # YAML's line break, not an editor's: line 3 was named
+@example("title: One\x00\n")  # a NUL: filtered until its fix is merged
 def test_any_text_gives_a_source_or_located_errors(text: str):
     assume(not known.yaml_unreadable(text))
     source, report = parse(text)
@@ -201,6 +202,7 @@ encoded = st.tuples(
 
 @given(st.one_of(st.binary(), encoded, documents.map(lambda d: yaml.dump(d, Dumper=DUMPER).encode())))
 @example(b"title: caf\xe9\n")  # Latin-1, not UTF-8
+@example(b"title: One\x01\n")  # a control character: filtered until the NUL fix is merged
 @example(b"\xef\xbb\xbftitle: One\r\nstatus: draft\r\n")  # a byte-order mark and CRLF
 def test_any_bytes_in_a_file_give_a_source_or_located_errors(data: bytes):
     try:
@@ -264,6 +266,7 @@ def nested(depth: int, kind: str) -> tuple[str, object]:
 
 
 @given(st.integers(1, 1_000), st.sampled_from(["flow list", "flow map", "block list", "block map"]))
+@example(1_000, "flow list")  # filtered until the deep-nesting fix is merged
 def test_deep_nesting_reads_back_or_is_refused_with_a_message(depth: int, kind: str):
     assume(not known.yaml_too_deep(depth))
     text, data = nested(depth, kind)
