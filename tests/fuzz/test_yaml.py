@@ -8,7 +8,7 @@ from pathlib import Path
 from unittest import mock
 
 import yaml
-from hypothesis import assume, event, example, given
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import Report
@@ -247,6 +247,7 @@ def test_anchors_and_aliases_are_refused_on_their_line(document: dict, value: st
     assert [(d.line, d.code) for d in report.items] == [(text.count("\n") + 1, "yaml.alias")]
 
 
+@settings(max_examples=max(10, settings().max_examples // 10))  # each example is large: a tenth of the budget
 @given(mappings, st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp"]), st.integers(1_000, 100_000))
 @example({"a": "b"}, "x", 1_000_000)
 def test_huge_scalars_read_back_whole(document: dict, char: str, size: int):
