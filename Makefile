@@ -43,10 +43,11 @@ test: lint ## Run ruff, then the whole test suite
 
 fuzz: fuzz-yaml fuzz-markdown fuzz-csv ## Fuzz the YAML, Markdown and CSV readers, 10,000 examples a property (slow; -j3 -O runs them at once)
 
-# One target per reader: its properties with the "fuzz" budget, then hypothesis's statistics for each (examples
-# run, time, what it met) and the durations; any failure stops with a non-zero status.
+# One target per reader: its properties with the "fuzz" budget (FUZZ_EXAMPLES=1000 for a shorter run), then
+# hypothesis's statistics for each (examples run, time, what it met) and the durations; a failure exits non-zero.
+FUZZ_EXAMPLES ?= 10000
 fuzz-yaml fuzz-markdown fuzz-csv: fuzz-%: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/python -m pytest -q tests/fuzz/test_$*.py --hypothesis-show-statistics --durations=0
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/python -m pytest -q tests/fuzz/test_$*.py --hypothesis-show-statistics --durations=0
 
 bench: $(STAMP) ## Run the benchmarks under bench/ and print their tables (slow; not part of test)
 	@for b in bench/bench_*.py; do $(VENV)/bin/python $$b || exit 1; done
