@@ -359,7 +359,15 @@ def check_text(
                 f"malformed citation '{match.group(0)}': write [@key] or [@key, p. 12]",
                 "citation.syntax",
             )
-    for cluster in scan(text, language).clusters:
+    found = scan(text, language)
+    for cluster in found.in_images:
+        report.error(
+            source.where_in(path, cluster.raw),
+            f"citation '{cluster.raw}' is in an image's description, which is shown as plain text; "
+            "cite the source in the text beside the image",
+            "citation.syntax",
+        )
+    for cluster in found.clusters:
         for item in cluster.items:
             used.add(item.key)
             if item.key not in library:

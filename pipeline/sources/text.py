@@ -113,6 +113,9 @@ class Findings:
     """What a Markdown text refers to: citations, images and links, each with its raw text."""
 
     clusters: list[Cluster] = field(default_factory=list)
+    in_images: list[Cluster] = field(
+        default_factory=list
+    )  # in an image's description: plain text, never drawn
     images: list[tuple[str, str]] = field(default_factory=list)  # (src, alt)
     links: list[str] = field(default_factory=list)
 
@@ -181,16 +184,16 @@ def scan(text: str, language: str = "en") -> Findings:
     """The citations, images and links in a Markdown text, in order."""
     found = Findings()
 
-    def walk(tokens: list[Token]) -> None:
+    def walk(tokens: list[Token], in_image: bool = False) -> None:
         for token in tokens:
             if token.type == "citation":
-                found.clusters.append(token.meta["cluster"])
+                (found.in_images if in_image else found.clusters).append(token.meta["cluster"])
             elif token.type == "image":
                 found.images.append((unquote(token.attrGet("src") or ""), token.content))
             elif token.type == "link_open":
                 found.links.append(token.attrGet("href") or "")
             if token.children:
-                walk(token.children)
+                walk(token.children, in_image or token.type == "image")
 
     walk(parser(language).parse(text))
     return found

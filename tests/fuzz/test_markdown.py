@@ -74,6 +74,7 @@ def check_no_raw_html(out: str) -> None:
 @given(texts, languages, st.booleans(), st.booleans())
 @example("<script>alert(1)</script>", "en", False, False)
 @example('[x](https://e.org "t<b>") ![a<b>](x.svg)', "en", True, False)
+@example("![[@doe2020]](x.svg)", "en", True, False)  # a citation in an image's description was checked only
 def test_any_text_is_drawn_without_raw_html(text: str, language: str, block: bool, in_text: bool):
     out, drawn = draw(text, language, block, in_text)
     check_no_raw_html(out)

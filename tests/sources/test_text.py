@@ -150,6 +150,12 @@ def test_images_call_back_with_path_and_plain_alt_text():
     assert out == "See <figure/>."
 
 
+def test_a_citation_in_an_image_description_is_found_apart():
+    """Found by fuzzing: the description is drawn as plain text, so the citation in it is never drawn."""
+    found = scan("![Map [@a]](assets/map.svg)")
+    assert ([c.raw for c in found.in_images], found.clusters) == (["[@a]"], [])
+
+
 def test_scan_finds_citations_images_and_links_in_order():
     found = scan("See ![map](assets/map.svg), [site](https://example.org) and [@a]; then [@b, p. 2].")
     assert [c.raw for c in found.clusters] == ["[@a]", "[@b, p. 2]"]
