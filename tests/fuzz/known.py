@@ -31,13 +31,20 @@ def yaml_too_deep(depth: int) -> bool:
     return depth > YAML_DEPTH
 
 
-# An unclosed citation, `[@key, p. 3` with no `]`, is printed as it was typed and never checked.
-UNCLOSED = re.compile(r"\[[^\[\]]*@(?![^\[\]]*\])")
-
-
+# An unclosed citation, `[@key, p. 3` with no `]`, is printed as it was typed and never checked; so is one
+# whose `[` holds another citation first (`[see [@a] and @b`).
 def unclosed_citation(text: str) -> bool:
-    """Markdown with a `[` that is followed by an `@` before any `]` or `[` closes or reopens it."""
-    return UNCLOSED.search(text) is not None
+    """Markdown with a `[` that no `]` closes and an `@` after it."""
+    opened: list[int] = []
+    for i, char in enumerate(text):
+        if char == "[":
+            opened.append(i)
+        elif char == "]" and opened:
+            opened.pop()
+    return any(AT.search(text, i) for i in opened)
+
+
+AT = re.compile(r"(?<![\w.])@")
 
 
 # markdown-it stops nesting blocks past its maxNesting of 20 tokens: a list nested ten levels deep loses its
