@@ -117,12 +117,12 @@ class _Composer(yaml.SafeLoader):
         return [blanks]
 
     def scan_block_scalar_indicators(self, start_mark):
-        """PyYAML's, but a tab may follow '|' or '>' and their indicators ('|-', '>2'), as a space may."""
+        """PyYAML's, but a tab or a comment may come right after '|' or '>' and their indicators."""
         start = self.pointer
         try:
             return super().scan_block_scalar_indicators(start_mark)
         except yaml.scanner.ScannerError:
-            if self.peek() != "\t":
+            if self.peek() not in "\t#":
                 raise
         indicators = self.buffer[start : self.pointer]
         digits = "".join(c for c in indicators if c.isdigit())

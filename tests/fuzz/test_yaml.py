@@ -145,6 +145,7 @@ def same(text: str) -> None:
 @example("title: One\nsummary: a\n  \tb\n")  # a tab that indents, which libyaml took
 @example("\ufefftitle: One\n")  # a byte-order mark, which libyaml left out of its indexes
 @example("title: One\n? summary")  # libyaml put the end of this file on a third line
+@example("body: |#\n  x\n")  # a comment right after '|', which PyYAML refused and libyaml took
 def test_libyaml_and_python_agree_on_any_text(text: str):
     assume(not known.yaml_unreadable(text))
     same(text)

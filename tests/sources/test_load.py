@@ -217,6 +217,13 @@ def test_tabs_between_values_read_the_same_with_libyaml_or_without(monkeypatch):
     assert (source.data, lines) == (expected, [])
 
 
+def test_a_comment_right_after_a_block_indicator_reads_the_same_with_libyaml_or_without(monkeypatch):
+    """Found by make fuzz: libyaml takes '|#...' as '|' and a comment, PyYAML refused it."""
+    text = "body: |-# the answer\n  Text.\n"
+    assert parse(text) == parse_without_libyaml(text, monkeypatch)
+    assert parse(text)[0].data == {"body": "Text."}
+
+
 def test_a_tab_that_indents_is_refused_with_libyaml_or_without(monkeypatch):
     text = "title: One\nsummary: a\n  \tb\n"  # libyaml read this as 'a b'; PyYAML refuses it
     assert parse(text) == parse_without_libyaml(text, monkeypatch)
