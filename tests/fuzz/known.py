@@ -34,7 +34,10 @@ def yaml_too_deep(depth: int) -> bool:
 # An unclosed citation, `[@key, p. 3` with no `]`, is printed as it was typed and never checked; so is one
 # whose `[` holds another citation first (`[see [@a] and @b`).
 def unclosed_citation(text: str) -> bool:
-    """Markdown with a `[` that no `]` closes and an `@` after it."""
+    """Markdown with a `[`, a citation key after it and no `]` before the next `[` (as harden-sources's
+    check_text finds them), or with a `[` that no `]` closes and an `@` after it (which it does not)."""
+    if UNCLOSED.search(text):
+        return True
     opened: list[int] = []
     for i, char in enumerate(text):
         if char == "[":
@@ -45,6 +48,7 @@ def unclosed_citation(text: str) -> bool:
 
 
 AT = re.compile(r"(?<![\w.])@")
+UNCLOSED = re.compile(r"\[(?=[^\[\]]*(?<![\w.])@[A-Za-z0-9_])[^\[\]]*(?=\[|$)")
 
 
 # markdown-it stops nesting blocks past its maxNesting of 20 tokens: a list nested ten levels deep loses its

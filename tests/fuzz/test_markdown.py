@@ -141,6 +141,7 @@ WRITTEN_BRACKET = re.compile(r"\\\[|&#0*91;|&#x0*5b;|&lsqb;|&lbrack;", re.I)  # 
 @given(texts)
 @example("See [@doe2020, p. 3 and more.")  # an unclosed citation: filtered until its fix is merged
 @example("[see [@doe2020] and @un:a.b")  # the same, past a citation
+@example("[@doe2020, p. [12]]")  # the same, before a bracket
 def test_no_citation_is_printed_as_typed_without_a_word(text: str):
     assume(not known.unclosed_citation(text))
     out, _ = draw(text)
