@@ -4,7 +4,8 @@ VENV   := .venv
 PRESS  := $(VENV)/bin/press
 STAMP  := $(VENV)/.installed
 
-.PHONY: all build release verify check lint test bench golden schema clean help
+.PHONY: all build release verify check lint test fuzz fuzz-yaml fuzz-markdown fuzz-csv bench golden schema clean
+.PHONY: help
 
 all: build ## Build every PDF for the sources into out/ (the default)
 
@@ -39,6 +40,14 @@ lint: $(STAMP) ## Check the code with ruff (rules in pyproject.toml)
 
 test: lint ## Run ruff, then the whole test suite
 	$(VENV)/bin/python -m pytest -q
+
+fuzz: fuzz-yaml fuzz-markdown fuzz-csv ## Fuzz the YAML, Markdown and CSV readers, 10,000 examples a property (slow; -j3 -O runs them at once)
+
+# One target per reader: its properties with the "fuzz" budget (FUZZ_EXAMPLES=1000 for a shorter run), then
+# hypothesis's statistics for each (examples run, time, what it met) and the durations; a failure exits non-zero.
+FUZZ_EXAMPLES ?= 10000
+fuzz-yaml fuzz-markdown fuzz-csv: fuzz-%: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/python -m pytest -q tests/fuzz/test_$*.py --hypothesis-show-statistics --durations=0
 
 bench: $(STAMP) ## Run the benchmarks under bench/ and print their tables (slow; not part of test)
 	@for b in bench/bench_*.py; do $(VENV)/bin/python $$b || exit 1; done

@@ -1,14 +1,27 @@
-"""Shared fixtures: throwaway copies of fixture projects, and one build of the sample sources per session."""
+"""Shared fixtures: throwaway copies of fixture projects, one build of the sample sources per session, and
+the budgets of the property-based tests."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
+
+# Property-based tests (tests/fuzz) run on a budget chosen by HYPOTHESIS_PROFILE: "ci" (the default, in
+# `make test`) tries 100 examples per test, the same ones every run; "fuzz" (`make fuzz`) tries 10,000
+# fresh ones (or FUZZ_EXAMPLES) and keeps any failing example in .hypothesis/ to try first next time. No
+# deadline: a slow example is not a failure, and timing is not what these tests check.
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile(
+    "fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 10_000)), deadline=None, print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def copy_project(dest: Path, name: str | None = None) -> Path:

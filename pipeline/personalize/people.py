@@ -94,7 +94,7 @@ def make_recipient(
         )
     if district in ("0", "00"):
         district = "AL"
-    elif district.isdigit() and len(district) <= 2:
+    elif district.isdecimal() and len(district) <= 2:  # not isdigit(): int() refuses "²"
         district = str(int(district))
     elif district not in ("", "AL"):
         report.error(

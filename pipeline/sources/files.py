@@ -87,18 +87,16 @@ def read_bytes(path: Path, shown_as: str, report: Report, root: Path | None = No
 
 
 def read_text(path: Path, shown_as: str, report: Report, root: Path | None = None) -> str | None:
-    """A source file's UTF-8 text (see read_bytes); text that is not UTF-8 is reported and gives None."""
+    """A source file's UTF-8 text with its line ends made '\\n' as Python's text files do (see read_bytes);
+    text that is not UTF-8 is reported and gives None."""
     data = read_bytes(path, shown_as, report, root)
     if data is None:
         return None
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1  # the line of the first bad byte, and its column
-        line, col = (
-            data.count(b"\n", 0, exc.start) + 1,
-            len(data[start : exc.start].decode("utf-8", "replace")) + 1,
-        )
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:  # located at the first bad byte, counted as the text would be
+        before = data[: exc.start].decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
         report.error(
             (shown_as, line, col),
             f"file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -128,6 +129,48 @@ class _Composer(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    # PyYAML takes only spaces between tokens, libyaml tabs too; these make PyYAML read tabs as libyaml
+    # does, so that a file reads the same with libyaml or without. A tab that indents is refused by both
+    # (`_fast_node` leaves every text with one to PyYAML, as libyaml has exceptions of its own there).
+
+    def scan_to_next_token(self):
+        """PyYAML's, but a tab separates tokens inside [...] and {...}, after a key's ':' and after values."""
+        super().scan_to_next_token()
+        while self.peek() == "\t" and (self.flow_level or not self.allow_simple_key):
+            self.forward()
+            super().scan_to_next_token()
+
+    def scan_plain_spaces(self, indent, start_mark):
+        """PyYAML's, but tabs between the words of a plain value are part of it, as spaces are."""
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        blanks = self.prefix(length)
+        if "\t" not in blanks:
+            return super().scan_plain_spaces(indent, start_mark)
+        self.forward(length)
+        if self.peek() in "\r\n\x85\u2028\u2029":  # blanks at the end of a line are not part of the value
+            return super().scan_plain_spaces(indent, start_mark)
+        return [blanks]
+
+    def scan_block_scalar_indicators(self, start_mark):
+        """PyYAML's, but a tab or a comment may come right after '|' or '>' and their indicators."""
+        start = self.pointer
+        try:
+            return super().scan_block_scalar_indicators(start_mark)
+        except yaml.scanner.ScannerError:
+            if self.peek() not in "\t#":
+                raise
+        indicators = self.buffer[start : self.pointer]
+        digits = "".join(c for c in indicators if c.isdigit())
+        return {"+": True, "-": False}.get(indicators.strip(digits)), int(digits) if digits else None
+
+    def scan_block_scalar_ignored_line(self, start_mark):
+        """PyYAML's, but the blanks after '|' or '>' may be tabs."""
+        while self.peek() in " \t":
+            self.forward()
+        return super().scan_block_scalar_ignored_line(start_mark)
+
 
 # PyYAML's words for common mistakes, and what they mean to someone editing a file.
 PLAIN = [
@@ -171,10 +214,17 @@ def load_yaml(path: Path, shown: str, report: Report, root: Path | None = None) 
     return None if text is None else parse_yaml(text, shown, report)
 
 
+INDENTING_TAB = re.compile(r"(?:^|[\x85\u2028\u2029]) *\t", re.M)  # libyaml lets some through, PyYAML none
+
+
 def _fast_node(text: str):
     """The node tree from libyaml (C, several times faster), or None for anything but a plain valid file,
     which then goes through the Python composer so that every message stays the same."""
     if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    # libyaml skips a byte-order mark anywhere (PyYAML reads one past the start as text) and lets some tabs
+    # that indent through (PyYAML none): PyYAML decides those texts.
+    if "\ufeff" in text or ("\t" in text and INDENTING_TAB.search(text)):
         return None
     depth = 0
     try:
@@ -194,11 +244,13 @@ def _fast_node(text: str):
 
 def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
     """Parse YAML text into a Source; syntax errors go to `report` and give None."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark: PyYAML counts it in indexes, libyaml does not
     source = Source(shown, text)
     node = _fast_node(text)
     if node is False:  # an empty document
         return source
     if node is not None:
+        _relocate(node, text)
         source.data = _build(node, (), source, report)
         return source
     try:
@@ -209,14 +261,14 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
     try:
         node = loader.get_single_node()
     except _Refused as exc:
-        report.error((shown, exc.problem_mark.line + 1, exc.problem_mark.column + 1), exc.problem, exc.code)
+        report.error((shown, *line_col(text, exc.problem_mark.index)), exc.problem, exc.code)
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{exc.context}: {exc.problem}"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = line_col(text, mark.index) if mark else (1, 1)
         report.error((shown, line, col), f"YAML syntax: {_plain(problem)}", "yaml.syntax")
         return None
     except yaml.YAMLError as exc:
@@ -226,8 +278,30 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
         loader.dispose()
     if node is None:
         return source
+    _relocate(node, text)
     source.data = _build(node, (), source, report)
     return source
+
+
+def _relocate(root, text: str) -> None:
+    """Count the line and column of every mark from its index, as `line_col` and editors count them: YAML
+    also breaks lines at U+0085, U+2028 and U+2029, and libyaml puts the end of a file without a final
+    newline on a line of its own. Other files have the right marks already."""
+    if text.endswith("\n") and not re.search("[\x85\u2028\u2029]", text):
+        return
+    starts = [0] + [found.end() for found in re.finditer("\n", text)]
+    nodes = [root]
+    while nodes:
+        node = nodes.pop()
+        node.start_mark, node.end_mark = (
+            yaml.Mark(None, mark.index, line, mark.index - starts[line], None, None)
+            for mark in (node.start_mark, node.end_mark)
+            for line in [bisect.bisect_right(starts, mark.index) - 1]
+        )
+        if isinstance(node, SequenceNode):
+            nodes.extend(node.value)
+        elif isinstance(node, MappingNode):
+            nodes.extend(part for pair in node.value for part in pair)
 
 
 def _build(node, path: PathKey, source: Source, report: Report) -> Any:

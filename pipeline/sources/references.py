@@ -16,6 +16,20 @@ from pipeline.sources.text import CLUSTER, parse_cluster, scan
 
 # An opening bracket with a citation key after it but no closing bracket before the next one (or the end).
 UNCLOSED = re.compile(r"\[(?=[^\[\]]*(?<![\w.])@[A-Za-z0-9_])[^\[\]]*(?=\[|$)")
+AT_KEY = re.compile(r"(?<![\w.])@[A-Za-z0-9_]")
+
+
+def _left_open(text: str) -> list[int]:
+    """Where each '[' starts that no ']' closes and a citation key follows (`[see [@a] and @b`)."""
+    opened: list[int] = []
+    for match in re.finditer(r"(?<!\\)[\[\]]", text):
+        if match.group() == "[":
+            opened.append(match.start())
+        elif opened:
+            opened.pop()
+    return [start for start in opened if AT_KEY.search(text, start)]
+
+
 _SCHEMA = Path(citeproc.__file__).parent / "data" / "schema" / "schemas" / "styles"
 
 
@@ -376,10 +390,11 @@ def check_text(
 ) -> set:
     """Report unknown keys and malformed citations in one Markdown text; return the keys it cites."""
     used: set[str] = set()
-    for match in UNCLOSED.finditer(text):
-        snippet = match.group(0).split("\n")[0][:40].rstrip()
+    starts = [match.start() for match in UNCLOSED.finditer(text)]
+    for start in sorted({*starts, *_left_open(text)}):
+        snippet = text[start : start + 40].split("\n")[0].rstrip()
         report.error(
-            source.where_in(path, snippet, nth=text.count(snippet, 0, match.start())),
+            source.where_in(path, snippet, nth=text.count(snippet, 0, start)),
             f"citation '{snippet}' is not closed: end it with ']', as in [@key] or [@key, p. 12]",
             "citation.syntax",
         )
@@ -390,7 +405,15 @@ def check_text(
                 f"malformed citation '{match.group(0)}': write [@key] or [@key, p. 12]",
                 "citation.syntax",
             )
-    for cluster in scan(text, language).clusters:
+    found = scan(text, language)
+    for cluster in found.in_images:
+        report.error(
+            source.where_in(path, cluster.raw),
+            f"citation '{cluster.raw}' is in an image's description, which is shown as plain text; "
+            "cite the source in the text beside the image",
+            "citation.syntax",
+        )
+    for cluster in found.clusters:
         for item in cluster.items:
             used.add(item.key)
             if item.key not in library:

@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline.link import link as link_rule
 from markdown_it.token import Token
 
 # A citation key as Pandoc reads it: starts with a letter, digit or _, may hold internal punctuation.
 KEY = r"[A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[\w])?"
 PART = re.compile(rf"^\s*(?P<prefix>[^@]*?)\s*(?<![\w.])@(?P<key>{KEY})(?P<rest>.*)$", re.S)
 CLUSTER = re.compile(r"\[(?P<body>[^\[\]]*(?<![\w.])@[^\[\]]*)\](?!\()")
+BEFORE_PAREN = re.compile(
+    CLUSTER.pattern.removesuffix(r"(?!\()") + r"(?=\()"
+)  # [@a](https://...) or [@a](p. 3)
 
 # Locator labels Pandoc and CSL understand; the value is the CSL locator term.
 LABELS = {
@@ -109,6 +113,9 @@ class Findings:
     """What a Markdown text refers to: citations, images and links, each with its raw text."""
 
     clusters: list[Cluster] = field(default_factory=list)
+    in_images: list[Cluster] = field(
+        default_factory=list
+    )  # in an image's description: plain text, never drawn
     images: list[tuple[str, str]] = field(default_factory=list)  # (src, alt)
     links: list[str] = field(default_factory=list)
     too_deep: list[int] = field(default_factory=list)  # lines (0-based) of lists or quotes past MAX_NESTING
@@ -117,7 +124,7 @@ class Findings:
 def _citation_rule(state, silent: bool) -> bool:
     if state.src[state.pos] != "[":
         return False
-    match = CLUSTER.match(state.src, state.pos)
+    match = CLUSTER.match(state.src, state.pos) or _unlinked(state)
     if not match or parse_cluster(match.group(0)) is None:
         return False
     if not silent:
@@ -125,6 +132,18 @@ def _citation_rule(state, silent: bool) -> bool:
         token.meta = {"cluster": parse_cluster(match.group(0))}
     state.pos = match.end()
     return True
+
+
+def _unlinked(state):
+    """A citation right before '(' where no link starts (`[@a](p. 3)`); `[@a](https://...)` is a link."""
+    match = BEFORE_PAREN.match(state.src, state.pos)
+    if match is None:
+        return None
+    start = state.pos
+    try:
+        return None if link_rule(state, True) else match
+    finally:
+        state.pos = start
 
 
 def make_markdown(language: str = "en") -> MarkdownIt:
@@ -166,16 +185,16 @@ def scan(text: str, language: str = "en") -> Findings:
     """The citations, images and links in a Markdown text, in order."""
     found = Findings()
 
-    def walk(tokens: list[Token]) -> None:
+    def walk(tokens: list[Token], in_image: bool = False) -> None:
         for token in tokens:
             if token.type == "citation":
-                found.clusters.append(token.meta["cluster"])
+                (found.in_images if in_image else found.clusters).append(token.meta["cluster"])
             elif token.type == "image":
                 found.images.append((unquote(token.attrGet("src") or ""), token.content))
             elif token.type == "link_open":
                 found.links.append(token.attrGet("href") or "")
             if token.children:
-                walk(token.children)
+                walk(token.children, in_image or token.type == "image")
 
     tokens = parser(language).parse(text)
     walk(tokens)

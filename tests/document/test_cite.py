@@ -279,6 +279,16 @@ def test_malformed_citation(tmp_path: Path):
     ]
 
 
+def test_citation_in_an_image_description_is_an_error(tmp_path: Path):
+    """Found by fuzzing: it was checked (and listed) but never drawn, as a description is plain text."""
+    used, lines = checked_text(tmp_path, "summary: See ![Map [@doe2020]](assets/map.svg).\n")
+    assert used == set()
+    assert lines == [
+        f"{TOPIC}:1:20: error: citation '[@doe2020]' is in an image's description, which is shown as plain "
+        "text; cite the source in the text beside the image [citation.syntax]"
+    ]
+
+
 def test_email_in_brackets_is_not_a_citation(tmp_path: Path):
     used, lines = checked_text(tmp_path, "summary: Write to us [email press@example.org].\n")
     assert (used, lines) == (set(), [])

@@ -219,6 +219,10 @@ def test_bad_utf8_is_located(tmp_path):
             "x1,Ada,Rep.,house,WA,third,D,,,",
             "2:22: error: unknown district 'third'; use a number, or 'AL' at large [recipients.district]",
         ),
+        (  # found by fuzzing (tests/fuzz/test_csv.py): a superscript digit was a traceback
+            "x1,Ada,Rep.,house,WA,²,D,,,",
+            "2:22: error: unknown district '²'; use a number, or 'AL' at large [recipients.district]",
+        ),
         (
             "x1,Ada,Senator,senate,WA,,Whig,,,",
             "2:27: error: unknown party 'Whig'; use one letter (D, R, I, ...) "

@@ -3,6 +3,8 @@ located message for every problem and a mark for every value."""
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.errors import Report
 from pipeline.sources.load import load_yaml, parse_yaml
 from tests.conftest import REPO
@@ -235,3 +237,71 @@ def test_nesting_up_to_the_limit_is_read():
     for _ in range(99):
         data = data[0]
     assert data == ["x"]
+
+
+# --- what fuzzing found (tests/fuzz/test_yaml.py) ------------------------------------------------
+
+
+def parse_without_libyaml(text: str, monkeypatch):
+    import pipeline.sources.load as load
+
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "_fast_node", lambda text: None)
+        return parse(text)
+
+
+TABBED = "title: One\t\nkeywords: [a,\tb]\nsummary:\tSee\tthis.\nbody: |\t\n  Text.\n"
+
+
+def test_tabs_between_values_read_the_same_with_libyaml_or_without(monkeypatch):
+    """libyaml takes a tab after a key, after a value and between words; PyYAML refused each of them."""
+    expected = {"title": "One", "keywords": ["a", "b"], "summary": "See\tthis.", "body": "Text.\n"}
+    assert parse(TABBED) == parse_without_libyaml(TABBED, monkeypatch)
+    source, lines = parse(TABBED)
+    assert (source.data, lines) == (expected, [])
+
+
+def test_a_comment_right_after_a_block_indicator_reads_the_same_with_libyaml_or_without(monkeypatch):
+    """Found by make fuzz: libyaml takes '|#...' as '|' and a comment, PyYAML refused it."""
+    text = "body: |-# the answer\n  Text.\n"
+    assert parse(text) == parse_without_libyaml(text, monkeypatch)
+    assert parse(text)[0].data == {"body": "Text."}
+
+
+def test_a_tab_that_indents_is_refused_with_libyaml_or_without(monkeypatch):
+    text = "title: One\nsummary: a\n  \tb\n"  # libyaml read this as 'a b'; PyYAML refuses it
+    assert parse(text) == parse_without_libyaml(text, monkeypatch)
+    assert parse(text)[1] == [
+        f"{SHOWN}:3:3: error: YAML syntax: a tab or special character starts a value; indent with spaces and "
+        "quote the value (YAML: while scanning for the next token: found character '\\t' that cannot start "
+        "any token) [yaml.syntax]"
+    ]
+
+
+def test_columns_after_a_byte_order_mark_are_those_an_editor_shows(monkeypatch):
+    """libyaml left the mark out of its indexes and PyYAML counted it, so a citation on the first line was
+    placed one column off."""
+    text = "\ufeffsummary: See [@nokey].\n"
+    for source, _ in (parse(text), parse_without_libyaml(text, monkeypatch)):
+        assert source.where(("summary",)) == (SHOWN, 1, 10)
+        assert source.where_in(("summary",), "@nokey") == (SHOWN, 1, 15)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_unicode_line_separator_does_not_shift_the_lines_after_it(separator: str):
+    """YAML breaks lines at U+2028, U+2029 and U+0085, editors do not: messages use the editor's lines."""
+    _, lines = parse(f"title: 'One{separator}and two'\ntitle: Three\n")
+    assert lines == [
+        f"{SHOWN}:2:1: error: duplicate key 'title' (first given on line 1) [yaml.duplicate-key]"
+    ]
+    _, lines = parse(f"title: 'One{separator}and two'\nkeywords: [a\n")
+    assert lines[0].startswith(f"{SHOWN}:3:1: error: YAML syntax:")
+
+
+def test_an_empty_value_at_the_end_of_a_file_without_a_newline_is_on_the_last_line(monkeypatch):
+    """libyaml put the end of such a file on a line of its own, one past the last."""
+    for source, _ in (
+        parse("title: One\n? summary"),
+        parse_without_libyaml("title: One\n? summary", monkeypatch),
+    ):
+        assert source.where(("summary",)) == (SHOWN, 2, 10)

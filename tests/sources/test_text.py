@@ -132,6 +132,12 @@ def test_bracketed_link_is_a_link_not_a_citation():
     assert plain("[@a](https://example.org)") == '<a href="https://example.org">@a</a>'
 
 
+def test_a_citation_before_a_parenthesis_that_starts_no_link_is_a_citation():
+    """Found by fuzzing: `[@a](p. 3)` is no link, and it was printed as typed and never checked."""
+    assert [c.raw for c in scan("As shown [@doe2020](p. 3).").clusters] == ["[@doe2020]"]
+    assert to_html("As shown [@doe2020](p. 3).", lambda c: "[C]", None) == "As shown [C](p. 3)."
+
+
 def test_images_call_back_with_path_and_plain_alt_text():
     seen = []
 
@@ -142,6 +148,12 @@ def test_images_call_back_with_path_and_plain_alt_text():
     out = to_html("See ![The *region*](assets/map.svg).", lambda c: "", image)
     assert seen == [("assets/map.svg", "The region")]
     assert out == "See <figure/>."
+
+
+def test_a_citation_in_an_image_description_is_found_apart():
+    """Found by fuzzing: the description is drawn as plain text, so the citation in it is never drawn."""
+    found = scan("![Map [@a]](assets/map.svg)")
+    assert ([c.raw for c in found.in_images], found.clusters) == (["[@a]"], [])
 
 
 def test_scan_finds_citations_images_and_links_in_order():
