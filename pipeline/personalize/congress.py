@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from pipeline.errors import Report
 from pipeline.personalize.people import Recipient, make_recipient
 from pipeline.sources.files import read_text
+from pipeline.sources.load import parse_yaml, report_yaml_error
 
 LEGISLATORS, MEMBERSHIP, COMMITTEES_YAML = (
     "legislators-current.yaml",
@@ -52,21 +53,21 @@ def _compose(path: Path, shown: str, report: Report):
     text = read_text(path, shown, report)
     if text is None:
         return None
-    loader, collecting = _Loader(text), gc.isenabled()
+    collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of nodes: collecting during composition doubles its time
+    loader = None
     try:
+        loader = _Loader(text)
         return loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        report.error(
-            (shown, mark.line + 1, mark.column + 1) if mark else (shown, 1, 1),
-            f"YAML syntax: {exc.problem or exc.context}",
-            "yaml.syntax",
-        )
-    except yaml.YAMLError as exc:
-        report.error((shown, 1, 1), f"YAML syntax: {exc}", "yaml.syntax")
+    except yaml.YAMLError as exc:  # worded and placed as for any YAML file: the sources' reader says it
+        said = Report()
+        if parse_yaml(text, shown, said) is None and said.errors:
+            report.extend(said)
+        else:
+            report_yaml_error(exc, text, shown, report)
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
         if collecting:
             gc.enable()
     return None

@@ -208,6 +208,24 @@ def _character(code: int | str) -> str:
     return f"character U+{code:04X} ({name}) is not allowed in a YAML file; delete it"
 
 
+def report_yaml_error(exc: yaml.YAMLError, text: str, shown: str, report: Report) -> None:
+    """Report an error PyYAML or libyaml raised reading `text`, in the words and at the place every YAML file
+    of the project gets (the sources here, the congress-legislators folder in personalize)."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        report.error((shown, *line_col(text, exc.position)), _character(exc.character), "yaml.character")
+    elif isinstance(exc, _Refused):
+        report.error((shown, *line_col(text, exc.problem_mark.index)), exc.problem, exc.code)
+    elif isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{exc.context}: {exc.problem}"
+        line, col = line_col(text, mark.index) if mark else (1, 1)
+        report.error((shown, line, col), f"YAML syntax: {_plain(problem)}", "yaml.syntax")
+    else:
+        report.error((shown, 1, 1), f"YAML syntax: {exc}", "yaml.syntax")
+
+
 def load_yaml(path: Path, shown: str, report: Report, root: Path | None = None) -> Source | None:
     """Load one YAML file of the project `root` (see files.read_text); problems give None."""
     text = read_text(path, shown, report, root)
@@ -255,24 +273,13 @@ def parse_yaml(text: str, shown: str, report: Report) -> Source | None:
         return source
     try:
         loader = _Composer(text)  # reads the whole text first: a forbidden character stops it here
-    except yaml.reader.ReaderError as exc:
-        report.error((shown, *line_col(text, exc.position)), _character(exc.character), "yaml.character")
+    except yaml.YAMLError as exc:
+        report_yaml_error(exc, text, shown, report)
         return None
     try:
         node = loader.get_single_node()
-    except _Refused as exc:
-        report.error((shown, *line_col(text, exc.problem_mark.index)), exc.problem, exc.code)
-        return None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{exc.context}: {exc.problem}"
-        line, col = line_col(text, mark.index) if mark else (1, 1)
-        report.error((shown, line, col), f"YAML syntax: {_plain(problem)}", "yaml.syntax")
-        return None
     except yaml.YAMLError as exc:
-        report.error((shown, 1, 1), f"YAML syntax: {exc}", "yaml.syntax")
+        report_yaml_error(exc, text, shown, report)
         return None
     finally:
         loader.dispose()

@@ -386,15 +386,33 @@ def test_congress_without_libyaml_reads_the_same(mini, monkeypatch):
     assert read(mini, "congress") == with_libyaml
 
 
-def test_congress_yaml_syntax_error_is_located(mini):
+def test_congress_yaml_syntax_error_is_located_and_worded_as_in_a_topic(mini):
+    from pipeline.errors import Report
+    from pipeline.sources.load import parse_yaml
+
     folder = mini
     path = folder / "legislators-current.yaml"
     path.write_text(path.read_text().replace("    state: WY", "    state: [WY"))
     people, lines = read(folder, "congress")
     assert people == []
     assert lines == [
-        "congress/legislators-current.yaml:32:13: error: YAML syntax: did not find expected ',' or ']' "
+        "congress/legislators-current.yaml:32:13: error: YAML syntax: a comma is missing before this item, "
+        "or a closing ']' (YAML: while parsing a flow sequence: expected ',' or ']', but got ':') "
         "[yaml.syntax]"
+    ]
+    report = Report()
+    parse_yaml(path.read_text(), "congress/legislators-current.yaml", report)  # the topics' reader
+    assert report.lines() == lines
+
+
+def test_congress_yaml_control_character_is_named(mini):
+    path = mini / "legislators-current.yaml"
+    path.write_text(path.read_text().replace("    state: WY", "    state: W\x01Y", 1))
+    people, lines = read(mini, "congress")
+    assert people == []
+    assert lines == [
+        "congress/legislators-current.yaml:31:13: error: character U+0001 (a control character) is not "
+        "allowed in a YAML file; delete it [yaml.character]"
     ]
 
 
