@@ -58,6 +58,9 @@ class Fitted:
     dropped: list[str] = field(default_factory=list)
     renders: int = 0
     spare: float = 0.0  # CSS px left between the last block and the foot of the page, before pinning
+    words: int = 0  # words in the blocks on the page
+    text: float = 0.0  # CSS px those blocks take, added up (words / text: how densely this page is set)
+    used: float = 0.0  # CSS px from the top of the first block to the end of the last, before pinning
 
     @property
     def body(self) -> float:
@@ -204,4 +207,7 @@ def _pin(current: Doc, document, again: Doc, got: Measure, k: int, real, dropped
         pinned_document, pinned, measured = real(current, k, gap=spare)
         if measured.fits:
             document, again = pinned_document, pinned
-    return Fitted(document, again.html, again.settings, dropped, count[0], max(0.0, spare))
+    words = sum(current.words.get(name, 0) for name in got.spans)
+    text = sum(end - top for top, end in got.spans.values())
+    used = got.end - min((top for top, _ in got.spans.values()), default=got.end)
+    return Fitted(document, again.html, again.settings, dropped, count[0], max(0.0, spare), words, text, used)

@@ -29,6 +29,9 @@ class Fitting:
     renders: int  # WeasyPrint layouts it took, measuring and pinning included
     dropped: tuple[str, ...] = ()  # optional blocks left out
     spare_mm: float = 0.0  # room left between the last block and the foot of the page
+    words: int = 0  # words in the blocks on the page, and the height they take (for words per mm)
+    text_mm: float = 0.0
+    used_mm: float = 0.0  # from the top of the first block to the end of the last (used + spare: the page)
     band: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # band boxes (CSS px)
 
 
@@ -130,7 +133,14 @@ def make_document(
             document, markup = fitted.document, fitted.html
             band_boxes = {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")}
             fitting = Fitting(
-                fitted.settings, fitted.renders, tuple(fitted.dropped), fitted.spare / PX_PER_MM, band_boxes
+                fitted.settings,
+                fitted.renders,
+                tuple(fitted.dropped),
+                fitted.spare / PX_PER_MM,
+                band=band_boxes,
+                words=fitted.words,
+                text_mm=fitted.text / PX_PER_MM,
+                used_mm=fitted.used / PX_PER_MM,
             )
             for name in fitted.dropped:
                 mine.warning(
