@@ -1,0 +1,69 @@
+"""The fit meter: how full a one-pager is, in millimetres and in words, or how much of it to cut."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+
+# What a fit.overflow error says (pipeline.document.fit.FitError): the floor it was tried at, the blocks left
+# out, how far the content runs past the foot of the page, and about how many words to cut.
+OVERFLOW = re.compile(
+    r"body (?P<body>[\d.]+)pt, spacing (?P<space>\d+)%(?: and without (?P<dropped>[^)]+))?\): .*?"
+    r"runs (?P<mm>\d+) mm past the foot of the page; cut about (?P<words>\d+) words"
+)
+
+
+@dataclass(frozen=True)
+class Meter:
+    """A one-pager's fit as the page shows it."""
+
+    fits: bool
+    body: float  # pt the body was set at (for an overflow: the floor it was tried at)
+    spacing: float  # spacing as a fraction of the layout's normal
+    fill: float  # how much of the page the content takes, 0 to 1 (1 when it overflows)
+    spare_mm: float = 0.0  # room left under the last block
+    words_per_mm: float = 0.0  # how densely this page is set: words in its blocks over their height
+    room_words: int = 0  # about how many more words the room left holds
+    overflow_mm: int = 0  # how far the content runs past the foot of the page
+    cut_words: int = 0  # about how many words to cut
+    dropped: list[str] = field(default_factory=list)  # optional blocks left out
+    renders: int = 0  # WeasyPrint layouts the fit took (0 when unknown)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def fitted(figures: dict) -> Meter:
+    """The meter of a one-pager that fits, from the figures the build cache keeps (build.run `_fitting`)."""
+    spare, text, words = figures["spare_mm"], figures.get("text_mm", 0.0), figures.get("words", 0)
+    density = words / text if text > 0 else 0.0
+    used = figures.get("used_mm", 0.0)
+    return Meter(
+        fits=True,
+        body=figures["body"],
+        spacing=figures["space"],
+        fill=round(used / (used + spare), 3) if used + spare > 0 else 1.0,
+        spare_mm=round(spare, 1),
+        words_per_mm=round(density, 2),
+        room_words=math.floor(spare * density),
+        dropped=list(figures.get("dropped", [])),
+        renders=figures.get("renders", 0),
+    )
+
+
+def overflowing(message: str) -> Meter | None:
+    """The meter of a one-pager that cannot fit, read from its fit.overflow error (None for another)."""
+    found = OVERFLOW.search(message)
+    if not found:
+        return None
+    dropped = found.group("dropped")
+    return Meter(
+        fits=False,
+        body=float(found.group("body")),
+        spacing=int(found.group("space")) / 100,
+        fill=1.0,
+        overflow_mm=int(found.group("mm")),
+        cut_words=int(found.group("words")),
+        dropped=[name.strip() for name in dropped.split(",")] if dropped else [],
+    )
