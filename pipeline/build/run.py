@@ -292,6 +292,8 @@ def _fitting(fitting) -> dict | None:
         "words": fitting.words,
         "text_mm": round(fitting.text_mm, 2),
         "used_mm": round(fitting.used_mm, 2),
+        "floor_room_mm": None if fitting.floor_room_mm is None else round(fitting.floor_room_mm, 2),
+        "floor_text_mm": round(fitting.floor_text_mm, 2),
     }
 
 

@@ -61,6 +61,8 @@ class Fitted:
     words: int = 0  # words in the blocks on the page
     text: float = 0.0  # CSS px those blocks take, added up (words / text: how densely this page is set)
     used: float = 0.0  # CSS px from the top of the first block to the end of the last, before pinning
+    floor_room: float | None = None  # CSS px the content would leave at the floor, if the fit measured it
+    floor_text: float = 0.0  # CSS px the blocks take at the floor
 
     @property
     def body(self) -> float:
@@ -132,13 +134,13 @@ def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fit
             for _ in range(MAX_TRIES):
                 document, again, got = real(current, k)
                 if got.fits:
-                    return _pin(current, document, again, got, k, real, dropped, count)
+                    return _pin(current, document, again, got, k, real, dropped, count, floor)
                 if k == steps:
                     break
                 k += 1
             document, again, got = real(current, steps)
             if got.fits:
-                return _pin(current, document, again, got, steps, real, dropped, count)
+                return _pin(current, document, again, got, steps, real, dropped, count, floor)
         drop = _next_drop(current, floor, bottom, dropped)
         if drop is None:
             raise _overflow(current, floor, bottom, size(steps), dropped)
@@ -200,8 +202,20 @@ def _overflow(current: Doc, floor: Measure, bottom: float, sizes: FitSettings, d
     )
 
 
-def _pin(current: Doc, document, again: Doc, got: Measure, k: int, real, dropped, count) -> Fitted:
-    """Let the pinned blocks sit at the foot of the page: one more render with the spare height above them."""
+def _pin(
+    current: Doc,
+    document,
+    again: Doc,
+    got: Measure,
+    k: int,
+    real,
+    dropped,
+    count,
+    floor: Measure | None = None,
+) -> Fitted:
+    """Let the pinned blocks sit at the foot of the page: one more render with the spare height above them.
+    `floor`, when the fit measured it, is the content at the layout's smallest settings (for the room left
+    before the page would overflow)."""
     spare = got.bottom - got.end - 1.0
     if current.pinned and spare > 2.0:
         pinned_document, pinned, measured = real(current, k, gap=spare)
@@ -210,4 +224,10 @@ def _pin(current: Doc, document, again: Doc, got: Measure, k: int, real, dropped
     words = sum(current.words.get(name, 0) for name in got.spans)
     text = sum(end - top for top, end in got.spans.values())
     used = got.end - min((top for top, _ in got.spans.values()), default=got.end)
-    return Fitted(document, again.html, again.settings, dropped, count[0], max(0.0, spare), words, text, used)
+    fitted = Fitted(
+        document, again.html, again.settings, dropped, count[0], max(0.0, spare), words, text, used
+    )
+    if floor is not None:
+        fitted.floor_room = max(0.0, got.bottom - floor.end)
+        fitted.floor_text = sum(end - top for top, end in floor.spans.values())
+    return fitted

@@ -32,6 +32,8 @@ class Fitting:
     words: int = 0  # words in the blocks on the page, and the height they take (for words per mm)
     text_mm: float = 0.0
     used_mm: float = 0.0  # from the top of the first block to the end of the last (used + spare: the page)
+    floor_room_mm: float | None = None  # room left at the layout's floor, when the fit had to measure it
+    floor_text_mm: float = 0.0  # the blocks' height at the floor
     band: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # band boxes (CSS px)
 
 
@@ -141,6 +143,8 @@ def make_document(
                 words=fitted.words,
                 text_mm=fitted.text / PX_PER_MM,
                 used_mm=fitted.used / PX_PER_MM,
+                floor_room_mm=None if fitted.floor_room is None else fitted.floor_room / PX_PER_MM,
+                floor_text_mm=fitted.floor_text / PX_PER_MM,
             )
             for name in fitted.dropped:
                 mine.warning(

@@ -21,10 +21,12 @@ class Meter:
     fits: bool
     body: float  # pt the body was set at (for an overflow: the floor it was tried at)
     spacing: float  # spacing as a fraction of the layout's normal
-    fill: float  # how much of the page the content takes, 0 to 1 (1 when it overflows)
-    spare_mm: float = 0.0  # room left under the last block
-    words_per_mm: float = 0.0  # how densely this page is set: words in its blocks over their height
-    room_words: int = 0  # about how many more words the room left holds
+    fill: float  # how close to overflowing, 0 to 1: the share of the page the content takes (1 when over)
+    spare_mm: float = 0.0  # room left under the last block, at the size it was set at
+    words_per_mm: float = 0.0  # how densely it is set: words in its blocks over their height
+    room_words: int = 0  # about how many more words the room left holds at this size
+    floor_room_mm: float | None = None  # room left at the layout's smallest size (None: not measured)
+    floor_words: int | None = None  # about how many more words before it overflows even at that size
     overflow_mm: int = 0  # how far the content runs past the foot of the page
     cut_words: int = 0  # about how many words to cut
     dropped: list[str] = field(default_factory=list)  # optional blocks left out
@@ -35,18 +37,27 @@ class Meter:
 
 
 def fitted(figures: dict) -> Meter:
-    """The meter of a one-pager that fits, from the figures the build cache keeps (build.run `_fitting`)."""
+    """The meter of a one-pager that fits, from the figures the build cache keeps (build.run `_fitting`).
+    A one-pager set below its largest size has little room left at that size, but it can still shrink:
+    its budget is the room left at the floor, when the fit measured it."""
     spare, text, words = figures["spare_mm"], figures.get("text_mm", 0.0), figures.get("words", 0)
-    density = words / text if text > 0 else 0.0
-    used = figures.get("used_mm", 0.0)
+    used, floor_room = figures.get("used_mm", 0.0), figures.get("floor_room_mm")
+    page = used + spare
+    floor_text = figures.get("floor_text_mm", 0.0)
+    floor_words = None
+    if floor_room is not None:
+        floor_words = math.floor(floor_room * words / floor_text) if floor_text > 0 else 0
+    left = spare if floor_room is None else floor_room
     return Meter(
         fits=True,
         body=figures["body"],
         spacing=figures["space"],
-        fill=round(used / (used + spare), 3) if used + spare > 0 else 1.0,
+        fill=round(1 - left / page, 3) if page > 0 else 1.0,
         spare_mm=round(spare, 1),
-        words_per_mm=round(density, 2),
-        room_words=math.floor(spare * density),
+        words_per_mm=round(words / text, 2) if text > 0 else 0.0,
+        room_words=math.floor(spare * words / text) if text > 0 else 0,
+        floor_room_mm=None if floor_room is None else round(floor_room, 1),
+        floor_words=floor_words,
         dropped=list(figures.get("dropped", [])),
         renders=figures.get("renders", 0),
     )

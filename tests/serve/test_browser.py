@@ -36,7 +36,7 @@ def test_the_page_lists_each_topic_with_its_status_pages_and_fit(served, browser
         "Page 1 of the mini one-pager"
     ]
     fit = topic.find_element(By.CSS_SELECTOR, ".fit-line").text
-    assert fit.startswith("Fits: ") and " mm left, about " in fit and "set at 11 pt" in fit, fit
+    assert fit.startswith("Fits at 11 pt, 100% spacing: ") and " mm left, about " in fit, fit
     link = topic.find_element(By.CSS_SELECTOR, ".one-pager a.page").get_attribute("href")
     assert link.endswith("/1-full.png")
     landmarks = [browser.find_elements(By.TAG_NAME, name) for name in ("header", "main", "footer")]

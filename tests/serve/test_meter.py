@@ -27,6 +27,15 @@ def test_room_left_is_counted_in_words_at_the_pages_own_density():
     assert meter.dropped == ["qa"] and meter.renders == 4
 
 
+def test_a_page_set_below_its_largest_size_counts_its_room_at_the_floor():
+    stepped = fitted(dict(FIGURES, spare_mm=0.4, used_mm=199.6, floor_room_mm=30.0, floor_text_mm=120.0))
+    assert (stepped.spare_mm, stepped.room_words) == (0.4, 0)  # at 10.5 pt it is full
+    assert stepped.floor_room_mm == 30.0
+    assert stepped.floor_words == 75  # 30 mm at the floor's 2.5 words a millimetre (300 words in 120 mm)
+    assert stepped.fill == 0.85  # 30 mm of 200 left at the floor
+    assert fitted(FIGURES).floor_words is None  # set at its largest size, the floor was never measured
+
+
 def test_a_full_page_has_no_room_and_a_page_without_text_no_density():
     assert fitted(dict(FIGURES, spare_mm=0.0)).room_words == 0
     empty = fitted(dict(FIGURES, words=0, text_mm=0.0))

@@ -42,37 +42,43 @@ function problemItem(problem) {
   code.textContent = problem.text;
   line.append(code);
   item.append(line);
-  if (problem.context.length) {
-    const pre = document.createElement("pre");
-    pre.className = "context";
-    pre.setAttribute("aria-label", `${problem.path} around line ${problem.line}`);
-    const width = String(problem.context[problem.context.length - 1].number).length;
-    for (const source of problem.context) {
-      const number = String(source.number).padStart(width);
-      const row = document.createElement("span");
-      row.className = source.here ? "row here" : "row";
-      if (source.here && problem.col > 0) {
-        const at = Math.min(problem.col - 1, source.text.length);
-        const mark = document.createElement("mark");
-        mark.textContent = source.text.slice(at, at + 1) || " ";
-        row.append(`${number} | ${source.text.slice(0, at)}`, mark, `${source.text.slice(at + 1)}\n`);
-        row.append(caretRow(width, at));
-      } else {
-        row.append(`${number} | ${source.text}\n`);
-      }
-      pre.append(row);
-    }
-    item.append(pre);
-  }
+  if (problem.context.length) item.append(contextBlock(problem));
   return item;
 }
 
+// The source lines around a problem, numbered; its own line in bold with the column marked beneath it.
+function contextBlock(problem) {
+  const pre = document.createElement("pre");
+  pre.className = "context";
+  pre.setAttribute("aria-label", `${problem.path} around line ${problem.line}`);
+  const width = String(problem.context[problem.context.length - 1].number).length;
+  for (const source of problem.context) {
+    const number = String(source.number).padStart(width);
+    const row = document.createElement("span");
+    row.className = source.here ? "row here" : "row";
+    if (source.here && problem.col > 0) {
+      const at = Math.min(problem.col - 1, source.text.length);
+      const mark = document.createElement("mark");
+      mark.textContent = source.text.slice(at, at + 1) || " ";
+      row.append(`${number} | ${source.text.slice(0, at)}`, mark, `${source.text.slice(at + 1)}\n`);
+      pre.append(row, caretRow(width, at));
+    } else {
+      row.append(`${number} | ${source.text}\n`);
+      pre.append(row);
+    }
+  }
+  return pre;
+}
+
 function caretRow(width, at) {
+  const row = document.createElement("span");
+  row.className = "row";
+  row.setAttribute("aria-hidden", "true");
   const caret = document.createElement("span");
   caret.className = "caret";
-  caret.setAttribute("aria-hidden", "true");
-  caret.textContent = `${" ".repeat(width)} | ${" ".repeat(at)}^\n`;
-  return caret;
+  caret.textContent = "^";
+  row.append(`${" ".repeat(width)} | ${" ".repeat(at)}`, caret, "\n");
+  return row;
 }
 
 function updateProblems(list, problems) {
@@ -120,40 +126,54 @@ function updatePages(box, document_) {
   });
 }
 
-function noteFor(document_) {
+function noteFor(document_, building) {
   if (!document_.pages.length) {
-    return document_.failed ? "Not made: see the problems above." : "Not made yet.";
+    if (document_.failed) return "Not made: see the problems above.";
+    return building ? "Being made…" : "Not made yet.";
   }
   if (document_.current) return "";
   return "Stale: these are the last good pages; the sources changed since and it could not be remade yet.";
 }
 
+// What the fit meter says: the size it was set at, and the words left before the page overflows (or what to cut).
 function fitLines(fit) {
+  const size = `${fit.body} pt, ${Math.round(fit.spacing * 100)}% spacing`;
+  const dropped = fit.dropped.length ? `Left out to fit: ${fit.dropped.join(", ")}. ` : "";
   if (!fit.fits) {
     return [
-      `Does not fit: ${fit.overflow_mm} mm too long, even at ${fit.body} pt and ${Math.round(fit.spacing * 100)}% spacing. Cut about ${plural(fit.cut_words, "word")}.`,
-      fit.dropped.length ? `Already left out: ${fit.dropped.join(", ")}.` : "",
+      `Does not fit: ${fit.overflow_mm} mm too long, even at ${size} (the smallest this layout allows). ` +
+        `Cut about ${plural(fit.cut_words, "word")}.`,
+      dropped,
     ];
   }
-  const room = `${fit.spare_mm} mm left, about ${plural(fit.room_words, "more word")}`;
-  const size = `set at ${fit.body} pt, ${Math.round(fit.spacing * 100)}% spacing`;
+  const renders = `It took ${plural(fit.renders, "render")}.`;
+  if (fit.floor_words === null) {
+    return [
+      `Fits at ${size}: ${fit.spare_mm} mm left, about ${plural(fit.room_words, "more word")} at this size ` +
+        "(more once it sets smaller).",
+      dropped + renders,
+    ];
+  }
   return [
-    `Fits: ${room}; ${size}; ${plural(fit.renders, "render")}.`,
-    fit.dropped.length ? `Left out to fit: ${fit.dropped.join(", ")}.` : "",
+    `Fits at ${size}, set smaller to fit: about ${plural(fit.floor_words, "more word")} ` +
+      `(${fit.floor_room_mm} mm) before it overflows even at the smallest size.`,
+    dropped + renders,
   ];
 }
 
 function glance(fit) {
   if (!fit) return "";
-  return fit.fits ? `${fit.spare_mm} mm left (~${fit.room_words} words)` : `${fit.overflow_mm} mm over`;
+  if (!fit.fits) return `one-pager ${fit.overflow_mm} mm over`;
+  const words = fit.floor_words === null ? `${fit.room_words}+` : String(fit.floor_words);
+  return `one-pager: about ${words} words left`;
 }
 
-function updateDocument(section, document_) {
+function updateDocument(section, document_, building) {
   section.classList.toggle("stale", document_.pages.length > 0 && !document_.current);
   const pdf = section.querySelector("a.pdf");
   show(pdf, Boolean(document_.pdf));
   if (document_.pdf) pdf.href = document_.pdf;
-  const note = noteFor(document_);
+  const note = noteFor(document_, building);
   const noteElement = section.querySelector(".note");
   text(noteElement, note);
   show(noteElement, Boolean(note));
@@ -167,7 +187,8 @@ function updateDocument(section, document_) {
       text(fitBox.querySelector(".fit-more"), more);
       const meter = fitBox.querySelector("meter");
       meter.value = fit.fill;
-      meter.setAttribute("aria-label", fit.fits ? `One-pager ${Math.round(fit.fill * 100)}% full` : "One-pager overflows");
+      const full = fit.fits ? `${Math.round(fit.fill * 100)}% full` : "overflowing";
+      meter.setAttribute("aria-label", `How full the one-pager is: ${full}`);
       fitBox.classList.toggle("over", !fit.fits);
     }
   }
@@ -189,7 +210,7 @@ function topicElement(topic) {
   return element;
 }
 
-function updateTopic(element, topic) {
+function updateTopic(element, topic, building) {
   text(element.querySelector(".title"), topic.title);
   text(element.querySelector(".topic-id"), `(${topic.id})`);
   const status = element.querySelector(".status");
@@ -197,8 +218,8 @@ function updateTopic(element, topic) {
   status.className = `status status-${topic.status}`;
   text(element.querySelector(".glance"), glance(topic.documents["one-pager"].fit));
   updateProblems(element.querySelector(".problems"), topic.problems);
-  updateDocument(element.querySelector(".briefing"), topic.documents.briefing);
-  updateDocument(element.querySelector(".one-pager"), topic.documents["one-pager"]);
+  updateDocument(element.querySelector(".briefing"), topic.documents.briefing, building);
+  updateDocument(element.querySelector(".one-pager"), topic.documents["one-pager"], building);
 }
 
 function apply(state) {
@@ -213,7 +234,7 @@ function apply(state) {
   state.topics.forEach((topic, i) => {
     const element = topicElement(topic);
     if (topics.children[i] !== element) topics.insertBefore(element, topics.children[i] || null);
-    updateTopic(element, topic);
+    updateTopic(element, topic, state.build.state !== "done" && state.build.state !== "failed");
   });
 }
 
