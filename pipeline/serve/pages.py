@@ -20,6 +20,29 @@ class Pages:
         self.images: dict[tuple[str, int, str], bytes] = {}
         self.sizes: dict[str, list[tuple[float, float]]] = {}  # sha256 -> each page's size in pt
         self.order: list[str] = []  # sha256s, least recently made first
+        self.pending: list[tuple[Path, str, int]] = []  # pages to draw before the browser asks for them
+        self.wake = threading.Event()
+        self.drawer: threading.Thread | None = None
+
+    def prepare(self, wanted: list[tuple[Path, str, int]]) -> None:
+        """Draw these pages (pdf, sha256, page) in the background, in this order, so that they are ready when
+        the browser asks; a later call replaces what an earlier one still had to do."""
+        self.pending = list(wanted)
+        self.wake.set()
+        if self.drawer is None:
+            self.drawer = threading.Thread(target=self._draw_pending, name="press-serve-pages", daemon=True)
+            self.drawer.start()
+
+    def _draw_pending(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            while self.pending:
+                try:
+                    pdf, sha256, page = self.pending.pop(0)
+                except IndexError:  # replaced meanwhile
+                    break
+                self.png(pdf, sha256, page, "page")
 
     def png(self, pdf: Path, sha256: str, page: int, size: str) -> bytes | None:
         """Page `page` (1-based) of the PDF at `pdf`, which must still have this sha256; None if it does not,

@@ -99,6 +99,7 @@ class Studio:
         pdfs: dict[str, Path] = {}
         topics = [self._topic(t, state.outputs, mine[f"sources/topics/{t}.yaml"], pdfs) for t in ids]
         self.pdfs = pdfs
+        self.pages.prepare(_drawing_order(topics, pdfs))
         return {
             "version": self.version + 1,
             "build": self.build,
@@ -179,6 +180,18 @@ class Studio:
         found = (seen, title or (known[1] if known else topic), status or (known[2] if known else "draft"))
         self.titles[topic] = found
         return found[1], found[2]
+
+
+def _drawing_order(topics: list[dict], pdfs: dict[str, Path]) -> list[tuple[Path, str, int]]:
+    """Every page the page shows, one-pagers first (what an author watches), then the briefings."""
+    found = []
+    for kind in ("one-pager", "briefing"):
+        for topic in topics:
+            document = topic["documents"][kind]
+            if document["sha256"] in pdfs:
+                sha = document["sha256"]
+                found += [(pdfs[sha], sha, page["number"]) for page in document["pages"]]
+    return found
 
 
 def _meter(entry: dict | None, items: list) -> dict | None:
