@@ -289,11 +289,10 @@ def _fitting(fitting) -> dict | None:
         "renders": fitting.renders,
         "dropped": list(fitting.dropped),
         "spare_mm": round(fitting.spare_mm, 2),
-        "words": fitting.words,
-        "text_mm": round(fitting.text_mm, 2),
+        "words_per_mm": round(fitting.words_per_mm, 3),
         "used_mm": round(fitting.used_mm, 2),
         "floor_room_mm": None if fitting.floor_room_mm is None else round(fitting.floor_room_mm, 2),
-        "floor_text_mm": round(fitting.floor_text_mm, 2),
+        "floor_words_per_mm": round(fitting.floor_words_per_mm, 3),
     }
 
 

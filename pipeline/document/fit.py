@@ -58,11 +58,10 @@ class Fitted:
     dropped: list[str] = field(default_factory=list)
     renders: int = 0
     spare: float = 0.0  # CSS px left between the last block and the foot of the page, before pinning
-    words: int = 0  # words in the blocks on the page
-    text: float = 0.0  # CSS px those blocks take, added up (words / text: how densely this page is set)
+    density: float = 0.0  # words per CSS px of its running text, as set (see `density`)
     used: float = 0.0  # CSS px from the top of the first block to the end of the last, before pinning
     floor_room: float | None = None  # CSS px the content would leave at the floor, if the fit measured it
-    floor_text: float = 0.0  # CSS px the blocks take at the floor
+    floor_density: float = 0.0  # words per CSS px of its running text at the floor
 
     @property
     def body(self) -> float:
@@ -175,20 +174,25 @@ def _height_with_gap(m: Measure, name: str) -> float:
     return (following[0] - top) if following else (end - top)
 
 
+def density(words: dict[str, int], measured: Measure, skip: list[str] | tuple = ()) -> float:
+    """Words per CSS px of the densest text block (15 words or more, else any; not those in `skip`): running
+    text is what an author cuts or adds, so its density tells how much space words free or take."""
+    densities = {
+        n: words.get(n, 0) / (end - top)
+        for n, (top, end) in measured.spans.items()
+        if end > top and n not in skip
+    }
+    running = [d for n, d in densities.items() if words.get(n, 0) >= 15]
+    return max(running or densities.values(), default=0.0)
+
+
 def _overflow(current: Doc, floor: Measure, bottom: float, sizes: FitSettings, dropped) -> FitError:
     over = floor.end - bottom
     culprit = next(
         (n for n, (top, end) in sorted(floor.spans.items(), key=lambda i: i[1][0]) if end > bottom),
         current.blocks[-1],
     )
-    # Words per px of the densest text block: cutting running text is what frees the space.
-    densities = [
-        current.words.get(n, 0) / (end - top)
-        for n, (top, end) in floor.spans.items()
-        if end > top and current.words.get(n, 0) >= 15
-    ]
-    density = max(densities, default=sum(current.words.values()) / max(floor.end, 1.0))
-    words = max(1, math.ceil(over * density * 1.1))
+    words = max(1, math.ceil(over * density(current.words, floor) * 1.1))
     longest = max(current.words, key=lambda n: current.words[n], default=culprit)
     return FitError(
         culprit,
@@ -221,13 +225,11 @@ def _pin(
         pinned_document, pinned, measured = real(current, k, gap=spare)
         if measured.fits:
             document, again = pinned_document, pinned
-    words = sum(current.words.get(name, 0) for name in got.spans)
-    text = sum(end - top for top, end in got.spans.values())
     used = got.end - min((top for top, _ in got.spans.values()), default=got.end)
-    fitted = Fitted(
-        document, again.html, again.settings, dropped, count[0], max(0.0, spare), words, text, used
-    )
+    fitted = Fitted(document, again.html, again.settings, dropped, count[0], max(0.0, spare), used=used)
+    # The pinned blocks (sources, contact) keep their own small size whatever the fit: not the author's text.
+    fitted.density = density(current.words, got, current.pinned)
     if floor is not None:
         fitted.floor_room = max(0.0, got.bottom - floor.end)
-        fitted.floor_text = sum(end - top for top, end in floor.spans.values())
+        fitted.floor_density = density(current.words, floor, current.pinned)
     return fitted

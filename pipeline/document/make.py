@@ -29,11 +29,10 @@ class Fitting:
     renders: int  # WeasyPrint layouts it took, measuring and pinning included
     dropped: tuple[str, ...] = ()  # optional blocks left out
     spare_mm: float = 0.0  # room left between the last block and the foot of the page
-    words: int = 0  # words in the blocks on the page, and the height they take (for words per mm)
-    text_mm: float = 0.0
+    words_per_mm: float = 0.0  # how densely its running text is set (fit.density)
     used_mm: float = 0.0  # from the top of the first block to the end of the last (used + spare: the page)
     floor_room_mm: float | None = None  # room left at the layout's floor, when the fit had to measure it
-    floor_text_mm: float = 0.0  # the blocks' height at the floor
+    floor_words_per_mm: float = 0.0  # how densely its running text is set at the floor
     band: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # band boxes (CSS px)
 
 
@@ -140,11 +139,10 @@ def make_document(
                 tuple(fitted.dropped),
                 fitted.spare / PX_PER_MM,
                 band=band_boxes,
-                words=fitted.words,
-                text_mm=fitted.text / PX_PER_MM,
+                words_per_mm=fitted.density * PX_PER_MM,
                 used_mm=fitted.used / PX_PER_MM,
                 floor_room_mm=None if fitted.floor_room is None else fitted.floor_room / PX_PER_MM,
-                floor_text_mm=fitted.floor_text / PX_PER_MM,
+                floor_words_per_mm=fitted.floor_density * PX_PER_MM,
             )
             for name in fitted.dropped:
                 mine.warning(

@@ -23,7 +23,7 @@ class Meter:
     spacing: float  # spacing as a fraction of the layout's normal
     fill: float  # how close to overflowing, 0 to 1: the share of the page the content takes (1 when over)
     spare_mm: float = 0.0  # room left under the last block, at the size it was set at
-    words_per_mm: float = 0.0  # how densely it is set: words in its blocks over their height
+    words_per_mm: float = 0.0  # how densely its running text is set (words of a block over its height)
     room_words: int = 0  # about how many more words the room left holds at this size
     floor_room_mm: float | None = None  # room left at the layout's smallest size (None: not measured)
     floor_words: int | None = None  # about how many more words before it overflows even at that size
@@ -36,28 +36,30 @@ class Meter:
         return asdict(self)
 
 
-def fitted(figures: dict) -> Meter:
+NEEDED = ("body", "space", "spare_mm", "words_per_mm", "used_mm")  # what an older cache may lack
+
+
+def fitted(figures: dict) -> Meter | None:
     """The meter of a one-pager that fits, from the figures the build cache keeps (build.run `_fitting`).
     A one-pager set below its largest size has little room left at that size, but it can still shrink:
-    its budget is the room left at the floor, when the fit measured it."""
-    spare, text, words = figures["spare_mm"], figures.get("text_mm", 0.0), figures.get("words", 0)
-    used, floor_room = figures.get("used_mm", 0.0), figures.get("floor_room_mm")
-    page = used + spare
-    floor_text = figures.get("floor_text_mm", 0.0)
-    floor_words = None
-    if floor_room is not None:
-        floor_words = math.floor(floor_room * words / floor_text) if floor_text > 0 else 0
-    left = spare if floor_room is None else floor_room
+    its budget is the room left at the floor, when the fit measured it. Words are counted at the density
+    of the page's running text (fit.density: the words of its densest text block over its height). None
+    for figures from a cache written before the build kept all of them (the next build of it will)."""
+    if any(key not in figures for key in NEEDED):
+        return None
+    spare, density, used = figures["spare_mm"], figures["words_per_mm"], figures["used_mm"]
+    floor_room, floor_density = figures.get("floor_room_mm"), figures.get("floor_words_per_mm", 0.0)
+    left, page = (spare if floor_room is None else floor_room), used + spare
     return Meter(
         fits=True,
         body=figures["body"],
         spacing=figures["space"],
         fill=round(1 - left / page, 3) if page > 0 else 1.0,
         spare_mm=round(spare, 1),
-        words_per_mm=round(words / text, 2) if text > 0 else 0.0,
-        room_words=math.floor(spare * words / text) if text > 0 else 0,
+        words_per_mm=round(density, 2),
+        room_words=math.floor(spare * density),
         floor_room_mm=None if floor_room is None else round(floor_room, 1),
-        floor_words=floor_words,
+        floor_words=None if floor_room is None else math.floor(floor_room * floor_density),
         dropped=list(figures.get("dropped", [])),
         renders=figures.get("renders", 0),
     )

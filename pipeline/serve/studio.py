@@ -200,5 +200,5 @@ def _meter(entry: dict | None, items: list) -> dict | None:
     if overflow is not None:
         found = meter.overflowing(overflow.message)
         return found.as_dict() if found else None
-    figures = (entry or {}).get("fitting")
-    return meter.fitted(figures).as_dict() if figures else None
+    found = meter.fitted((entry or {}).get("fitting") or {})
+    return found.as_dict() if found else None

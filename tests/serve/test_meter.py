@@ -11,35 +11,40 @@ FIGURES = {
     "renders": 4,
     "dropped": ["qa"],
     "spare_mm": 12.34,
-    "words": 300,
-    "text_mm": 150.0,
+    "words_per_mm": 2.0,
     "used_mm": 187.66,
+    "floor_room_mm": None,
+    "floor_words_per_mm": 0.0,
 }
 
 
-def test_room_left_is_counted_in_words_at_the_pages_own_density():
+def test_room_left_is_counted_in_words_at_the_density_of_the_pages_running_text():
     meter = fitted(FIGURES)
     assert meter.fits and meter.body == 10.5 and meter.spacing == 0.85
-    assert meter.words_per_mm == 2.0  # 300 words in 150 mm of blocks
     assert meter.room_words == 24  # 12.34 mm at 2 words a millimetre, rounded down
     assert meter.spare_mm == 12.3
     assert meter.fill == 0.938  # 187.66 mm used of 200
+    assert meter.floor_words is None  # set at its largest size, the floor was never measured
     assert meter.dropped == ["qa"] and meter.renders == 4
 
 
 def test_a_page_set_below_its_largest_size_counts_its_room_at_the_floor():
-    stepped = fitted(dict(FIGURES, spare_mm=0.4, used_mm=199.6, floor_room_mm=30.0, floor_text_mm=120.0))
+    stepped = fitted(dict(FIGURES, spare_mm=0.4, used_mm=199.6, floor_room_mm=30.0, floor_words_per_mm=2.5))
     assert (stepped.spare_mm, stepped.room_words) == (0.4, 0)  # at 10.5 pt it is full
-    assert stepped.floor_room_mm == 30.0
-    assert stepped.floor_words == 75  # 30 mm at the floor's 2.5 words a millimetre (300 words in 120 mm)
+    assert (stepped.floor_room_mm, stepped.floor_words) == (30.0, 75)  # 30 mm at 2.5 words a millimetre
     assert stepped.fill == 0.85  # 30 mm of 200 left at the floor
-    assert fitted(FIGURES).floor_words is None  # set at its largest size, the floor was never measured
 
 
-def test_a_full_page_has_no_room_and_a_page_without_text_no_density():
+def test_figures_from_an_older_cache_give_no_meter_until_the_next_build():
+    assert (
+        fitted({"body": 11, "space": 1, "renders": 2, "spare_mm": 20.0, "words": 40, "text_mm": 30.0}) is None
+    )
+    assert fitted({}) is None
+
+
+def test_a_full_page_has_no_room():
     assert fitted(dict(FIGURES, spare_mm=0.0)).room_words == 0
-    empty = fitted(dict(FIGURES, words=0, text_mm=0.0))
-    assert (empty.words_per_mm, empty.room_words) == (0.0, 0)
+    assert fitted(dict(FIGURES, floor_room_mm=0.0, floor_words_per_mm=3.0)).floor_words == 0
 
 
 def test_an_overflow_is_read_from_the_fit_error_the_build_reports():
