@@ -174,16 +174,24 @@ def _height_with_gap(m: Measure, name: str) -> float:
     return (following[0] - top) if following else (end - top)
 
 
-def density(words: dict[str, int], measured: Measure, skip: list[str] | tuple = ()) -> float:
-    """Words per CSS px of the densest text block (15 words or more, else any; not those in `skip`): running
-    text is what an author cuts or adds, so its density tells how much space words free or take."""
+def density(
+    words: dict[str, int], measured: Measure, skip: list[str] | tuple = (), shortest: float = 0.0
+) -> float:
+    """Words per CSS px of the densest text block (15 words or more, else any; not those in `skip`, nor those
+    shorter than `shortest` px, such as one line of small print): running text is what an author cuts or
+    adds, so its density tells how much space words free or take."""
     densities = {
         n: words.get(n, 0) / (end - top)
         for n, (top, end) in measured.spans.items()
-        if end > top and n not in skip
+        if end - top > max(shortest, 0.0) and n not in skip
     }
     running = [d for n, d in densities.items() if words.get(n, 0) >= 15]
     return max(running or densities.values(), default=0.0)
+
+
+def _two_lines(body_pt: float) -> float:
+    """The height of two lines of body text, in CSS px (a block this short is not running text)."""
+    return 2 * 1.2 * body_pt * 96 / 72
 
 
 def _overflow(current: Doc, floor: Measure, bottom: float, sizes: FitSettings, dropped) -> FitError:
@@ -228,8 +236,10 @@ def _pin(
     used = got.end - min((top for top, _ in got.spans.values()), default=got.end)
     fitted = Fitted(document, again.html, again.settings, dropped, count[0], max(0.0, spare), used=used)
     # The pinned blocks (sources, contact) keep their own small size whatever the fit: not the author's text.
-    fitted.density = density(current.words, got, current.pinned)
+    fitted.density = density(current.words, got, current.pinned, _two_lines(again.settings.body))
     if floor is not None:
         fitted.floor_room = max(0.0, got.bottom - floor.end)
-        fitted.floor_density = density(current.words, floor, current.pinned)
+        fitted.floor_density = density(
+            current.words, floor, current.pinned, _two_lines(current.limits.body_min)
+        )
     return fitted
