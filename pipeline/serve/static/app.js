@@ -164,8 +164,8 @@ function fitLines(fit) {
 function glance(fit) {
   if (!fit) return "";
   if (!fit.fits) return `one-pager ${fit.overflow_mm} mm over`;
-  const words = fit.floor_words === null ? `${fit.room_words}+` : String(fit.floor_words);
-  return `one-pager: about ${words} words left`;
+  if (fit.floor_words === null) return `one-pager: at least ${plural(fit.room_words, "more word")}`;
+  return `one-pager: about ${plural(fit.floor_words, "more word")}`;
 }
 
 function updateDocument(section, document_, building) {
