@@ -116,7 +116,13 @@ def _parser() -> argparse.ArgumentParser:
     _bills_option(flyin)
     _worker_limits(flyin, "a team's pages")
 
-    for sub in (build, check, schema, person, flyin):
+    serve = commands.add_parser("serve", help="preview the documents in a browser as you edit the sources")
+    serve.add_argument("--port", type=_port, default=8000, metavar="N", help="the port (default: 8000)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="ADDR", help="the address to listen on (default: 127.0.0.1)"
+    )
+
+    for sub in (build, check, schema, person, flyin, serve):
         sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     return parser
 
@@ -183,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             return _personalize(root, args, report)
         if args.command == "flyin":
             return _flyin(root, args, report)
+        if args.command == "serve":
+            return _serve(root, args)
         return _schema(root, args)
     except SourceErrors as exc:
         _print(exc.report)
@@ -290,6 +298,19 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number above 0, got '{text}'")
     return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got '{text}'")
+    return int(text)
+
+
+def _serve(root: Path, args) -> int:
+    from pipeline.serve.run import Options, serve
+
+    serve(root, Options(host=args.host, port=args.port), lambda text: print(text, flush=True))
+    return 0
 
 
 def _check(root: Path, args, report: Report) -> int:

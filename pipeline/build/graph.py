@@ -147,14 +147,16 @@ def intact(root: Path, path: str, sha256: str) -> bool:
 
 
 class Lock:
-    """An exclusive lock on an output folder, so that two builds never write into it at once. The holder's
-    process id is in the lock file while it holds it (the file is emptied before the lock is let go)."""
+    """An exclusive lock on an output folder, so that two builds never write into it at once. While it holds
+    the lock, the holder's process id and purpose ("build", "serve") are in the lock file (the file is
+    emptied before the lock is let go)."""
 
     WAIT = 1.0  # seconds to wait for the holder to write its process id, which it does just after locking
 
-    def __init__(self, folder: Path, shown: str):
+    def __init__(self, folder: Path, shown: str, purpose: str = "build"):
         self.path = folder / "lock"
         self.shown = shown
+        self.purpose = purpose
         self.handle = None
 
     def __enter__(self) -> Lock:
@@ -166,26 +168,32 @@ class Lock:
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = self._holder()
+            holder, purpose = self._holder()
             self.handle.close()
-            who = f" (process {holder})" if holder else ""
-            raise PressError(
-                f"another build is writing into {self.shown}{who}; wait for it to finish and run this again"
-            ) from None
+            raise PressError(self._busy(holder, purpose)) from None
         self.handle.seek(0)
         self.handle.truncate()
-        self.handle.write(str(os.getpid()))
+        self.handle.write(f"{os.getpid()} {self.purpose}")
         self.handle.flush()
         return self
 
-    def _holder(self) -> str:
-        """The process id the holder wrote, waiting a moment for it; '' if it never appears."""
+    def _busy(self, holder: str, purpose: str) -> str:
+        if purpose == "serve":
+            return (
+                f"press serve (process {holder}) is previewing {self.shown} and rebuilds it whenever a "
+                "source is saved; stop it (Ctrl-C where it runs) to run this"
+            )
+        who = f" (process {holder})" if holder else ""
+        return f"another build is writing into {self.shown}{who}; wait for it to finish and run this again"
+
+    def _holder(self) -> tuple[str, str]:
+        """The process id and purpose the holder wrote, waiting a moment for them; '' if they never appear."""
         deadline = time.monotonic() + self.WAIT
         while True:
             self.handle.seek(0)
-            text = self.handle.read().strip()
-            if text.isdigit() or time.monotonic() > deadline:
-                return text if text.isdigit() else ""
+            pid, _, purpose = self.handle.read().strip().partition(" ")
+            if pid.isdigit() or time.monotonic() > deadline:
+                return (pid, purpose) if pid.isdigit() else ("", "")
             time.sleep(0.02)
 
     def __exit__(self, *exc) -> None:
@@ -194,6 +202,15 @@ class Lock:
         self.handle.flush()
         fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
+
+
+def held_here(folder: Path) -> bool:
+    """Whether this process holds the lock on an output folder (its id is in the lock file)."""
+    try:
+        text = (folder / "lock").read_text()
+    except OSError:
+        return False
+    return text.split(" ", 1)[0] == str(os.getpid())
 
 
 def _serves(path: str, kind: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from dataclasses import astuple, dataclass, field, replace
@@ -29,6 +30,7 @@ class Options:
     packets: bool = False  # also the packets of all one-pagers and all briefings
     timeout: float = 300.0  # seconds a document may take
     memory_mb: int = 2048  # each worker's address-space limit
+    locked: bool = False  # the caller already holds the lock on out/.press (press serve holds it throughout)
 
 
 @dataclass
@@ -95,7 +97,11 @@ class _Run:
 
     def run(self) -> Summary:
         started = time.perf_counter()
-        with graph.Lock(self.root / "out" / ".press", "out/"):
+        folder = self.root / "out" / ".press"
+        if self.options.locked and not graph.held_here(folder):
+            raise ValueError("Options(locked=True) is for a caller that holds the lock on out/.press")
+        lock = contextlib.nullcontext() if self.options.locked else graph.Lock(folder, "out/")
+        with lock:
             self.state, damaged = graph.load_state(self.state_path)
             if damaged:
                 self.report.warning((self._shown(self.state_path), 0, 0), damaged, "cache.damaged")
@@ -244,6 +250,7 @@ class _Run:
             "kind": output.kind,
             "seconds": round(output.seconds, 3),
             "warnings": output.warnings,
+            "fitting": _fitting(output.fitting),
         }
         self._save()
         self.summary.built.append(output)
@@ -272,6 +279,23 @@ class _Run:
 
     def _shown(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+
+def _fitting(fitting) -> dict | None:
+    """How a one-pager was fitted, as the cache keeps it (for press serve's fit meter)."""
+    if fitting is None:
+        return None
+    return {
+        "body": fitting.settings.body,
+        "space": fitting.settings.space,
+        "renders": fitting.renders,
+        "dropped": list(fitting.dropped),
+        "spare_mm": round(fitting.spare_mm, 2),
+        "words_per_mm": round(fitting.words_per_mm, 3),
+        "used_mm": round(fitting.used_mm, 2),
+        "floor_room_mm": None if fitting.floor_room_mm is None else round(fitting.floor_room_mm, 2),
+        "floor_words_per_mm": round(fitting.floor_words_per_mm, 3),
+    }
 
 
 def _release_checks(project, report: Report, allow_stale: bool) -> None:

@@ -58,6 +58,10 @@ class Fitted:
     dropped: list[str] = field(default_factory=list)
     renders: int = 0
     spare: float = 0.0  # CSS px left between the last block and the foot of the page, before pinning
+    density: float = 0.0  # words per CSS px of its running text, as set (see `density`)
+    used: float = 0.0  # CSS px from the top of the first block to the end of the last, before pinning
+    floor_room: float | None = None  # CSS px the content would leave at the floor, if the fit measured it
+    floor_density: float = 0.0  # words per CSS px of its running text at the floor
 
     @property
     def body(self) -> float:
@@ -129,13 +133,13 @@ def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fit
             for _ in range(MAX_TRIES):
                 document, again, got = real(current, k)
                 if got.fits:
-                    return _pin(current, document, again, got, k, real, dropped, count)
+                    return _pin(current, document, again, got, k, real, dropped, count, floor)
                 if k == steps:
                     break
                 k += 1
             document, again, got = real(current, steps)
             if got.fits:
-                return _pin(current, document, again, got, steps, real, dropped, count)
+                return _pin(current, document, again, got, steps, real, dropped, count, floor)
         drop = _next_drop(current, floor, bottom, dropped)
         if drop is None:
             raise _overflow(current, floor, bottom, size(steps), dropped)
@@ -170,20 +174,33 @@ def _height_with_gap(m: Measure, name: str) -> float:
     return (following[0] - top) if following else (end - top)
 
 
+def density(
+    words: dict[str, int], measured: Measure, skip: list[str] | tuple = (), shortest: float = 0.0
+) -> float:
+    """Words per CSS px of the densest text block (15 words or more, else any; not those in `skip`, nor those
+    shorter than `shortest` px, such as one line of small print): running text is what an author cuts or
+    adds, so its density tells how much space words free or take."""
+    densities = {
+        n: words.get(n, 0) / (end - top)
+        for n, (top, end) in measured.spans.items()
+        if end - top > max(shortest, 0.0) and n not in skip
+    }
+    running = [d for n, d in densities.items() if words.get(n, 0) >= 15]
+    return max(running or densities.values(), default=0.0)
+
+
+def _two_lines(body_pt: float) -> float:
+    """The height of two lines of body text, in CSS px (a block this short is not running text)."""
+    return 2 * 1.2 * body_pt * 96 / 72
+
+
 def _overflow(current: Doc, floor: Measure, bottom: float, sizes: FitSettings, dropped) -> FitError:
     over = floor.end - bottom
     culprit = next(
         (n for n, (top, end) in sorted(floor.spans.items(), key=lambda i: i[1][0]) if end > bottom),
         current.blocks[-1],
     )
-    # Words per px of the densest text block: cutting running text is what frees the space.
-    densities = [
-        current.words.get(n, 0) / (end - top)
-        for n, (top, end) in floor.spans.items()
-        if end > top and current.words.get(n, 0) >= 15
-    ]
-    density = max(densities, default=sum(current.words.values()) / max(floor.end, 1.0))
-    words = max(1, math.ceil(over * density * 1.1))
+    words = max(1, math.ceil(over * density(current.words, floor) * 1.1))
     longest = max(current.words, key=lambda n: current.words[n], default=culprit)
     return FitError(
         culprit,
@@ -197,11 +214,32 @@ def _overflow(current: Doc, floor: Measure, bottom: float, sizes: FitSettings, d
     )
 
 
-def _pin(current: Doc, document, again: Doc, got: Measure, k: int, real, dropped, count) -> Fitted:
-    """Let the pinned blocks sit at the foot of the page: one more render with the spare height above them."""
+def _pin(
+    current: Doc,
+    document,
+    again: Doc,
+    got: Measure,
+    k: int,
+    real,
+    dropped,
+    count,
+    floor: Measure | None = None,
+) -> Fitted:
+    """Let the pinned blocks sit at the foot of the page: one more render with the spare height above them.
+    `floor`, when the fit measured it, is the content at the layout's smallest settings (for the room left
+    before the page would overflow)."""
     spare = got.bottom - got.end - 1.0
     if current.pinned and spare > 2.0:
         pinned_document, pinned, measured = real(current, k, gap=spare)
         if measured.fits:
             document, again = pinned_document, pinned
-    return Fitted(document, again.html, again.settings, dropped, count[0], max(0.0, spare))
+    used = got.end - min((top for top, _ in got.spans.values()), default=got.end)
+    fitted = Fitted(document, again.html, again.settings, dropped, count[0], max(0.0, spare), used=used)
+    # The pinned blocks (sources, contact) keep their own small size whatever the fit: not the author's text.
+    fitted.density = density(current.words, got, current.pinned, _two_lines(again.settings.body))
+    if floor is not None:
+        fitted.floor_room = max(0.0, got.bottom - floor.end)
+        fitted.floor_density = density(
+            current.words, floor, current.pinned, _two_lines(current.limits.body_min)
+        )
+    return fitted

@@ -29,6 +29,10 @@ class Fitting:
     renders: int  # WeasyPrint layouts it took, measuring and pinning included
     dropped: tuple[str, ...] = ()  # optional blocks left out
     spare_mm: float = 0.0  # room left between the last block and the foot of the page
+    words_per_mm: float = 0.0  # how densely its running text is set (fit.density)
+    used_mm: float = 0.0  # from the top of the first block to the end of the last (used + spare: the page)
+    floor_room_mm: float | None = None  # room left at the layout's floor, when the fit had to measure it
+    floor_words_per_mm: float = 0.0  # how densely its running text is set at the floor
     band: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # band boxes (CSS px)
 
 
@@ -130,7 +134,15 @@ def make_document(
             document, markup = fitted.document, fitted.html
             band_boxes = {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")}
             fitting = Fitting(
-                fitted.settings, fitted.renders, tuple(fitted.dropped), fitted.spare / PX_PER_MM, band_boxes
+                fitted.settings,
+                fitted.renders,
+                tuple(fitted.dropped),
+                fitted.spare / PX_PER_MM,
+                band=band_boxes,
+                words_per_mm=fitted.density * PX_PER_MM,
+                used_mm=fitted.used / PX_PER_MM,
+                floor_room_mm=None if fitted.floor_room is None else fitted.floor_room / PX_PER_MM,
+                floor_words_per_mm=fitted.floor_density * PX_PER_MM,
             )
             for name in fitted.dropped:
                 mine.warning(

@@ -145,6 +145,31 @@ def test_a_second_build_on_the_same_out_folder_is_refused_clearly(built):
             build(built, Report())
 
 
+def test_a_build_for_a_caller_that_holds_the_lock_runs_inside_it_and_only_there(built):
+    edit(built, "Protection saves lives.", "Protection saves more lives.")
+    with Lock(built / "out/.press", "out/", purpose="serve"):
+        assert made(built, locked=True) == MINI  # press serve's own builds
+        result = press(built, "build")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"press: error: press serve (process {os.getpid()}) is previewing out/ and rebuilds it whenever a "
+        "source is saved; stop it (Ctrl-C where it runs) to run this\n"
+    )
+    with pytest.raises(ValueError, match="holds the lock"):
+        build(built, Report(), locked=True)  # a caller that does not hold it may not skip it
+
+
+def test_the_cache_keeps_how_each_one_pager_was_fitted(built):
+    state = json.loads((built / "out/.press/state.json").read_text())["body"]["outputs"]
+    assert state["out/mini/mini-briefing"]["fitting"] is None
+    fitting = state["out/mini/mini-one-pager"]["fitting"]
+    assert fitting["body"] == 11 and fitting["space"] == 1 and fitting["dropped"] == []
+    assert fitting["renders"] == 2  # one render that fits, one that pins the sources to the foot
+    assert 0 < fitting["used_mm"] < fitting["used_mm"] + fitting["spare_mm"] < 280  # a letter page's height
+    assert 0.3 < fitting["words_per_mm"] < 5  # its densest block, at 11 pt
+    assert fitting["floor_room_mm"] is None  # it fit at once: the floor was never measured
+
+
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
 def test_an_interrupted_build_keeps_every_output_whole_and_the_next_build_finishes_the_work(
     project, tmp_path, how

@@ -48,6 +48,7 @@ def test_short_content_keeps_the_largest_size_and_pins_the_foot(project):
     assert fitted.renders == 2  # the first render fits; the second drops the sources and contact to the foot
     m = measure(fitted.document, doc.blocks)
     assert m.fits and m.bottom - m.end < 2.0  # the contact block ends at the foot of the page
+    assert fitted.floor_room is None and fitted.density > 0  # no need to measure the floor
 
 
 def test_longer_content_steps_down_within_a_few_renders(project):
@@ -59,6 +60,29 @@ def test_longer_content_steps_down_within_a_few_renders(project):
     assert fitted.renders <= 7
     assert measure(fitted.document, doc.blocks).fits
     assert len(fitted.document.pages) == 1
+    assert fitted.floor_room > 0 and fitted.floor_density > fitted.density > 0  # smaller type, more words
+
+
+def test_the_words_left_at_the_floor_are_about_the_words_that_still_fit(project):
+    """The preview's fit meter promises about this many more words: 80% of them fit, 130% do not."""
+    root = project("minimal")
+    with_points(root, 7)
+    path = root / "sources/topics/mini.yaml"
+    text = path.read_text()
+    doc, rerender = one_pager(root)
+    fitted = fit(doc, root, rerender)
+    left = int(fitted.floor_room * fitted.floor_density)
+    assert left >= 30
+    for share, fits in ((0.8, True), (1.3, False)):
+        words = " ".join(SENTENCE.lower().split() * left)[: len(" ".join(["word"] * left)) * 3]
+        added = " ".join(words.split()[: round(left * share)])
+        path.write_text(text.replace("people face arrest.\n", f"people face arrest {added}.\n", 1))
+        doc, rerender = one_pager(root)
+        if fits:
+            assert fit(doc, root, rerender).dropped == []
+        else:
+            with pytest.raises(FitError):
+                fit(doc, root, rerender)
 
 
 def test_content_that_cannot_fit_reports_block_overflow_and_words(project):
