@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.document.page import FitSettings
+from pipeline.document.reflow import Forecast, pinned_of
 from pipeline.document.render import Doc
 from pipeline.document.typeset import clipped, content_bottom, layout_html
 
 PX_PER_MM = 96 / 25.4
-MAX_TRIES = 4  # real renders while stepping down from the estimate, before going straight to the floor
+MARGIN = 0.0  # CSS px a forecast must leave under the flow for its size to be tried
+MAX_TRIES = 3  # real renders stepping down from a forecast that was wrong, before going straight to the floor
 
 
 @dataclass
@@ -62,23 +64,11 @@ def measure(document, blocks: list[str], pinned: list[str] | tuple = ()) -> Meas
             missing.append(name)
         else:
             spans[name] = (start[1], end[1])
-    limit = _pinned_top(page) if pinned else None
+    box = pinned_of(page) if pinned else None
+    limit = None if box is None else box.position_y  # the top of its margin: the least gap above it
     return Measure(
         len(document.pages), spans, missing, content_bottom(page), clipped(page), list(pinned), limit
     )
-
-
-def _pinned_top(page) -> float | None:
-    """The top of the pinned blocks' margin (the least gap above them), where the flow must end."""
-    stack = list(page._page_box.children)
-    while stack:
-        box = stack.pop()
-        element = getattr(box, "element", None)
-        if element is not None and "pinned" in (element.get("class") or "").split():
-            return box.position_y
-        if getattr(box, "element_tag", None) in ("html", "body"):
-            stack.extend(box.children)
-    return None
 
 
 @dataclass
@@ -132,7 +122,9 @@ class FitError(Exception):
 
 def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fitted:
     """Step down from the layout's largest size to its floor, then drop optional blocks, until the page
-    holds every block; `rerender(dropped)` renders the document again without the blocks named. CSS sets
+    holds every block; `rerender(dropped)` renders the document again without the blocks named. The layout
+    at the largest size forecasts the largest smaller size that fits (reflow.Forecast) and one more layout
+    confirms it: two renders where the content fits at all, one where it fits at the largest size. CSS sets
     the pinned blocks at the foot of the page, so pinning takes no render."""
     limits = doc.limits
     steps = max(0, round((limits.body_max - limits.body_min) / limits.step))
@@ -155,33 +147,26 @@ def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fit
         document, again, first = real(current, 0)
         if first.fits:
             return _fitted(current, document, again, first, dropped, renders[0])
-        top, floor = real(current, 0, tall=True)[2], real(current, steps, tall=True)[2]
-        shift = floor.bottom - first.bottom  # how far the tall page's foot is below the real page's
-        if floor.room - shift >= -0.5:
-            at_floor = (floor.room - shift, floor.spans)
-            k = _estimate(top.room - shift, floor.room - shift, steps)
-            for _ in range(MAX_TRIES):
-                document, again, got = real(current, k)
-                if got.fits:
-                    return _fitted(current, document, again, got, dropped, renders[0], at_floor)
-                if k == steps:
-                    break
-                k += 1
-            document, again, got = real(current, steps)
+        forecast, tries, got = Forecast(document.pages, size(0), first.bottom), [], first
+        if steps:
+            start = next((k for k in range(1, steps + 1) if forecast.room(size(k)) >= MARGIN), steps)
+            tries = list(range(start, min(start + MAX_TRIES, steps + 1)))
+            tries += [] if tries[-1] == steps else [steps]  # a wrong forecast: the floor is the last try
+        for k in tries:
+            document, again, got = real(current, k)
             if got.fits:
-                return _fitted(current, document, again, got, dropped, renders[0], at_floor)
-        drop = _next_drop(current, floor, shift, dropped)
+                at = size(steps)
+                floor = (got.room, got.spans) if k == steps else (forecast.room(at), forecast.spans(at))
+                return _fitted(current, document, again, got, dropped, renders[0], floor)
+        shift = 0.0  # how far the measure's foot is below the real page's
+        if got.pages > 1 or got.missing:  # the flow runs off the page: measure it whole on a tall page
+            _, _, got = real(current, steps, tall=True)
+            shift = got.bottom - first.bottom
+        drop = _next_drop(current, got, shift, dropped)
         if drop is None:
-            raise _overflow(current, floor, shift, size(steps), dropped)
+            raise _overflow(current, got, shift, size(steps), dropped)
         dropped = drop
         current = rerender(tuple(dropped))
-
-
-def _estimate(top: float, floor: float, steps: int) -> int:
-    """The first step at which the content should fit, if its room grows linearly as the size falls."""
-    if floor <= top or steps == 0:
-        return steps
-    return min(steps, max(1, math.ceil(-top / (floor - top) * steps)))
 
 
 def _next_drop(current: Doc, floor: Measure, shift: float, dropped: list[str]) -> list[str] | None:
