@@ -162,3 +162,14 @@ def test_in_text_citations_go_before_the_punctuation_notes_after_it():
     assert (
         to_html("- item [@b].", cite, None, block=True, in_text=True) == "<ul>\n<li>item [C].</li>\n</ul>\n"
     )
+
+
+def test_an_in_text_citation_standing_alone_gets_a_space_before_it():
+    """A key fact's cite is its own text, printed after the label: "in 2023 (Org, 2023)", not "2023(Org"."""
+
+    def cite(cluster):
+        return "(Org, 2023)"
+
+    assert to_html("[@a]", cite, None, in_text=True) == " (Org, 2023)"
+    assert to_html("*label*[@a]", cite, None, in_text=True) == "<em>label</em> (Org, 2023)"
+    assert to_html("[@a]", lambda c: "<sup>1</sup>", None) == "<sup>1</sup>"  # a note mark stays close
