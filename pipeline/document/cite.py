@@ -25,7 +25,7 @@ def tidy(markup: str, language: str) -> str:
     quoted title takes single quotes, and a title ending in ? or ! takes no period after it."""
     markup = _inner_quotes(markup)
     if language.startswith("en-US") or language == "en":
-        markup = re.sub(r"((?:’)?”)([.,])", r"\2\1", markup)
+        markup = re.sub(r"((?:’)?”)((?:</i>)?)([.,])", r"\3\1\2", markup)  # also after an italic title
     return re.sub(r"([?!])([’”]*)\.", r"\1\2", markup)
 
 

@@ -437,6 +437,10 @@ def test_tidy_moves_commas_and_periods_inside_quotes_in_american_english():
     )
 
 
+def test_tidy_moves_a_period_inside_the_quotes_that_end_an_italic_title():
+    assert tidy("Amnesty, <i>“Going to Your Death”</i>.", "en-US") == "Amnesty, <i>“Going to Your Death.”</i>"
+
+
 def test_tidy_leaves_quotes_alone_in_british_english():
     text = "\u201cTitle\u201d, <i>Paper</i>."
     assert tidy(text, "en-GB") == text
