@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import tinycss2
 from weasyprint.css.tokens import Pending
 from weasyprint.formatting_structure import boxes
@@ -80,13 +82,21 @@ class Forecast:
         cell = isinstance(box, boxes.TableCellBox)
         if not flow or (box.style["height"] != "auto" and not cell):
             return box.border_height()
-        total, edge, previous = 0.0, box.content_box_y(), None
+        top = box.content_box_y()
+        if any(b.border_box_y() < a.border_box_y() + a.border_height() - 0.5 for a, b in pairwise(flow)):
+            # Side by side (a flex row, a grid, columns): as tall as the child that reaches lowest.
+            reach = max(
+                (c.border_box_y() - top) * self._gap(None, c, settings) + self._height(c, settings)
+                for c in flow
+            )
+            return reach + self._edges(box, settings)
+        total, edge, previous = 0.0, top, None
         for child in flow:
             total += (child.border_box_y() - edge) * self._gap(previous, child, settings)
             total += self._height(child, settings)
             edge, previous = child.border_box_y() + child.border_height(), child
         # A cell is stretched to its row: its own content ends where WeasyPrint measured it.
-        trailing = (box.content_height if cell else box.height) - (edge - box.content_box_y())
+        trailing = (box.content_height if cell else box.height) - (edge - top)
         total += trailing * self._ratio(previous.style, "margin_bottom", settings, previous.margin_bottom)
         return total + self._edges(box, settings)
 
