@@ -28,6 +28,7 @@ class Forecast:
         self.settings, self.bottom = settings, bottom
         self.bodies = [body for body in map(body_of, pages) if body is not None]
         self.pinned = next((box for box in map(pinned_of, pages) if box is not None), None)
+        self.floats = [box for body in self.bodies for box in _floats(body)]
         self.words, self.scaling, self.lengths = {}, {}, {}
         self.measure = _Widths()
 
@@ -124,7 +125,7 @@ class Forecast:
         if count > 1 and ratio != 1.0 and sum(map(_line_width, lines)) * ratio <= (count - 1) * box.width:
             words, now = self._words(box, lines)
             if words:
-                again = _greedy(words, box.width, ratio)
+                again = _greedy(words, self._widths(box, lines), ratio)
                 # Calibrated on the lines as laid out (lines beside a float are narrower than the box).
                 count = min(count, again + max(0, count - now))
         return sum(line.height for line in lines[:count]) * scale
@@ -141,8 +142,22 @@ class Forecast:
                     last, first = words.pop(), found.pop(0)
                     found.insert(0, [last[0] + first[0], last[1], first[2], first[3]])
                 words.extend(found)
-            self.words[key] = (words, _greedy(words, box.width, 1.0) if words else len(lines))
+            self.words[key] = (words, _greedy(words, self._widths(box, lines), 1.0) if words else len(lines))
         return self.words[key]
+
+    def _widths(self, box, lines) -> list[float]:
+        """The width each line of a paragraph has: the box's, less what a float beside the line takes."""
+        left, right = box.content_box_x(), box.content_box_x() + box.width
+        widths = []
+        for line in lines:
+            top, bottom = line.position_y, line.position_y + line.height
+            taken = sum(
+                max(0.0, min(right, x1) - max(left, x0))
+                for x0, y0, x1, y1 in self.floats
+                if y0 < bottom and y1 > top
+            )
+            widths.append(box.width - taken)
+        return widths
 
     def _edges(self, box, settings: FitSettings) -> float:
         """Borders and paddings, top and bottom, at `settings` (a cell's as declared, not as stretched)."""
@@ -272,19 +287,32 @@ def _line_width(line) -> float:
     )
 
 
-def _greedy(words: list[list], width: float, scale: float) -> int:
-    """How many lines of `width` the words take when each line holds as many as fit (as WeasyPrint breaks)."""
+def _greedy(words: list[list], widths: list[float], scale: float) -> int:
+    """How many lines the words take when each line holds as many as fit (as WeasyPrint breaks); line n is
+    widths[n] wide (the last width for the lines after)."""
     count, used, space = 1, None, 0.0
     for amount, scales, after, _ in words:
         amount *= scale if scales else 1.0
         if used is None:
             used = amount
-        elif used + space + amount <= width + 0.01:
+        elif used + space + amount <= widths[min(count, len(widths)) - 1] + 0.01:
             used += space + amount
         else:
             count, used = count + 1, amount
         space = after * (scale if scales else 1.0)
     return count
+
+
+def _floats(box) -> list[tuple[float, float, float, float]]:
+    """The margin boxes (x0, y0, x1, y1) of the floats inside a box."""
+    found = []
+    for child in getattr(box, "children", []):
+        if getattr(child, "is_floated", lambda: False)():
+            x, y = child.position_x, child.position_y
+            found.append((x, y, x + child.margin_width(), y + child.margin_height()))
+        elif not isinstance(child, boxes.LineBox):
+            found += _floats(child)
+    return found
 
 
 def _references(tokens) -> tuple[set[str], set[str]]:
