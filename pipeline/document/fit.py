@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from weasyprint.text.fonts import FontConfiguration
+
 from pipeline.document.page import FitSettings
 from pipeline.document.reflow import Forecast, pinned_of
 from pipeline.document.render import Doc
@@ -129,6 +131,7 @@ def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fit
     limits = doc.limits
     steps = max(0, round((limits.body_max - limits.body_min) / limits.step))
     renders = [0]
+    fonts = FontConfiguration()  # the layout's fonts, loaded by the first render for the ones after it
 
     def size(k: int, tall: bool = False) -> FitSettings:
         t = 1 - k / steps if steps else 1.0
@@ -139,7 +142,7 @@ def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fit
     def real(current: Doc, k: int, tall: bool = False):
         renders[0] += 1
         again = current.refit(size(k, tall))
-        document = layout_html(again.html, root, current.stem, current.topic)
+        document = layout_html(again.html, root, current.stem, current.topic, fonts)
         return document, again, measure(document, current.blocks, current.pinned)
 
     current, dropped = doc, []

@@ -156,13 +156,15 @@ def weasyprint_log():
         logger.propagate = old_propagate
 
 
-def layout_html(markup: str, root: Path, stem: str, topic: str):
-    """Lay out HTML into a WeasyPrint Document; a refused fetch or a logged problem raises TypesetError."""
+def layout_html(markup: str, root: Path, stem: str, topic: str, fonts=None):
+    """Lay out HTML into a WeasyPrint Document; a refused fetch or a logged problem raises TypesetError.
+    `fonts`, a FontConfiguration, keeps the @font-face fonts an earlier layout of the same document loaded."""
     base_url = (root / "out" / topic / f"{stem}.html").resolve().as_uri()
     fetcher = ProjectFetcher(root)
     with weasyprint_log() as messages:
         try:
-            document = HTML(string=markup, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
+            html = HTML(string=markup, base_url=base_url, url_fetcher=fetcher)
+            document = html.render(font_config=fonts, **PDF_OPTIONS)
         except FatalURLFetchingError as exc:  # a BaseException: `except Exception` would miss it
             cause = exc if isinstance(exc, Refused) else (exc.__cause__ or exc)
             raise TypesetError(_problems(fetcher, []) or [Problem(str(cause))]) from None
