@@ -223,8 +223,8 @@ def _known_topic(root: Path, name: str) -> None:
 
 def _root(path: Path) -> Path:
     root = path.resolve()
-    if not (root / "sources").is_dir() or not (root / "layouts").is_dir():
-        raise UsageError(f"{path} is not a Position Press project (it needs sources/ and layouts/ folders)")
+    if not (root / "sources").is_dir():  # layouts/ is optional: the base layout ships with the package
+        raise UsageError(f"{path} is not a Position Press project (it needs a sources/ folder)")
     return root
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pipeline import KINDS
 from pipeline.document.make import Output, make_document
 from pipeline.errors import Report
+from pipeline.sources.files import shown_file
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def _packet(project, kind: str, parts: list, date, report: Report, folder: str) 
         return None
     except TypesetError as exc:
         for problem in exc.problems:
-            report.error(("layouts/base/layout.yaml", 0, 0), f"{path}.pdf: {problem}", "packet")
+            where = (shown_file(project.root, "layouts/base/layout.yaml"), 0, 0)
+            report.error(where, f"{path}.pdf: {problem}", "packet")
         return None
     return Output("", kind, path, "", data, len(packet.pages), None, time.perf_counter() - started)

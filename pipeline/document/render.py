@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 from babel.dates import format_date
 from markupsafe import Markup
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from pipeline import __version__
 from pipeline.document.cite import Citer
 from pipeline.document.page import FitSettings, page_rule
+from pipeline.sources.files import shown
 from pipeline.sources.layouts import Fit, Layout, font_face_css, render_template, token_css
 from pipeline.sources.model import Organization, Topic
 from pipeline.sources.references import Library
@@ -275,12 +277,10 @@ def _strings_css(kind: str, topic: Topic, org: Organization, labels: dict) -> st
 
 
 def shown_path(filename: str | None, root) -> str:
-    from pathlib import Path
-
-    try:
-        return Path(filename).resolve().relative_to(Path(root).resolve()).as_posix()
-    except (TypeError, ValueError):
+    """A template file as the HTML names it: relative to the project (layouts/base/... for a shipped one)."""
+    if not filename:
         return str(filename)
+    return str(shown(Path(filename).resolve(), Path(root).resolve()))
 
 
 def _image(src: str, alt: str) -> str:

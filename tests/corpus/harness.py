@@ -213,5 +213,16 @@ def both(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
     return edit
 
 
+def eject(*names: str) -> Callable[[Path], None]:
+    """Copy files of the shipped base layout into the project's layouts/base/, as a user does to change them
+    (all of them when no name is given)."""
+    from tests.conftest import eject as copy
+
+    def edit(root: Path) -> None:
+        copy(root, *names)
+
+    return edit
+
+
 def nothing(root: Path) -> None:
     """No change: for command-line cases."""

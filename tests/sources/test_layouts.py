@@ -15,6 +15,9 @@ from tests.conftest import ROOTS
 UNITS = ROOTS / "units" / "layouts"
 TOPIC_LAYOUT = ("sources/topics/t.yaml", 4, 9)  # where a topic names its layout
 
+# The fixture layouts have a tiny base of their own; the shipped one is tested in test_shipped.py.
+pytestmark = pytest.mark.usefixtures("no_shipped_base")
+
 
 def project(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
     """A project with the fixture layouts base and child, plus `files` ({path under layouts/: text})."""
