@@ -19,7 +19,7 @@ from pipeline.sources.files import shown
 from pipeline.sources.layouts import Fit, Layout, font_face_css, render_template, token_css
 from pipeline.sources.model import Organization, Topic
 from pipeline.sources.references import Library
-from pipeline.sources.text import smart, to_html
+from pipeline.sources.text import scan, smart, to_html
 
 
 @dataclass
@@ -135,7 +135,7 @@ def render(
         labels=layout.labels,
         sections=sections,
         halves=_halves,
-        toc=_toc(blocks, topic, sections, layout.labels, citer.mode),
+        toc=_toc(blocks, topic, sections, layout.labels, citer.mode, language),
         template_file=shown_path(template.filename, layout.root),
         md=lambda text: markdown(text),
         md_block=lambda text: markdown(text, block=True),
@@ -229,8 +229,11 @@ def _anchor(heading: str, number: int) -> str:
     return f"s{number}-{words[:40].rstrip('-')}"
 
 
-def _toc(blocks: list[str], topic: Topic, sections: list[Section], labels: dict, mode: str) -> list[dict]:
-    """Entries for the table of contents: what follows the contents block, with the ids it links to."""
+def _toc(
+    blocks: list[str], topic: Topic, sections: list[Section], labels: dict, mode: str, language: str
+) -> list[dict]:
+    """Entries for the table of contents: what follows the contents block, with the ids it links to (the
+    bibliography only when the briefing cites something: a topic without citations has none)."""
     if "contents" not in blocks:
         return []
     entries = []
@@ -241,11 +244,17 @@ def _toc(blocks: list[str], topic: Topic, sections: list[Section], labels: dict,
             entries.append(dict(id="questions", text=labels.get("questions", "Questions"), level=1))
         elif (
             (name == "facts" and topic.key_facts)
-            or name == "bibliography"
+            or (name == "bibliography" and _cites(topic, language))
             or (name == "notes" and mode == "endnote")
         ):
             entries.append(dict(id=name, text=labels.get(name, name.title()), level=1))
     return entries
+
+
+def _cites(topic: Topic, language: str) -> bool:
+    """Whether the briefing cites anything (the one-pager's own points and short answers left out)."""
+    briefing = [text for path, text in topic.texts() if path[0] != "one_pager" and path[-1] != "short"]
+    return any(scan(text, language).clusters for text in briefing)
 
 
 def _halves(notes: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
