@@ -122,7 +122,18 @@ def _parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", metavar="ADDR", help="the address to listen on (default: 127.0.0.1)"
     )
 
-    for sub in (build, check, schema, person, flyin, serve):
+    new = commands.add_parser("new", help="write a commented skeleton: a topic, a layout or a whole project")
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+    new_topic = kinds.add_parser("topic", help="sources/topics/ID.yaml, a draft that builds at once")
+    new_topic.add_argument("id", metavar="ID", help="the topic id (a slug, like water-rights)")
+    new_topic.add_argument("--layout", default="base", metavar="NAME", help="its layout (default: base)")
+    new_layout = kinds.add_parser("layout", help="layouts/NAME/layout.yaml, over the layout it extends")
+    new_layout.add_argument("name", metavar="NAME", help="the layout's name (a slug)")
+    new_layout.add_argument("--extends", default="base", metavar="NAME", help="its parent (default: base)")
+    new_project = kinds.add_parser("project", help="a new project of its own, with placeholder content")
+    new_project.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+
+    for sub in (build, check, schema, person, flyin, serve, new_topic, new_layout):
         sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     return parser
 
@@ -180,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(args.folder)
         if args.command == "audit":
             return _audit(args.paths, args.json)
+        if args.command == "new":
+            return _new(args, report)
         root = _root(args.root)
         if args.command == "build":
             return _build(root, args, report)
@@ -255,6 +268,31 @@ def _build(root: Path, args, report: Report) -> int:
     _print(report)
     if not args.quiet:
         print(summary(result, "out/"))
+    return 0
+
+
+def _new(args, report: Report) -> int:
+    from pipeline.sources import skeleton
+
+    if args.kind == "project":
+        written = skeleton.new_project(args.folder, report)
+        if report.errors:
+            raise SourceErrors(report)
+        where = f"--root {args.folder}"
+        print(f"press: wrote a new project into {args.folder}/ ({plural(len(written), 'file')})")
+        print(f"press: check it with `press check {where}`; build it with `press build {where}`")
+        return 0
+    root = _root(args.root)
+    elsewhere = f" --root {args.root}" if root != Path.cwd().resolve() else ""
+    if args.kind == "topic":
+        written = skeleton.new_topic(root, args.id, args.layout, report)
+        then = f"build it with `press build --topic {args.id}{elsewhere}`"
+    else:
+        written = skeleton.new_layout(root, args.name, args.extends, report)
+        then = f"use it with `layout: {args.name}` in a topic (`press new topic ID --layout {args.name}`)"
+    if report.errors:
+        raise SourceErrors(report)
+    print(f"press: wrote {', '.join(written)}; {then}")
     return 0
 
 

@@ -30,6 +30,16 @@ def _slug(value: str) -> str:
     return value
 
 
+def slug_problem(value: str) -> str | None:
+    """Why `value` is not a safe slug, in the words a source file's id gets (None when it is one): for names
+    given on the command line (press new)."""
+    try:
+        _slug(value)
+    except PydanticCustomError as exc:
+        return exc.message()
+    return None
+
+
 def _language(value: str) -> str:
     if not LANGUAGE.match(value):
         raise PydanticCustomError(

@@ -98,7 +98,7 @@ def check(case: Case, built: Path, tmp: Path) -> Outcome:
     around = files(tmp, skip="project/out")
     before = files(root / "out") if (root / "out").is_dir() else {}
     args = [a.replace("{root}", str(root)) for a in case.args]
-    rootless = "--root" in args or args[:1] in (["verify"], ["audit"])
+    rootless = "--root" in args or args[:1] in (["verify"], ["audit"]) or args[:2] == ["new", "project"]
     outcome = run(args + ([] if rootless else ["--root", str(root)]))
     text = outcome.out + outcome.err
     assert "Traceback" not in text and "internal error" not in text, text
