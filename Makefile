@@ -73,3 +73,5 @@ help: ## List the targets, and where the code is
 	@echo "The code (the README's code map has more): pipeline/sources reads and checks the sources;"
 	@echo "pipeline/document makes one PDF; pipeline/build makes many, incrementally, in workers;"
 	@echo "pipeline/personalize makes a copy per office; pipeline/pdf works on finished PDFs. tests/ mirrors it."
+	@echo "pipeline/layouts/base is the base layout every project extends (a project's layouts/base/ overrides"
+	@echo "its files); pipeline/skeletons is what \`press new\` writes."
