@@ -295,7 +295,7 @@ def _merge(layout: Layout, layer: str, spec: LayoutSpec) -> None:
     layout.tokens.update(spec.tokens)
     layout.labels.update(spec.labels)
     for face in spec.fonts:  # a face the parent declares (family, weight, style) is replaced, in its place
-        same = [i for i, (f, _) in enumerate(layout.fonts) if (f.family, f.weight, f.style) == _face(face)]
+        same = [i for i, (known, _) in enumerate(layout.fonts) if _face(known) == _face(face)]
         entry = (face, f"layouts/{layer}/{face.file}")
         if same:
             layout.fonts[same[0]] = entry
@@ -310,6 +310,7 @@ def _merge(layout: Layout, layer: str, spec: LayoutSpec) -> None:
 
 
 def _face(face: FontFace) -> tuple[str, int, str]:
+    """What makes a font face the same face: its family, weight and style."""
     return face.family, face.weight, face.style
 
 
