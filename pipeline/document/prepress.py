@@ -37,7 +37,7 @@ def print_style(page_size: str) -> str:
     return (
         f'<style id="press-print">{bleed_rule(page_size)} '
         f"@color-profile device-cmyk {{ src: url(data:application/vnd.iccprofile;base64,{profile}); "
-        "components: cyan magenta yellow black; }</style>"
+        "components: cyan, magenta, yellow, black; }</style>"
     )
 
 
