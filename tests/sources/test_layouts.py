@@ -335,9 +335,9 @@ def test_fill_pair_declared_in_the_parent_warns_where_the_child_sets_the_colour(
     assert report.lines() == []
     resolve("a", specs, root, TOPIC_LAYOUT, report)
     assert [line for line in report.lines() if "[layout.grayscale]" in line] == [
-        "layouts/a/layout.yaml:3:11: warning: fills 'paper' (#ffffff) and 'accent' (#dddddd) sit side by side "
-        "but differ only 1.36:1 in lightness in layout 'a', so a black-and-white printer prints them as one "
-        "grey; make them at least 1.6:1 apart [layout.grayscale]"
+        "layouts/a/layout.yaml:3:11: warning: fills 'paper' (#ffffff) and 'accent' (#dddddd) sit side by "
+        "side but differ only 1.36:1 in lightness in layout 'a', so a black-and-white printer prints them as "
+        "one grey; make them at least 1.6:1 apart [layout.grayscale]"
     ]
 
 
