@@ -14,7 +14,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import Field, PrivateAttr
 
 from pipeline import KINDS
-from pipeline.colour import contrast
+from pipeline.colour import GRAYSCALE_MIN, contrast
 from pipeline.errors import Report, did_you_mean, one_of
 from pipeline.sources.files import listing, refused
 from pipeline.sources.load import Source, load_yaml
@@ -108,6 +108,12 @@ class LayoutSpec(Strict):
     )
     contrast: list[tuple[Slug, Slug]] = Field(
         default_factory=list, description="Pairs [text, background] of colour tokens that must reach 4.5:1."
+    )
+    fills: list[tuple[Slug, Slug]] = Field(
+        default_factory=list,
+        description="Pairs [fill, fill] of colour tokens that fill areas next to each other on a page (the "
+        "page and a box on it, a box and a band beside it); each pair should differ by 1.6:1 in relative "
+        "luminance, or a black-and-white printer prints them as one grey (a warning).",
     )
     labels: dict[Slug, str] = Field(
         default_factory=dict, description="Words the templates print (translatable)."
@@ -271,7 +277,7 @@ def _check_resolved(layout: Layout, specs: dict[str, LayoutSpec], report: Report
                         f"known blocks: {', '.join(known)}",
                         "layout.block",
                     )
-    for (text, background), where in _contrast_pairs(layout, specs):
+    for (text, background), where in _declared_pairs(layout, specs, "contrast"):
         ratio = contrast(layout.tokens.get(text, ""), layout.tokens.get(background, ""))
         if ratio is None and not all(_plain_value(layout.tokens.get(t, "")) for t in (text, background)):
             continue  # a token that is not a plain value is reported where it is set
@@ -289,6 +295,7 @@ def _check_resolved(layout: Layout, specs: dict[str, LayoutSpec], report: Report
                 f"'{layout.id}'; at least 4.5:1 is needed",
                 "layout.contrast",
             )
+    _check_fills(layout, specs, report)
     fit = layout.fit
     if fit.body_min > fit.body_max:
         layer = next(x for x in layout.chain if specs[x].one_pager.fit is not None)
@@ -308,12 +315,35 @@ def _token_where(layout: Layout, specs: dict[str, LayoutSpec], tokens: tuple[str
     return None
 
 
-def _contrast_pairs(layout: Layout, specs: dict[str, LayoutSpec]) -> list[tuple[tuple[str, str], tuple]]:
-    """Every contrast pair of the chain, once, with where it was declared."""
+def _check_fills(layout: Layout, specs: dict[str, LayoutSpec], report: Report) -> None:
+    """Fills declared side by side that a black-and-white printer would print as one grey (a warning at the
+    token to change, in the most specific layout that sets one)."""
+    tokens = layout.tokens
+    for (first, second), where in _declared_pairs(layout, specs, "fills"):
+        ratio = contrast(tokens.get(first, ""), tokens.get(second, ""))
+        if ratio is None and any(t in tokens and not _plain_value(tokens[t]) for t in (first, second)):
+            continue  # a token that is not a plain value is reported where it is set
+        if ratio is None:
+            message = f"fill pair [{first}, {second}] must name two #rrggbb colour tokens"
+            report.error(where, message, "layout.grayscale")
+        elif ratio < GRAYSCALE_MIN:
+            report.warning(
+                _token_where(layout, specs, (first, second)) or where,
+                f"fills '{first}' ({tokens[first]}) and '{second}' ({tokens[second]}) sit side by side but "
+                f"differ only {ratio:.2f}:1 in lightness in layout '{layout.id}', so a black-and-white "
+                f"printer prints them as one grey; make them at least {GRAYSCALE_MIN:g}:1 apart",
+                "layout.grayscale",
+            )
+
+
+def _declared_pairs(
+    layout: Layout, specs: dict[str, LayoutSpec], key: str
+) -> list[tuple[tuple[str, str], tuple]]:
+    """Every pair of the chain's `key` (contrast, fills), once, with where it was declared."""
     pairs: dict[tuple[str, str], tuple] = {}
     for layer in reversed(layout.chain):
-        for i, pair in enumerate(specs[layer].contrast):
-            pairs.setdefault(tuple(pair), specs[layer].where(layer, ("contrast", i)))
+        for i, pair in enumerate(getattr(specs[layer], key)):
+            pairs.setdefault(tuple(pair), specs[layer].where(layer, (key, i)))
     return list(pairs.items())
 
 
