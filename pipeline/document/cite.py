@@ -8,6 +8,9 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.document import mend
+from pipeline.document.titles import short_title
+from pipeline.document.urls import linkify
 from pipeline.sources.references import Library
 from pipeline.sources.text import Cluster
 
@@ -16,22 +19,28 @@ from pipeline.sources.text import Cluster
 GLUE = "\u2060"
 
 
-def tidy(markup: str, language: str, title: str | None = None) -> str:
-    """Mend what citeproc-py gets wrong: a stray 'Edition' term, a title printed twice when it stands in for
-    a missing author, and (in American English) commas and periods outside closing quotes."""
-    markup = re.sub(r"[.,] Edition(?=[.,])", "", markup)
-    if title and markup.count(title) > 1:
-        urls = [m.span() for m in re.finditer(r"https?://\S+", markup)]
-        outside = [
-            m for m in re.finditer(re.escape(title), markup) if not any(a <= m.start() < b for a, b in urls)
-        ]
-        if len(outside) > 1:
-            first = outside[0].end()
-            second = re.compile(r"(?:“|<i>)?" + re.escape(title) + r"(?:”|</i>)?(?: \([^)]*\))?[.,]?\s?")
-            markup = markup[:first] + second.sub("", markup[first:], count=1)
+def tidy(markup: str, language: str) -> str:
+    """Mend what citeproc-py leaves in its output (see mend for what it gets wrong inside): in American
+    English, commas and periods go inside closing quotes (CSL's punctuation-in-quote), a quotation inside a
+    quoted title takes single quotes, and a title ending in ? or ! takes no period after it."""
+    markup = _inner_quotes(markup)
     if language.startswith("en-US") or language == "en":
-        markup = re.sub(r"”([.,])", r"\1”", markup)
-    return markup
+        markup = re.sub(r"((?:’)?”)((?:</i>)?)([.,])", r"\3\1\2", markup)  # also after an italic title
+    return re.sub(r"([?!])([’”]*)\.", r"\1\2", markup)
+
+
+def _inner_quotes(markup: str) -> str:
+    """“A “quoted” title” becomes “A ‘quoted’ title” (Chicago 6.11: single quotes within double)."""
+    out, depth = [], 0
+    for char in markup:
+        if char == "“":
+            depth += 1
+            char = "‘" if depth == 2 else char
+        elif char == "”" and depth:
+            char = "’" if depth == 2 else char
+            depth -= 1
+        out.append(char)
+    return "".join(out)
 
 
 # --- checking the citations in a topic ---------------------------------------------------------
@@ -40,31 +49,11 @@ def tidy(markup: str, language: str, title: str | None = None) -> str:
 # --- formatting --------------------------------------------------------------------------------
 
 
-def _cache_macros() -> None:
-    """citeproc-py looks every CSL macro up by XPath each time it is used (most of its run time here);
-    the macros of a parsed style never change, so remember them (same results, about 3x faster)."""
-    from citeproc import model
-
-    original = model.CitationStylesElement.get_macro
-    if getattr(original, "cached", False):
-        return
-    found: dict = {}
-
-    def get_macro(self, name):
-        key = (id(self.get_root()), name)  # styles are kept alive by _style's cache, so ids stay theirs
-        if key not in found:
-            found[key] = original(self, name)
-        return found[key]
-
-    get_macro.cached = True
-    model.CitationStylesElement.get_macro = get_macro
-
-
 @lru_cache(maxsize=8)
 def _style(path: Path, locale: str):
     from citeproc import CitationStylesStyle
 
-    _cache_macros()
+    mend.install()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return CitationStylesStyle(str(path), validate=False, locale=locale)
@@ -83,24 +72,12 @@ def _locale(language: str) -> str:
     return "en-US"
 
 
-URL = re.compile(r"https?://[^\s<>\"]+")
-
-
-def linkify(markup: str) -> str:
-    """Wrap the URLs in formatted references in links, with line-break chances after slashes and dots."""
-
-    def link(match: re.Match) -> str:
-        url = match.group(0)
-        trail = ""
-        while url and (url[-1] in ".,;:" or (url[-1] == ")" and url.count(")") > url.count("("))):
-            url, trail = url[:-1], url[-1] + trail
-        raw = html.unescape(url)
-        scheme, rest = raw.split("//", 1)
-        pieces = re.split(r"(?<=[/.?&=_-])", rest)
-        shown = "<wbr>".join(html.escape(piece, quote=False) for piece in pieces)
-        return f'<a class="url" href="{html.escape(raw)}">{scheme}//{shown}</a>{trail}'
-
-    return URL.sub(link, markup)
+def _with_short_title(item: dict) -> dict:
+    """The item with a short title for notes: its own `title-short`, else one made from its title's head."""
+    if "title-short" in item or "title" not in item:
+        return item
+    short = short_title(item["title"])
+    return {**item, "title-short": short} if short != item["title"] else item
 
 
 class Citer:
@@ -127,9 +104,8 @@ class Citer:
         self.mode = mode
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self._bib = CitationStylesBibliography(
-                self.style, CiteProcJSON(list(library.items.values())), formatter.html
-            )
+            self._source = CiteProcJSON([_with_short_title(item) for item in library.items.values()])
+            self._bib = CitationStylesBibliography(self.style, self._source, formatter.html)
         self.order: list[str] = []  # keys in order of first use
         self.notes: list[str] = []  # formatted note texts (footnote and endnote modes)
         self._formatted: list[str] = []
@@ -198,16 +174,17 @@ class Citer:
         return self._entries
 
     def _format_bibliography(self) -> list[tuple[str, str]]:
+        """Entries from the cited references themselves, not from their first cites: citeproc-py would
+        otherwise print a cite's locator ("415") where an entry gives the page range ("412–430")."""
+        from citeproc import CitationStylesBibliography, formatter
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if self.mode == "numbered":
-                self._bib.register(self._citation_of(self.order))
-            self._bib.sort()
-            keys = [str(item.key) for item in self._bib.items]
-            entries = [
-                linkify(tidy(str(entry), self.language, self.items.get(key, {}).get("title")))
-                for key, entry in zip(keys, self._bib.bibliography(), strict=False)
-            ]
+            bib = CitationStylesBibliography(self.style, self._source, formatter.html)
+            bib.register(self._citation_of(self.order))
+            bib.sort()
+            keys = [str(item.key) for item in bib.items]
+            entries = [linkify(tidy(str(entry), self.language)) for entry in bib.bibliography()]
         return list(zip(keys, entries, strict=False))
 
     def sources(self) -> list[tuple[int, str]]:

@@ -97,11 +97,16 @@ class FitError(Exception):
         )
 
 
-def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fitted:
+def fit(
+    doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc], height_ratio: float = 1.0
+) -> Fitted:
     """Step down from the layout's largest size to its floor, then drop optional blocks, until the page
-    holds every block; `rerender(dropped)` renders the document again without the blocks named."""
+    holds every block; `rerender(dropped)` renders the document again without the blocks named. On paper
+    `height_ratio` times as tall as the one the layout's limits were set for, a page with room at the largest
+    size grows past it (see `_grow`)."""
     limits = doc.limits
     steps = max(0, round((limits.body_max - limits.body_min) / limits.step))
+    above = _above(limits, steps, height_ratio)
     count = [0]  # renders so far
 
     def size(k: int, gap: float = 0.0, tall: bool = False) -> FitSettings:
@@ -125,7 +130,8 @@ def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fit
     while True:
         document, again, first = real(current, 0)
         if first.fits:
-            return _pin(current, document, again, first, 0, real, dropped, count)
+            document, again, first, k = _grow(current, document, again, first, above, real, tall)
+            return _pin(current, document, again, first, k, real, dropped, count)
         bottom = first.bottom
         top, floor = tall(current, 0), tall(current, steps)
         if floor.end <= bottom:
@@ -145,6 +151,35 @@ def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fit
             raise _overflow(current, floor, bottom, size(steps), dropped)
         dropped = drop
         current = rerender(tuple(dropped))
+
+
+# --- taller paper (press build --paper): grow past the largest size, in proportion to the height ----------
+
+
+def _above(limits, steps: int, height_ratio: float) -> int:
+    """How many steps past the layout's largest body size a page `height_ratio` times as tall may grow: the
+    largest size scaled by the height, rounded down to a step (A4 against letter: 11pt -> 11.5pt). Sizes and
+    spacing keep the line from the floor to the largest size (`size` extrapolates it)."""
+    if steps == 0 or height_ratio <= 1.0:
+        return 0
+    return math.floor((limits.body_max * height_ratio - limits.body_max) / limits.step + 1e-9)
+
+
+def _grow(current: Doc, document, again: Doc, got: Measure, above: int, real, tall):
+    """The page fits at the layout's largest size: the most steps past it, up to `above`, that should still
+    fit (estimated from one measurement at the top, as height grows about linearly with size), confirmed by a
+    real render, stepping back toward the largest size when it does not fit. (document, Doc, Measure, k)."""
+    if not above:
+        return document, again, got, 0
+    top = tall(current, -above)
+    room, more = got.bottom - got.end, top.end - got.end
+    k = -(above if more <= room else math.floor(above * room / more)) if more > 0 else -above
+    while k < 0:
+        grown_document, grown, measured = real(current, k)
+        if measured.fits:
+            return grown_document, grown, measured, k
+        k += 1
+    return document, again, got, 0
 
 
 def _estimate(top: float, floor: float, bottom: float, steps: int) -> int:

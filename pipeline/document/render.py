@@ -15,6 +15,7 @@ from markupsafe import Markup
 from pipeline import __version__
 from pipeline.document.cite import Citer
 from pipeline.document.page import FitSettings, page_rule
+from pipeline.document.urls import url_links
 from pipeline.sources.files import shown
 from pipeline.sources.layouts import Fit, Layout, font_face_css, render_template, token_css
 from pipeline.sources.model import Organization, Topic
@@ -115,8 +116,8 @@ def render(
     page_size = org.defaults.page_size
     modified = build_date or topic.as_of
     markdown = _Replay(
-        lambda text, block: to_html(
-            text, citer.cite, _image, language, block=block, in_text=citer.mode == "in-text"
+        lambda text, block: url_links(
+            to_html(text, citer.cite, _image, language, block=block, in_text=citer.mode == "in-text")
         )
     )
 

@@ -181,12 +181,12 @@ def layout_html(markup: str, root: Path, stem: str, topic: str):
     return document
 
 
-def write_pdf(document, layout=None) -> bytes:
+def write_pdf(document, layout=None, **options) -> bytes:
     """The PDF bytes of a laid-out document (deterministic: no clock, content-derived identifier). Given the
     document's `layout`, a character none of its fonts has, and a font in the PDF that it does not declare,
-    are problems too."""
+    are problems too. `options` change WeasyPrint's (a print-shop PDF's variant and finisher)."""
     with weasyprint_log() as messages:
-        data = document.write_pdf(**PDF_OPTIONS)
+        data = document.write_pdf(**(PDF_OPTIONS | options))
     problems = _problems(document.url_fetcher, messages)
     if layout is not None:
         problems = [glyphs.named(p, layout) if p.char else p for p in problems] or glyphs.stray_fonts(

@@ -14,7 +14,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import Field, PrivateAttr
 
 from pipeline import KINDS
-from pipeline.colour import contrast
+from pipeline.colour import GRAYSCALE_MIN, contrast
 from pipeline.errors import Report, did_you_mean, one_of
 from pipeline.sources import files
 from pipeline.sources.files import layout_files, listing, locate, refused, shown
@@ -109,6 +109,12 @@ class LayoutSpec(Strict):
     )
     contrast: list[tuple[Slug, Slug]] = Field(
         default_factory=list, description="Pairs [text, background] of colour tokens that must reach 4.5:1."
+    )
+    fills: list[tuple[Slug, Slug]] = Field(
+        default_factory=list,
+        description="Pairs [fill, fill] of colour tokens that fill areas next to each other on a page (the "
+        "page and a box on it, a box and a band beside it); each pair should differ by 1.6:1 in relative "
+        "luminance, or a black-and-white printer prints them as one grey (a warning).",
     )
     labels: dict[Slug, str] = Field(
         default_factory=dict, description="Words the templates print (translatable)."
@@ -329,7 +335,7 @@ def _check_resolved(layout: Layout, report: Report) -> None:
                         f"known blocks: {', '.join(known)}",
                         "layout.block",
                     )
-    for (text, background), where in _contrast_pairs(layout):
+    for (text, background), where in _declared_pairs(layout, "contrast"):
         ratio = contrast(layout.tokens.get(text, ""), layout.tokens.get(background, ""))
         if ratio is None and not all(_plain_value(layout.tokens.get(t, "")) for t in (text, background)):
             continue  # a token that is not a plain value is reported where it is set
@@ -347,6 +353,7 @@ def _check_resolved(layout: Layout, report: Report) -> None:
                 f"'{layout.id}'; at least 4.5:1 is needed",
                 "layout.contrast",
             )
+    _check_fills(layout, report)
     fit = layout.fit
     if fit.body_min > fit.body_max:
         layer, spec = next((x, s) for x, s in layout.layers if s.one_pager.fit is not None)
@@ -366,12 +373,33 @@ def token_where(layout: Layout, tokens: tuple[str, ...]) -> tuple | None:
     return None
 
 
-def _contrast_pairs(layout: Layout) -> list[tuple[tuple[str, str], tuple]]:
-    """Every contrast pair of the chain, once, with where it was declared."""
+def _check_fills(layout: Layout, report: Report) -> None:
+    """Fills declared side by side that a black-and-white printer would print as one grey (a warning at the
+    token to change, in the most specific layout that sets one)."""
+    tokens = layout.tokens
+    for (first, second), where in _declared_pairs(layout, "fills"):
+        ratio = contrast(tokens.get(first, ""), tokens.get(second, ""))
+        if ratio is None and any(t in tokens and not _plain_value(tokens[t]) for t in (first, second)):
+            continue  # a token that is not a plain value is reported where it is set
+        if ratio is None:
+            message = f"fill pair [{first}, {second}] must name two #rrggbb colour tokens"
+            report.error(where, message, "layout.grayscale")
+        elif ratio < GRAYSCALE_MIN:
+            report.warning(
+                token_where(layout, (first, second)) or where,
+                f"fills '{first}' ({tokens[first]}) and '{second}' ({tokens[second]}) sit side by side but "
+                f"differ only {ratio:.2f}:1 in lightness in layout '{layout.id}', so a black-and-white "
+                f"printer prints them as one grey; make them at least {GRAYSCALE_MIN:g}:1 apart",
+                "layout.grayscale",
+            )
+
+
+def _declared_pairs(layout: Layout, key: str) -> list[tuple[tuple[str, str], tuple]]:
+    """Every pair of the chain's `key` (contrast, fills), once, with where it was declared."""
     pairs: dict[tuple[str, str], tuple] = {}
     for layer, spec in reversed(layout.layers):
-        for i, pair in enumerate(spec.contrast):
-            pairs.setdefault(tuple(pair), spec.where(layer, ("contrast", i)))
+        for i, pair in enumerate(getattr(spec, key)):
+            pairs.setdefault(tuple(pair), spec.where(layer, (key, i)))
     return list(pairs.items())
 
 

@@ -162,6 +162,8 @@ def _entry(entry, where: tuple, report: Report) -> dict | None:
             item[BIBTEX_FIELDS[key]] = value
         elif key not in BIBTEX_IGNORED:
             report.warning(at(key), f"BibTeX field '{key}' of '{entry.key}' is not used", "citation.bibtex")
+    if kind.startswith("article") and "number" in item:
+        item["issue"] = item.pop("number")  # an article's number is its issue (a report's is its number)
     for role in ("author", "editor"):
         if role in raw:
             item[role] = [_name(n) for n in _split_names(raw[role]) if n.strip()]
@@ -211,13 +213,24 @@ def _split_names(value: str) -> list[str]:
 
 def _name(raw: str) -> dict:
     raw = raw.strip()
-    if raw.startswith("{") or (" " not in raw and "," not in raw):
+    if _braced(raw) or (" " not in raw and "," not in raw):
         return {"literal": _strip(raw)}
     if "," in raw:
         family, given = raw.split(",", 1)
         return {"family": _strip(family), "given": _strip(given)}
     given, family = raw.rsplit(" ", 1)
     return {"family": _strip(family), "given": _strip(given)}
+
+
+def _braced(raw: str) -> bool:
+    """Whether one pair of braces holds the whole name ({World Health Organization}), not only a letter of
+    it ({\\"O}zt{\\"u}rk, Ay{\\c{s}}e)."""
+    depth = 0
+    for i, char in enumerate(raw):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return char == "}" and i == len(raw) - 1
+    return False
 
 
 def _issued(fields: dict) -> str | None:

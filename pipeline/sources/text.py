@@ -263,6 +263,9 @@ def _place_citations(children: list[Token], in_text: bool) -> None:
             after.content = mark + after.content
         elif in_text and before is not None and not before.content.endswith(" "):
             before.content += " "
+        elif in_text and before is None:  # a citation on its own (a key fact's cite) follows other text
+            children.insert(k, Token("text", "", 0, content=" "))
+            i += 1
         elif not in_text and after is not None and after.content[:1] and after.content[0] in PUNCTUATION:
             mark, after.content = after.content[0], after.content[1:]
             if before is not None:

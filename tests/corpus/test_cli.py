@@ -37,6 +37,44 @@ CASES = [
         args=["build", "--root", "/"],
         message=["is not a Position Press project"],
     ),
+    Case(
+        "paper-unknown",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--paper", "a3"],
+        message=[
+            "press build: error: argument --paper: unknown paper size 'a3'; paper sizes: 'a4', 'letter'"
+        ],
+    ),
+    Case(
+        "paper-misspelt",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--paper", "leter,a4"],
+        message=[
+            "argument --paper: unknown paper size 'leter' (did you mean 'letter'?); "
+            "paper sizes: 'a4', 'letter'"
+        ],
+    ),
+    Case(
+        "paper-twice",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--paper", "letter,a4,letter"],
+        message=["argument --paper: paper size 'letter' is named twice in 'letter,a4,letter'"],
+    ),
+    Case(
+        "paper-empty-name",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--print", "--paper", "letter,"],
+        message=["argument --paper: expected sizes separated by commas (letter,a4), got 'letter,'"],
+    ),
+    Case("paper-any-case", nothing, [], status=0, args=["build", "--paper", "A4"]),
     Case("schema-unknown", nothing, [], status=2, args=["schema", "topics"]),
     Case("audit-nothing", nothing, [], status=2, args=["audit"]),
     Case(

@@ -63,6 +63,34 @@ def test_authors_family_given_forms_and_braced_organization(tmp_path: Path):
     ]
 
 
+def test_an_articles_number_is_its_issue_and_its_pages_a_range(tmp_path: Path):
+    item = one(
+        tmp_path, "@article{a,\n  title = {T},\n  volume = {51},\n  number = {2},\n  pages = {412--430}\n}\n"
+    )
+    assert (item["volume"], item["issue"], item["page"], "number" in item) == (
+        "51",
+        "2",
+        "412\u2013430",
+        False,
+    )
+
+
+def test_a_reports_number_stays_its_number(tmp_path: Path):
+    item = one(tmp_path, "@techreport{r,\n  title = {T},\n  number = {MDE 24/4583/2021}\n}\n")
+    assert (item["number"], "issue" in item) == ("MDE 24/4583/2021", False)
+
+
+def test_an_accented_letter_in_braces_does_not_make_a_name_literal(tmp_path: Path):
+    item = one(
+        tmp_path,
+        '@misc{o,\n  title = {T},\n  author = {{\\"O}zt{\\"u}rk, Ay{\\c{s}}e and {\\"O}zt{\\"u}rk}\n}\n',
+    )
+    assert item["author"] == [
+        {"family": "\u00d6zt\u00fcrk", "given": "Ay\u015fe"},
+        {"literal": "\u00d6zt\u00fcrk"},
+    ]
+
+
 def test_latex_accents_are_decoded(tmp_path: Path):
     assert one(tmp_path, ARTICLE)["title"] == "Caf\u00e9 Society and M\u00fcller\u2019s \u00c5ngstr\u00f6m"
 

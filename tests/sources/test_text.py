@@ -191,3 +191,14 @@ def test_quotes_count_as_levels_too():
 def test_lists_nested_four_levels_are_fine():
     text = "".join(f"{'  ' * i}- level {i + 1}\n" for i in range(4))
     assert scan(text).too_deep == []
+
+
+def test_an_in_text_citation_standing_alone_gets_a_space_before_it():
+    """A key fact's cite is its own text, printed after the label: "in 2023 (Org, 2023)", not "2023(Org"."""
+
+    def cite(cluster):
+        return "(Org, 2023)"
+
+    assert to_html("[@a]", cite, None, in_text=True) == " (Org, 2023)"
+    assert to_html("*label*[@a]", cite, None, in_text=True) == "<em>label</em> (Org, 2023)"
+    assert to_html("[@a]", lambda c: "<sup>1</sup>", None) == "<sup>1</sup>"  # a note mark stays close
