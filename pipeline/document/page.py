@@ -42,17 +42,16 @@ def variant_suffix(page_size: str, default: str, printed: bool = False) -> str:
 
 @dataclass(frozen=True)
 class FitSettings:
-    """How a one-pager is set: body size in pt, spacing as a fraction of the normal, the gap in CSS px that
-    drops the pinned blocks to the foot of the page, and whether the page is tall (for measuring)."""
+    """How a one-pager is set: body size in pt, spacing as a fraction of the normal, and whether the page is
+    tall (for measuring content that runs past the foot of the page)."""
 
     body: float
     space: float = 1.0
-    gap: float = 0.0
     tall: bool = False
 
     def css(self, page_size: str) -> str:
         """The CSS variables the layouts' one-pager styles read, and the page size."""
-        variables = f"--fit-body: {self.body:g}pt; --fit-space: {self.space:g}; --pin-gap: {self.gap:.2f}px;"
+        variables = f"--fit-body: {self.body:g}pt; --fit-space: {self.space:g};"
         return f":root {{ {variables} }} " + page_rule(page_size, self.tall)
 
     def style(self, page_size: str) -> str:
