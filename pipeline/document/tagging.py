@@ -125,6 +125,7 @@ def finish(document, pdf) -> None:
     for node in [tree.top, *tree.top.nodes()]:
         _reorder(node)
     artifacts.update(_stray_space(tree, seen))
+    _gather_links(tree)
     _describe_links(tree, seen)
     for key, subtype in sorted(artifacts.items()):
         if key in marks:
@@ -296,7 +297,7 @@ def _adopt(parent: Node, kids: list, into: list) -> None:
 
 
 def _split_part(before, kid: Node) -> bool:
-    """Whether `kid` continues `before`: the next line's part of one inline element (a link over two lines)."""
+    """Whether `kid` continues `before`: the next line's part of one inline element (a link on two lines)."""
     return (
         isinstance(before, Node)
         and before.role == kid.role
@@ -360,6 +361,32 @@ def _only_mcids(kid) -> list[int]:
     if isinstance(kid, Node) and kid.kids and all(isinstance(k, int) for k in kid.kids):
         return list(kid.kids)
     return []
+
+
+def _gather_links(tree: _Tree) -> None:
+    """A link annotation WeasyPrint gave a box inside a link (a block in an `a`) goes to that link's element;
+    one in a text element of no link makes that element the Link."""
+    for node in list(tree.top.nodes()):
+        links = [k for k in node.kids if isinstance(k, pydyf.Dictionary) and _is_link(tree, k)]
+        if not links or node.role == "Link":
+            continue
+        holder = next((a for a in _ancestors(node) if a.role == "Link"), None)
+        if holder is not None:
+            node.kids = [k for k in node.kids if not any(k is link for link in links)]
+            holder.kids.extend(links)
+        elif node.role in ("Span", "NonStruct"):
+            node.role, node.retagged = "Link", True
+
+
+def _is_link(tree: _Tree, objr) -> bool:
+    return tree.get(objr["Obj"]).get("Subtype") == "/Link"
+
+
+def _ancestors(node: Node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
 
 
 def _describe_links(tree: _Tree, seen: Seen) -> None:
