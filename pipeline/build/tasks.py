@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from pipeline import KINDS
 from pipeline.document.make import Output, make_document
@@ -63,6 +63,7 @@ def perform(project, task: Task, date, report: Report, folder: str) -> list[Outp
 def _packet(project, kind: str, parts: list, date, report: Report, folder: str) -> Output | None:
     import jinja2
 
+    from pipeline.document.make import audit
     from pipeline.document.packet import assemble
     from pipeline.document.typeset import TypesetError, write_pdf
     from pipeline.sources.layouts import template_error
@@ -79,4 +80,18 @@ def _packet(project, kind: str, parts: list, date, report: Report, folder: str) 
         for problem in exc.problems:
             report.error(("layouts/base/layout.yaml", 0, 0), f"{path}.pdf: {problem}", "packet")
         return None
-    return Output("", kind, path, "", data, len(packet.pages), None, time.perf_counter() - started)
+    found = Report()
+    audited = audit(data, path, found)
+    report.extend(found)
+    return Output(
+        "",
+        kind,
+        path,
+        "",
+        data,
+        len(packet.pages),
+        None,
+        time.perf_counter() - started,
+        warnings=[astuple(d) for d in found.warnings],
+        audit_seconds=audited,
+    )
