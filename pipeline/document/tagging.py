@@ -125,6 +125,7 @@ def finish(document, pdf) -> None:
     for node in [tree.top, *tree.top.nodes()]:
         _reorder(node)
     artifacts.update(_stray_space(tree, seen))
+    _unwrap_text(tree.top)
     _gather_links(tree)
     _describe_links(tree, seen)
     for key, subtype in sorted(artifacts.items()):
@@ -172,6 +173,10 @@ class _Tree:
         """Each element's type, kids and parent, and the ParentTree, from the Nodes."""
         marks: dict[int, dict[int, bytes]] = {}
         annotations: dict[int, bytes] = {}
+        kept = {id(node.obj) for node in [self.top, *self.top.nodes()]}
+        for obj in self.pdf.objects:  # elements no longer in the tree (merged, unwrapped, page margins)
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem" and id(obj) not in kept:
+                obj.clear()  # pydyf writes every object it was given: let these be empty
         for node in [self.top, *self.top.nodes()]:
             node.obj["S"] = f"/{node.role}"
             node.obj["K"] = pydyf.Array(
@@ -356,6 +361,21 @@ def _stray_space(tree: _Tree, seen: Seen) -> dict[tuple[int, int], str]:
     return found
 
 
+def _unwrap_text(node: Node) -> None:
+    """The Span WeasyPrint makes around each run of text (a line's piece of an element) says nothing its
+    element does not: its marked content goes to the element itself. Half the elements, and their bytes, go.
+    Text directly in a list or table keeps its Span (it may not stand there bare)."""
+    kids = []
+    for kid in node.kids:
+        if isinstance(kid, Node):
+            _unwrap_text(kid)
+            if node.role not in NO_TEXT and kid.role == "Span" and kid.box is None and _only_mcids(kid):
+                kids.extend(kid.kids)
+                continue
+        kids.append(kid)
+    node.kids = kids
+
+
 def _only_mcids(kid) -> list[int]:
     """The MCIDs of an element that holds nothing else (a text element), or []."""
     if isinstance(kid, Node) and kid.kids and all(isinstance(k, int) for k in kid.kids):
@@ -376,6 +396,32 @@ def _gather_links(tree: _Tree) -> None:
             holder.kids.extend(links)
         elif node.role in ("Span", "NonStruct"):
             node.role, node.retagged = "Link", True
+    for node in tree.top.nodes():
+        if node.role == "Link":
+            _drop_repeated(tree, node)
+
+
+def _drop_repeated(tree: _Tree, node: Node) -> None:
+    """A link WeasyPrint annotated twice over the same area (a block link and the image filling it) keeps one
+    annotation: a listener would meet the same link twice."""
+    seen = set()
+    for kid in list(node.kids):
+        if not isinstance(kid, pydyf.Dictionary) or not _is_link(tree, kid):
+            continue
+        annotation = tree.get(kid["Obj"])
+        key = tuple(_data(annotation.get(name)) for name in ("Rect", "Dest", "A"))
+        if key in seen:
+            node.kids.remove(kid)
+            page = tree.get(kid["Pg"])
+            page["Annots"] = pydyf.Array(a for a in page["Annots"] if a != kid["Obj"])
+        seen.add(key)
+
+
+def _data(value) -> bytes:
+    """A pydyf value as the bytes it is written as (b"" when absent)."""
+    if value is None:
+        return b""
+    return value.data if hasattr(value, "data") else str(value).encode()
 
 
 def _is_link(tree: _Tree, objr) -> bool:
@@ -406,10 +452,10 @@ def _describe_links(tree: _Tree, seen: Seen) -> None:
 
 def describe(link, ids: dict) -> str:
     """What a link does, for a listener: "Go to section: <heading>" for a link to a heading or to a section a
-    heading labels; else the link's text (without the invisible break opportunities of a URL); else where it
-    leads. `ids` finds the elements of the link's document by id."""
+    heading labels; else the link's text (without the invisible break opportunities of a URL), or the alt text
+    of its image; else where it leads. `ids` finds the elements of the link's document by id."""
     href = (link.get("href") or "").strip()
-    text = plain(link)
+    text = plain(link) or next((i.get("alt", "").strip() for i in link.iter("img") if i.get("alt")), "")
     if href.startswith("#"):
         heading = _heading(ids.get(href[1:]), ids)
         if heading:
