@@ -323,7 +323,7 @@ def _same_element(parent: Node, kid: Node) -> bool:
 
 
 def _reorder(node: Node) -> None:
-    """A right float moves after the siblings that start beside it (above its foot)."""
+    """A right float moves after the siblings that start beside it (their border box above its foot)."""
     kids = node.kids
     for kid in [k for k in kids if isinstance(k, Node) and _floats_right(k.box)]:
         at = kids.index(kid)
@@ -331,7 +331,10 @@ def _reorder(node: Node) -> None:
         beside = [
             i
             for i, other in enumerate(kids)
-            if i > at and isinstance(other, Node) and other.box is not None and other.box.position_y < foot
+            if i > at
+            and isinstance(other, Node)
+            and other.box is not None
+            and other.box.border_box_y() < foot
         ]
         if beside:
             kids.insert(beside[-1] + 1, kid)
