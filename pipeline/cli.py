@@ -245,7 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         errors = len(exc.report.errors)
         reason = plural(errors, "error") if errors else "warnings in strict mode"
         made = exc.summary.built if exc.summary else []
-        if made:
+        if made and getattr(args, "release", False):
+            print(f"press: {reason}; nothing was released (out/release/ is as it was)", file=sys.stderr)
+        elif made:
             print(
                 f"press: {reason}; wrote {plural(len(made), 'document')} that succeeded, "
                 "kept the previous files of the others",

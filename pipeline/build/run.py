@@ -281,6 +281,7 @@ class _Run:
             "topic": output.topic,
             "kind": output.kind,
             "seconds": round(output.seconds, 3),
+            "audit_seconds": round(output.audit_seconds, 3),
             "warnings": output.warnings,
             "fitting": _fitting(output.fitting),
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from pipeline import KINDS
 from pipeline.document.make import Output, make_document, make_print
@@ -102,6 +102,7 @@ def _with_print(project, made: list[Output], task: Task, report: Report) -> list
 def _packet(project, kind: str, parts: list, date, report: Report, folder: str) -> Output | None:
     import jinja2
 
+    from pipeline.document.make import audit
     from pipeline.document.packet import assemble
     from pipeline.document.typeset import TypesetError, write_pdf
     from pipeline.sources.layouts import template_error
@@ -119,4 +120,18 @@ def _packet(project, kind: str, parts: list, date, report: Report, folder: str) 
             where = (shown_file(project.root, "layouts/base/layout.yaml"), 0, 0)
             report.error(where, f"{path}.pdf: {problem}", "packet")
         return None
-    return Output("", kind, path, "", data, len(packet.pages), None, time.perf_counter() - started)
+    found = Report()
+    audited = audit(data, path, found)
+    report.extend(found)
+    return Output(
+        "",
+        kind,
+        path,
+        "",
+        data,
+        len(packet.pages),
+        None,
+        time.perf_counter() - started,
+        warnings=[astuple(d) for d in found.warnings],
+        audit_seconds=audited,
+    )

@@ -50,6 +50,24 @@ class Output:
     fitting: Fitting | None = None  # one-pagers only
     seconds: float = 0.0
     warnings: list = field(default_factory=list)  # this document's own warnings, as Diagnostic fields
+    audit_seconds: float = 0.0  # of `seconds`, the time `press audit`'s checks took on the finished PDF
+
+
+def published(path: str) -> str:
+    """Where an output is published: a release's staged files are shown at their place in out/release/."""
+    return path.replace("out/.press/release/", "out/release/", 1)
+
+
+def audit(data: bytes, path: str, report: Report) -> float:
+    """Run `press audit`'s checks on a finished PDF (`path` without its suffix): each finding a warning at the
+    PDF, with its page (`out/x/x.pdf: page 3: warning: ... [ua.19-001]`). The seconds it took."""
+    from pipeline.pdf.audit import audit_bytes
+
+    started = time.perf_counter()
+    shown = f"{published(path)}.pdf"
+    for finding in audit_bytes(data, shown):
+        report.warning((shown, 0, 0), finding.message, finding.code, finding.page)
+    return time.perf_counter() - started
 
 
 def render_all(project, report: Report, date: dt.date | None = None) -> list:
@@ -103,10 +121,11 @@ def make_document(
     band: dict | None = None,
     paper: str | None = None,
 ):
-    """Steps 5-6 for one document: render, typeset, fit and check it. (Output, WeasyPrint document) or (None,
-    None). `band` fills a one-pager's personalization band (see render); the band's box positions are kept in
-    its notes. `paper` sets it on another paper than the organization's (named <stem>.<paper>.pdf); a
-    one-pager on taller paper may grow past its layout's largest size."""
+    """Steps 5-6 for one document: render, typeset, fit and check it, and audit the PDF (its findings are the
+    document's warnings). (Output, WeasyPrint document) or (None, None). `band` fills a one-pager's
+    personalization band (see render); the band's box positions are kept in its notes. `paper` sets it on
+    another paper than the organization's (named <stem>.<paper>.pdf); a one-pager on taller paper may grow
+    past its layout's largest size."""
     default = project.org.defaults.page_size
     paper = paper or default
     project = on_paper(project, paper)
@@ -181,19 +200,23 @@ def make_document(
         mine.error(source.where(BLOCK_SOURCES.get(exc.longest, ("one_pager",))), str(exc), "fit.overflow")
     except TypesetError as exc:
         report_problems(exc.problems, project, source, layout, kind, mine)
-    report.extend(mine)
     if mine.errors:
+        report.extend(mine)
         return None, None
+    path = f"{folder}/{topic.id}/{doc.stem}{variant_suffix(paper, default)}"
+    audited = audit(data, path, mine)
+    report.extend(mine)
     output = Output(
         topic.id,
         kind,
-        f"{folder}/{topic.id}/{doc.stem}{variant_suffix(paper, default)}",
+        path,
         markup,
         data,
         len(document.pages),
         fitting,
         time.perf_counter() - started,
         warnings=[astuple(d) for d in mine.warnings],
+        audit_seconds=audited,
     )
     return output, document
 

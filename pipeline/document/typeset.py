@@ -20,6 +20,7 @@ from pipeline.sources import files
 
 ALLOWED_DIRS = ("sources", "layouts")  # and the shipped base layout, read for layouts/base/ (files.locate)
 PDF_OPTIONS = {"pdf_tags": True}
+VARIANT = "pdf/ua-1"  # every PDF a reader gets (README, "Accessibility audit")
 
 
 def require_environment() -> None:
@@ -186,7 +187,8 @@ def write_pdf(document, layout=None, **options) -> bytes:
     document's `layout`, a character none of its fonts has, and a font in the PDF that it does not declare,
     are problems too. `options` change WeasyPrint's (a print-shop PDF's variant and finisher)."""
     with weasyprint_log() as messages:
-        data = document.write_pdf(**(PDF_OPTIONS | options))
+        # a print-shop variant brings its own options; every other PDF is PDF/UA-1
+        data = document.write_pdf(**(PDF_OPTIONS | options if options else variant_options()))
     problems = _problems(document.url_fetcher, messages)
     if layout is not None:
         problems = [glyphs.named(p, layout) if p.char else p for p in problems] or glyphs.stray_fonts(
@@ -195,6 +197,16 @@ def write_pdf(document, layout=None, **options) -> bytes:
     if problems:
         raise TypesetError(problems)
     return data
+
+
+def variant_options(variant: str = VARIANT) -> dict:
+    """WeasyPrint's write options for a PDF variant. PDF/UA-1: tags, XMP metadata (pdfuaid:part, dc:title from
+    the HTML's <title>), a file identifier hashed from the content (so the same document gives the same
+    bytes), and `tagging.finish`, which completes the tags WeasyPrint leaves short."""
+    from pipeline.document import tagging
+
+    tagging.install()
+    return {"pdf_variant": variant, "pdf_identifier": True, "finisher": tagging.finish}
 
 
 def missing_targets(document) -> list[str]:

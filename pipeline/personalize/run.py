@@ -243,7 +243,7 @@ def _stamp_copies(root: str, base, copies: list[Copy]) -> list[tuple[int, str, l
 
     done = []
     for copy in copies:
-        data = stamp(base, band_content(base, copy.lines, qr.matrix(copy.url)))
+        data = stamp(base, band_content(base, copy.lines, qr.matrix(copy.url)), copy.url)
         write_atomic(Path(root) / copy.file, data, sync=False)
         done.append((copy.order, hashlib.sha256(data).hexdigest(), []))
     return done
@@ -286,12 +286,14 @@ def _chunks(items: list, size: int) -> list[list]:
 def _full_html(project, topic, layout, copy: Copy, settings) -> str:
     """One office's one-pager HTML with its band filled, set as the shared base was fitted (`settings`)."""
     from pipeline.document.render import render
+    from pipeline.pdf.bandtags import alt
     from pipeline.personalize import qr
 
     band = {
         "lines": [{"text": t, "size": s} for t, s in copy.lines],
         "qr": qr.svg_data_url(copy.url),
-        "alt": f"QR code: the full briefing at {copy.url}",
+        "url": copy.url,
+        "alt": alt(copy.url),
     }
     date = build_date()
     return render(

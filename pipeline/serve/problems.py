@@ -53,4 +53,4 @@ def shown(diagnostic: Diagnostic, root: Path) -> dict:
 
 def ordered(items: list[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics in the order the terminal prints them (Report.lines)."""
-    return sorted(items, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
+    return sorted(items, key=lambda d: (d.path, d.line, d.col, d.page, d.code, d.message))

@@ -250,7 +250,7 @@ def test_on_a_terminal_progress_is_a_bar_and_in_ci_one_line_per_document(capsys)
     plain = Progress(stream=io.StringIO())
     plain.start(1)
     plain(Output("t", "one-pager", "out/t/t-one-pager", "", b"", 1, Fitting(FitSettings(10.5), 2), 0.84))
-    assert capsys.readouterr().out == "  out/t/t-one-pager.pdf  1 page, body 10.5pt  (0.8 s)\n"
+    assert capsys.readouterr().out == "  out/t/t-one-pager.pdf  1 page, body 10.5pt  (0.8 s, audit 0.00 s)\n"
     result = Summary(skipped=["a", "b"], failed=[("c", "crashed")], seconds=3.04)
     assert summary(result, "out/") == "press: built 0, 2 up to date, 1 failed in out/ (3.0 s)"
 

@@ -143,8 +143,10 @@ def test_citations_are_numbered_in_reading_order_on_the_one_pager(project):
     markup = html_of(project("minimal"))["one-pager"]
     body = markup[markup.index("<body") :]
     marks = [
-        body[i : body.index("</sup>", i)] for i in range(len(body)) if body.startswith('<sup class="src">', i)
+        body[i : body.index("</sup>", i)]
+        for i in range(len(body))
+        if body.startswith('<sup class="src" role="doc-noteref">', i)
     ]
-    assert [m.removeprefix('<sup class="src">') for m in marks][:3] == ["1", "2", "1"]
+    assert [m.removeprefix('<sup class="src" role="doc-noteref">') for m in marks][:3] == ["1", "2", "1"]
     assert '<li><span class="n">1</span>Human Rights Watch.' in body
     assert '<li><span class="n">2</span>Amnesty International.' in body
