@@ -5,19 +5,26 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from pipeline.pdf import printfile
 from pipeline.pdf.tagged import Merged
 from pipeline.pdf.update import read_update
 
 
 def print_file(entries: list[tuple[str, Path]]) -> bytes:
-    """One PDF of the given (bookmark title, file) pairs, in order. Tagged copies make a tagged PDF (tagged),
-    copies of one base sharing its page's drawing; untagged ones share it as a form XObject."""
+    """One PDF of the given (bookmark title, file) pairs, in order. Stamped copies of one tagged base are that
+    base and one update (printfile); other tagged PDFs are merged with their tags (tagged), copies of a base
+    sharing its page's drawing; copies of an untagged base share it as a form XObject."""
     import pikepdf
 
     if not entries:
         raise ValueError("a print file needs at least one entry")
     pikepdf.settings.set_flate_compression_level(9)  # the same bytes whichever process makes the file
     first = entries[0][1].read_bytes()
+    updates = _updates_of_one_base(first, entries)
+    if updates:
+        data = printfile.print_file(updates, [title for title, _ in entries])
+        if data is not None:
+            return data
     if _is_tagged(first):
         merged = Merged(first)
         for _, path in entries:
@@ -44,6 +51,21 @@ def print_file(entries: list[tuple[str, Path]]) -> bytes:
             with pikepdf.open(path) as one:
                 out.pages.extend(one.pages)
     return _saved(out, [(title, number) for number, (title, _) in enumerate(entries)])
+
+
+def _updates_of_one_base(first: bytes, entries: list[tuple[str, Path]]) -> list | None:
+    """The updates of the entries when every one is a stamped copy of the first's base (each holding that one
+    base, not its own copy of the bytes), else None."""
+    split = read_update(first)
+    if split is None:
+        return None
+    found = []
+    for _, path in entries:
+        part = read_update(path.read_bytes())
+        if part is None or part.base != split.base:
+            return None
+        found.append(part._replace(base=split.base))
+    return found
 
 
 def _is_tagged(data: bytes) -> bool:
