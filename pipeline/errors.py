@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem, printed as `path:line:col: severity: message [code]`."""
+    """One problem, printed as `path:line:col: severity: message [code]`; one in a PDF as
+    `path: page N: severity: message [code]`."""
 
     path: str
     line: int
@@ -17,12 +18,30 @@ class Diagnostic:
     severity: str  # "error" or "warning"
     message: str
     code: str
+    page: int = 0  # the page of a PDF the problem is on (1-based), for problems found in a finished PDF
 
     def __str__(self) -> str:
         where = self.path
         if self.line:
             where += f":{self.line}:{self.col}"
+        if self.page:
+            where += f": page {self.page}"
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+
+class Noted(str):
+    """A path as messages show it, carrying a note that every message located there ends with (a file that
+    Position Press ships is named as a project would name its own copy, and the note says so)."""
+
+    note: str
+
+    def __new__(cls, text: str, note: str) -> Noted:
+        self = super().__new__(cls, text)
+        self.note = note
+        return self
+
+    def __reduce__(self):
+        return (Noted, (str(self), self.note))
 
 
 @dataclass
@@ -31,16 +50,21 @@ class Report:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def add(self, path: str, line: int, col: int, severity: str, message: str, code: str) -> None:
-        diagnostic = Diagnostic(str(path), line, col, severity, message, code)
+    def add(
+        self, path: str, line: int, col: int, severity: str, message: str, code: str, page: int = 0
+    ) -> None:
+        note = getattr(path, "note", "")
+        if note and not message.endswith(note):
+            message = f"{message} {note}"
+        diagnostic = Diagnostic(str(path), line, col, severity, message, code, page)
         if diagnostic not in self.items:
             self.items.append(diagnostic)
 
-    def error(self, where: tuple[str, int, int], message: str, code: str) -> None:
-        self.add(*where, "error", message, code)
+    def error(self, where: tuple[str, int, int], message: str, code: str, page: int = 0) -> None:
+        self.add(*where, "error", message, code, page)
 
-    def warning(self, where: tuple[str, int, int], message: str, code: str) -> None:
-        self.add(*where, "warning", message, code)
+    def warning(self, where: tuple[str, int, int], message: str, code: str, page: int = 0) -> None:
+        self.add(*where, "warning", message, code, page)
 
     def extend(self, other: Report) -> None:
         for item in other.items:
@@ -56,7 +80,10 @@ class Report:
         return [d for d in self.items if d.severity == "warning"]
 
     def lines(self) -> list[str]:
-        return [str(d) for d in sorted(self.items, key=lambda d: (d.path, d.line, d.col, d.code, d.message))]
+        return [
+            str(d)
+            for d in sorted(self.items, key=lambda d: (d.path, d.line, d.col, d.page, d.code, d.message))
+        ]
 
 
 class PressError(Exception):

@@ -11,10 +11,12 @@ def plural(n: int, word: str) -> str:
 
 
 def line(output) -> str:
-    """One finished document: its file, pages, fit and time."""
+    """One finished document: its file, pages, fit, time, and of that time the audit's."""
+    from pipeline.document.make import published
+
     fitted = f", body {output.fitting.settings.body:g}pt" if output.fitting else ""
-    shown = output.path.replace("out/.press/release/", "out/release/", 1)  # where it will be published
-    return f"  {shown}.pdf  {plural(output.pages, 'page')}{fitted}  ({output.seconds:.1f} s)"
+    spent = f"{output.seconds:.1f} s, audit {output.audit_seconds:.2f} s"
+    return f"  {published(output.path)}.pdf  {plural(output.pages, 'page')}{fitted}  ({spent})"
 
 
 class Progress:

@@ -123,7 +123,7 @@ class Citer:
                 self.order.append(item.key)
         if self.mode == "numbered":
             numbers = sorted({self.order.index(i.key) + 1 for i in cluster.items})
-            out = f'{GLUE}<sup class="src">{",".join(str(n) for n in numbers)}</sup>'
+            out = f'{GLUE}<sup class="src" role="doc-noteref">{",".join(str(n) for n in numbers)}</sup>'
         else:
             text = tidy(self._format(cluster), self.language)
             if self.mode == "in-text":

@@ -122,14 +122,18 @@ class FitError(Exception):
         )
 
 
-def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fitted:
+def fit(
+    doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc], height_ratio: float = 1.0
+) -> Fitted:
     """Step down from the layout's largest size to its floor, then drop optional blocks, until the page
     holds every block; `rerender(dropped)` renders the document again without the blocks named. The layout
     at the largest size forecasts the largest smaller size that fits (reflow.Forecast) and one more layout
     confirms it: two renders where the content fits at all, one where it fits at the largest size. CSS sets
-    the pinned blocks at the foot of the page, so pinning takes no render."""
+    the pinned blocks at the foot of the page, so pinning takes no render. On paper `height_ratio` times as
+    tall as the one the layout's limits were set for, a page with room at the largest size grows past it."""
     limits = doc.limits
     steps = max(0, round((limits.body_max - limits.body_min) / limits.step))
+    above = _above(limits, steps, height_ratio)
     renders = [0]
     fonts = FontConfiguration()  # the layout's fonts, loaded by the first render for the ones after it
 
@@ -149,6 +153,14 @@ def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fit
     while True:
         document, again, first = real(current, 0)
         if first.fits:
+            if above:  # taller paper: the largest size past the layout's that the forecast says fits
+                forecast = Forecast(document.pages, size(0), first.bottom)
+                k = next((-j for j in range(above, 0, -1) if forecast.room(size(-j)) >= MARGIN), 0)
+                for j in range(k, 0):  # confirmed by a layout, stepping back toward the largest size
+                    grown = real(current, j)
+                    if grown[2].fits:
+                        document, again, first = grown
+                        break
             return _fitted(current, document, again, first, dropped, renders[0])
         forecast, tries, got = Forecast(document.pages, size(0), first.bottom), [], first
         if steps:
@@ -170,6 +182,15 @@ def fit(doc: Doc, root: Path, rerender: Callable[[tuple[str, ...]], Doc]) -> Fit
             raise _overflow(current, got, shift, size(steps), dropped)
         dropped = drop
         current = rerender(tuple(dropped))
+
+
+def _above(limits, steps: int, height_ratio: float) -> int:
+    """How many steps past the layout's largest body size a page `height_ratio` times as tall may grow: the
+    largest size scaled by the height, rounded down to a step (A4 against letter: 11pt -> 11.5pt). Sizes and
+    spacing keep the line from the floor to the largest size (`size` extrapolates it)."""
+    if steps == 0 or height_ratio <= 1.0:
+        return 0
+    return math.floor((limits.body_max * height_ratio - limits.body_max) / limits.step + 1e-9)
 
 
 def _next_drop(current: Doc, floor: Measure, shift: float, dropped: list[str]) -> list[str] | None:

@@ -34,7 +34,7 @@ class Fonts:
     """Every font that shows text, by object, with the first page (1-based) it shows text on."""
 
     used: dict[tuple[int, int], tuple[pikepdf.Dictionary, int]] = field(default_factory=dict)
-    gid_maps: dict[tuple[int, int], bytes] = field(default_factory=dict)  # CIDToGIDMap streams, read once
+    notdef: dict[tuple[int, int], object] = field(default_factory=dict)  # per font: how .notdef is found
 
 
 @dataclass
@@ -145,26 +145,42 @@ def _show(operands, index, use, fonts, state) -> None:
 def _notdefs(font: pikepdf.Dictionary, data: bytes, fonts: Fonts) -> int:
     """How many glyphs of `data` are .notdef, for the fonts where that is decidable: Type0 with Identity-H/V
     (two-byte CIDs; CID 0 of a CFF CIDFont, or the glyph CIDToGIDMap gives, is .notdef). Otherwise 0."""
+    key = font.objgen
+    if key == (0, 0) or key not in fonts.notdef:
+        decided = _notdef_rule(font)
+        if key == (0, 0):
+            return _count_notdefs(decided, data)
+        fonts.notdef[key] = decided
+    return _count_notdefs(fonts.notdef[key], data)
+
+
+def _notdef_rule(font: pikepdf.Dictionary):
+    """How to find a font's .notdef glyphs, decided once per font: None (undecidable), 0 (CID 0 is .notdef),
+    or the CIDToGIDMap's bytes."""
     if name(font.get("/Subtype")) != "Type0" or name(font.get("/Encoding")) not in {
         "Identity-H",
         "Identity-V",
     }:
-        return 0
+        return None
     kids = font.get("/DescendantFonts")
     cidfont = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) else None
     if not isinstance(cidfont, pikepdf.Dictionary):
-        return 0
-    cids = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2)]
+        return None
     mapping = cidfont.get("/CIDToGIDMap")
     if name(cidfont.get("/Subtype")) == "CIDFontType0" or name(mapping) == "Identity":
-        return cids.count(0)
-    if not isinstance(mapping, pikepdf.Stream):
         return 0
-    key = mapping.objgen
-    table = fonts.gid_maps.get(key) if key != (0, 0) else None
-    if table is None:
-        table = fonts.gid_maps[key] = mapping.read_bytes()
-    return sum(1 for cid in cids if table[2 * cid : 2 * cid + 2] in (b"\0\0", b"\0", b""))
+    if not isinstance(mapping, pikepdf.Stream):
+        return None
+    return mapping.read_bytes()
+
+
+def _count_notdefs(rule, data: bytes) -> int:
+    if rule is None or len(data) < 2:
+        return 0
+    cids = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2)]
+    if rule == 0:
+        return cids.count(0)
+    return sum(1 for cid in cids if rule[2 * cid : 2 * cid + 2] in (b"\0\0", b"\0", b""))
 
 
 def _draw(key, resources, index, tree, use, fonts, forms, state) -> None:

@@ -18,7 +18,7 @@ from pipeline.pdf.audit_structure import Tree
 BAND = (
     0.75 * 72
 )  # running heads and feet sit within this distance (pt) of the top or bottom edge (of the trim)
-NOT_BODY = {"L", "LI", "Lbl", "LBody", "TOC", "TOCI", "H", "H1", "H2", "H3", "H4", "H5", "H6", "Table"}
+NOT_BODY = {"L", "LI", "LBody", "TOC", "TOCI", "H", "H1", "H2", "H3", "H4", "H5", "H6", "Table"}
 
 
 @dataclass

@@ -7,8 +7,10 @@ import io
 import re
 import zlib
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from pipeline.colour import rgb
+from pipeline.pdf.bandtags import QrTags, figure_object, link_object
 from pipeline.pdf.fonts import BandFont, postscript_name, subset_program, w_gids
 
 PX = 0.75  # pt per CSS px
@@ -32,19 +34,26 @@ class Base:
     colour: tuple[float, float, float]
     font: BandFont
     ids: list[bytes] = field(default_factory=list)  # the base's file identifiers, if it has them
+    qr: QrTags | None = None  # the QR code's Figure and link annotation (a tagged page only)
 
 
 def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
-    """Add the band font, an empty first content stream and a tagged paragraph for the band text to a
-    one-pager."""
+    """Add the band font, an empty first content stream, a tagged paragraph for the band text and the QR code
+    as a Figure in a Link (bandtags) to a one-pager."""
     import pikepdf
 
+    from pipeline.pdf.bandtags import find_qr, tag_band, tag_qr
     from pipeline.pdf.fonts import slim_fonts
 
     pikepdf.settings.set_flate_compression_level(9)
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         page = doc.pages[0]
         height = float(page.MediaBox[3]) - float(page.MediaBox[1])
+
+        def box(name):
+            x1, y1, x2, y2 = anchors[name]
+            return (x1 * PX, height - y1 * PX, x2 * PX, height - y2 * PX)
+
         band = doc.make_stream(b"")
         contents = page.obj.Contents
         parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
@@ -58,7 +67,9 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
             resources.Font[f"/{MARK}"], font = shared
         else:
             resources.Font[f"/{MARK}"] = _font_objects(doc, font)
-        mcid = _tag_band(doc, page)
+        mcid = tag_band(doc, page)
+        if mcid >= 0:
+            tag_qr(doc, page, box("band-qr"))
         slim_fonts(doc, aliases)
         out = io.BytesIO()
         doc.save(
@@ -76,12 +87,8 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
         size = int(trailer.Size)
         ids = [bytes(x) for x in trailer.ID] if "/ID" in trailer else []
         band_object = saved.pages[0].obj.Contents[0].objgen[0]  # saving renumbers objects
+        qr = find_qr(saved) if mcid >= 0 else None
     startxref = int(re.findall(rb"startxref\s+(\d+)", data[-1024:])[-1])
-
-    def box(name):
-        x1, y1, x2, y2 = anchors[name]
-        return (x1 * PX, height - y1 * PX, x2 * PX, height - y2 * PX)
-
     return Base(
         data,
         band_object,
@@ -96,6 +103,7 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
         tuple(round(c, 4) for c in rgb(colour) or (0.0, 0.0, 0.0)),
         font,
         ids,
+        qr,
     )
 
 
@@ -238,37 +246,9 @@ def _bfchar(pairs: list[tuple[int, str]]) -> str:
     return "\n".join(lines)
 
 
-def _tag_band(doc, page) -> int:
-    """A /P structure element for the band text, first in the document's reading order; returns its MCID."""
-    import pikepdf
-
-    tree = doc.Root.get("/StructTreeRoot")
-    if tree is None or "/StructParents" not in page.obj:
-        return -1
-    kids = tree.K if isinstance(tree.K, pikepdf.Array) else pikepdf.Array([tree.K])
-    document = kids[0] if len(kids) and kids[0].get("/S") == "/Document" else tree
-    key = int(page.obj.StructParents)
-    nums = tree.ParentTree.Nums
-    marks = next(nums[i + 1] for i in range(0, len(nums), 2) if int(nums[i]) == key)
-    mcid = len(marks)
-    element = doc.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name("/StructElem"),
-            S=pikepdf.Name("/P"),
-            P=document,
-            Pg=page.obj,
-            K=pikepdf.Array([mcid]),
-        )
-    )
-    marks.append(element)
-    inner = document.K if isinstance(document.K, pikepdf.Array) else pikepdf.Array([document.K])
-    document.K = pikepdf.Array([element] + list(inner))
-    return mcid
-
-
 def band_content(base: Base, lines: list[tuple[str, float]], matrix: list[list[bool]]) -> bytes:
     """The band's drawing: the text lines (tagged, in reading order before the page) and the QR code as
-    rectangles."""
+    rectangles (tagged as the Figure of its link; an artifact on an untagged page)."""
     font = base.font
     x0, top, _, _ = base.text_box
     out = ["q"]
@@ -281,7 +261,7 @@ def band_content(base: Base, lines: list[tuple[str, float]], matrix: list[list[b
         out.append(f"/{MARK} {size:g} Tf 1 0 0 1 {x0:.2f} {baseline:.2f} Tm <{font.encode(text)}> Tj")
         y -= leading
     out.append("ET EMC")
-    out.append("/Artifact BMC 0 0 0 rg")
+    out.append(f"/Figure <</MCID {base.qr.mcid}>> BDC 0 0 0 rg" if base.qr else "/Artifact BMC 0 0 0 rg")
     out.append(qr_path(matrix, base.qr_box))
     out.append("f EMC Q")
     return ("\n".join(out) + "\n").encode("ascii")
@@ -309,8 +289,10 @@ def qr_path(matrix: list[list[bool]], box: tuple[float, float, float, float]) ->
     return "\n".join(rects)
 
 
-def stamp(base: Base, content: bytes) -> bytes:
-    """The base followed by an incremental update that replaces the empty band stream with `content`."""
+def stamp(base: Base, content: bytes, url: str = "") -> bytes:
+    """The base followed by an incremental update that replaces the empty band stream with `content` and,
+    given the copy's `url` and a base with a tagged QR code, its Figure and link annotation with ones that
+    give that address."""
     body = zlib.compress(content, 9)
     at = len(base.data)
     update = (
@@ -318,19 +300,29 @@ def stamp(base: Base, content: bytes) -> bytes:
         + body
         + b"\nendstream\nendobj\n"
     )
+    offsets = {base.band_object: at}
+    if url and base.qr:
+        for number, text in (
+            (base.qr.figure, figure_object(base.qr, url)),
+            (base.qr.annotation, link_object(base.qr, url)),
+        ):
+            offsets[number] = at + len(update)
+            update += f"{number} 0 obj\n{text}\nendobj\n".encode("ascii")
     xref_at = at + len(update)
     xref_number = base.size
-    rows = (
-        bytes([1]) + at.to_bytes(4, "big") + bytes([0]) + bytes([1]) + xref_at.to_bytes(4, "big") + bytes([0])
-    )
+    offsets[xref_number] = xref_at
+    numbers = sorted(offsets)
+    rows = b"".join(bytes([1]) + offsets[n].to_bytes(4, "big") + bytes([0]) for n in numbers)
+    index = " ".join(f"{n} 1" for n in numbers)
     ident = ""
     if base.ids:
-        ident = f"/ID[<{base.ids[0].hex()}><{hashlib.md5(content).hexdigest()}>]"
+        digest = hashlib.md5(content + url.encode()).hexdigest()
+        ident = f"/ID[<{base.ids[0].hex()}><{digest}>]"
     info = f"/Info {base.info}" if base.info else ""
     update += (
         (
             f"{xref_number} 0 obj\n<</Type/XRef/Size {xref_number + 1}/Root {base.root}{info}{ident}"
-            f"/Prev {base.startxref}/Index[{base.band_object} 1 {xref_number} 1]/W[1 4 1]/Length "
+            f"/Prev {base.startxref}/Index[{index}]/W[1 4 1]/Length "
             f"{len(rows)}>>\n"
             "stream\n"
         ).encode()
@@ -340,17 +332,29 @@ def stamp(base: Base, content: bytes) -> bytes:
     return base.data + update
 
 
+class Update(NamedTuple):
+    """A stamped copy read back: the base, the band stream (compressed), and the other objects the update
+    replaces (number -> the text of its dictionary: the QR code's Figure and link annotation)."""
+
+    base: bytes
+    band: bytes
+    objects: dict[int, bytes]
+
+
 UPDATE = re.compile(rb"(\d+) 0 obj\n<</Length (\d+)/Filter/FlateDecode>>\nstream\n")
-# What follows the band stream in a copy, to its last byte: the update's xref stream, and startxref naming it.
+# What follows the band stream in a copy, to its last byte: the objects it replaces besides (one line each),
+# the update's xref stream, and startxref naming it.
 UPDATE_END = re.compile(
-    rb"\nendstream\nendobj\n(\d+ 0 obj\n<</Type/XRef[^\n]*>>\nstream\n.*\nendstream\nendobj\n)"
+    rb"\nendstream\nendobj\n((?:\d+ 0 obj\n<<[^\n]*>>\nendobj\n)*)"
+    rb"(\d+ 0 obj\n<</Type/XRef[^\n]*>>\nstream\n.*\nendstream\nendobj\n)"
     rb"startxref\n(\d+)\n%%EOF\n",
     re.S,
 )
+OBJECT = re.compile(rb"(\d+) 0 obj\n(<<[^\n]*>>)\nendobj\n")
 
 
-def read_update(data: bytes) -> tuple[bytes, bytes] | None:
-    """(base, compressed band stream) of a stamped copy, or None for a file made otherwise (a full render)."""
+def read_update(data: bytes) -> Update | None:
+    """The parts of a stamped copy, or None for a file made otherwise (a full render)."""
     end = data.rfind(
         b"%%EOF", 0, len(data) - 8
     )  # the base's end: the copy's own update ends with the last one
@@ -363,6 +367,16 @@ def read_update(data: bytes) -> tuple[bytes, bytes] | None:
     start = found.end()
     stream_end = start + int(found.group(2))
     tail = UPDATE_END.fullmatch(data, stream_end)
-    if not tail or int(tail.group(2)) != tail.start(1):  # a copy cut short, or changed after it was stamped
+    if not tail or int(tail.group(3)) != tail.start(2):  # a copy cut short, or changed after it was stamped
         return None
-    return data[:end], data[start:stream_end]
+    objects = {int(n): text for n, text in OBJECT.findall(tail.group(1))}
+    return Update(data[:end], data[start:stream_end], objects)
+
+
+def copy_address(update: Update) -> str | None:
+    """The address a stamped copy's QR code gives (its link annotation's URI), or None."""
+    for text in update.objects.values():
+        found = re.search(rb"/S/URI/URI \(((?:[^()\\]|\\.)*)\)", text)
+        if found:
+            return re.sub(rb"\\(.)", rb"\1", found.group(1)).decode("ascii")
+    return None

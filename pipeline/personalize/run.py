@@ -147,13 +147,14 @@ def base_document(project, topic, source, report: Report):
 def band_font(project, layout, chars: set[str]):
     """The band font subset to `chars`: the layout's upright weight-400 face of the band's family."""
     from pipeline.pdf.fonts import BandFont
+    from pipeline.sources.files import locate
 
     family = layout.band.font
     faces = [(face, path) for face, path in layout.fonts if face.family == family and face.style == "normal"]
     if not faces:
         raise PressError(f"layout '{layout.id}': the band font '{family}' is not one of the layout's fonts")
     _, path = min(faces, key=lambda fp: abs(fp[0].weight - 400))
-    return BandFont.subset(project.root / path, family, chars)
+    return BandFont.subset(locate(project.root, path), family, chars)
 
 
 def _make(project, topic, layout, output, base, copies: list[Copy], options: Options, report: Report) -> set:
@@ -242,7 +243,7 @@ def _stamp_copies(root: str, base, copies: list[Copy]) -> list[tuple[int, str, l
 
     done = []
     for copy in copies:
-        data = stamp(base, band_content(base, copy.lines, qr.matrix(copy.url)))
+        data = stamp(base, band_content(base, copy.lines, qr.matrix(copy.url)), copy.url)
         write_atomic(Path(root) / copy.file, data, sync=False)
         done.append((copy.order, hashlib.sha256(data).hexdigest(), []))
     return done
@@ -285,12 +286,14 @@ def _chunks(items: list, size: int) -> list[list]:
 def _full_html(project, topic, layout, copy: Copy, settings) -> str:
     """One office's one-pager HTML with its band filled, set as the shared base was fitted (`settings`)."""
     from pipeline.document.render import render
+    from pipeline.pdf.bandtags import alt
     from pipeline.personalize import qr
 
     band = {
         "lines": [{"text": t, "size": s} for t, s in copy.lines],
         "qr": qr.svg_data_url(copy.url),
-        "alt": f"QR code: the full briefing at {copy.url}",
+        "url": copy.url,
+        "alt": alt(copy.url),
     }
     date = build_date()
     return render(

@@ -74,6 +74,16 @@ def test_the_only_warnings_are_the_honest_staleness_ones(sample):
     )
 
 
+def test_the_samples_twelve_pdfs_audit_clean_and_each_says_what_its_audit_took(sample):
+    from pipeline.pdf.audit import audit_file
+
+    root, outputs, _ = sample
+    assert len(outputs) == 12
+    for (name, kind), output in sorted(outputs.items()):
+        assert audit_file(root / f"out/{name}/{name}-{kind}.pdf") == [], name
+        assert 0 < output.audit_seconds < output.seconds
+
+
 @pytest.mark.parametrize("name", TOPICS)
 def test_one_pager_is_one_page_with_all_of_its_content(sample, name):
     root, _outputs, _ = sample

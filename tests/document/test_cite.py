@@ -341,10 +341,10 @@ def test_style_file_outside_sources_is_refused(tmp_path: Path):
 def test_numbered_sources_follow_first_use_and_reuse_numbers(tmp_path: Path):
     c = citer(tmp_path, "chicago-notes-bibliography", "numbered")
     assert cite_all(c, "[@roe2019]", "[@doe2020, p. 4]", "[@roe2019; @act2019]", "[@doe2020]") == [
-        '\u2060<sup class="src">1</sup>',
-        '\u2060<sup class="src">2</sup>',
-        '\u2060<sup class="src">1,3</sup>',
-        '\u2060<sup class="src">2</sup>',
+        '\u2060<sup class="src" role="doc-noteref">1</sup>',
+        '\u2060<sup class="src" role="doc-noteref">2</sup>',
+        '\u2060<sup class="src" role="doc-noteref">1,3</sup>',
+        '\u2060<sup class="src" role="doc-noteref">2</sup>',
     ]
     sources = c.sources()
     assert [n for n, _ in sources] == [1, 2, 3]

@@ -134,8 +134,8 @@ def test_build_reports_the_overflow_at_the_source_and_writes_only_the_briefing(p
 def test_optional_blocks_are_dropped_in_order_with_a_warning(project):
     root = project("minimal")
     with_points(root, 10)
-    layout = root / "layouts/base/layout.yaml"
-    layout.write_text(layout.read_text().replace("    optional: []", "    optional: [qa, points]"))
+    (root / "layouts/base").mkdir()
+    (root / "layouts/base/layout.yaml").write_text("one_pager:\n  fit:\n    optional: [qa, points]\n")
     report = Report()
     outputs = build(root, report).built
     one = next(o for o in outputs if o.kind == "one-pager")

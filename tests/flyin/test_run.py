@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
+from pipeline.pdf.audit import audit_file, pdf_files
 from tests.conftest import copy_project, edit
 
 PEOPLE = (
@@ -85,6 +86,8 @@ def test_each_team_gets_its_itinerary_and_packet(root, capsys):
         ("Équipe B", "equipe-b", "09:30", "10:15"),
     ]  # fmt: skip
     assert rows[2]["notes"] == "'=HYPERLINK(x)"  # a spreadsheet shows it as text
+    files, _ = pdf_files([root / "out/flyin"])  # itineraries, packets, the overview, the copies: PDF/UA-1
+    assert len(files) == 8 and [str(f) for path in files for f in audit_file(path)] == []
 
 
 def test_a_second_run_makes_nothing_and_a_moved_meeting_remakes_one_team(root, capsys):

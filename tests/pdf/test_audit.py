@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.pdf.audit import audit_file
+from pipeline.pdf.audit_structure import read_tree
 from tests.pdf.fixtures import (
     PAGED_BODY,
     PAGED_STYLE,
@@ -439,6 +440,23 @@ def test_footnotes_must_be_notes(tmp_path):
     paged = render(PAGED_BODY, PAGED_STYLE)
     assert findings(made(tmp_path, paged, artifact_orphans)) == [
         f"page {n}: error: 1 footnote ({n}) is not tagged Note (the first is a Span in NonStruct) [ua.19-001]"
+        for n in (1, 2)
+    ]
+
+
+def markers_as_labels(pdf: pikepdf.Pdf) -> None:
+    """Tag the footnotes' markers Lbl (a label of no list), leaving the footnotes themselves Span."""
+    for element in read_tree(pdf).elements:
+        area = element.parent.parent if element.parent is not None else None
+        if element.kind == "NonStruct" and area is not None and area.parent is not None:
+            if area.kind == "NonStruct" and area.parent.kind == "Document":
+                element.obj.S = pikepdf.Name.Lbl
+
+
+def test_a_footnote_with_a_label_outside_any_list_is_still_a_footnote(tmp_path):
+    paged = render(PAGED_BODY, PAGED_STYLE)
+    assert findings(made(tmp_path, paged, artifact_orphans, markers_as_labels)) == [
+        f"page {n}: error: 1 footnote ({n}) is not tagged Note (the first is a Span in Lbl) [ua.19-001]"
         for n in (1, 2)
     ]
 

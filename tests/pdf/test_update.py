@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from pipeline.pdf.proof import problems
-from pipeline.pdf.update import band_content, prepare, qr_path, read_update, stamp
+from pipeline.pdf.update import band_content, copy_address, prepare, qr_path, read_update, stamp
 from pipeline.personalize import qr
 from tests.pdf.pages import (
     ANCHORS,
@@ -29,7 +29,7 @@ from tests.pdf.pages import (
 
 
 def copy_of(base, lines=LINES, url=URL) -> bytes:
-    return stamp(base, band_content(base, lines, qr.matrix(url)))
+    return stamp(base, band_content(base, lines, qr.matrix(url)), url)
 
 
 def band_chars(data: bytes, count: int) -> list[dict]:
@@ -100,18 +100,52 @@ def test_the_band_text_sits_in_its_box_at_its_sizes_and_colour(sans_base):
     assert max(c["box"][3] for c in chars[len(first) :]) < min(c["box"][1] for c in chars[: len(first)])
 
 
-def test_the_band_text_is_a_paragraph_first_in_the_structure_tree_and_the_qr_code_an_artifact(sans_base):
+def test_the_band_text_is_a_paragraph_first_in_the_structure_tree_and_the_qr_code_a_linked_figure(sans_base):
     with pikepdf.open(io.BytesIO(copy_of(sans_base))) as pdf:
         tree = pdf.Root.StructTreeRoot
         document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
-        first = document.K[0]
+        first, second = document.K[0], document.K[1]
         assert (str(first.S), list(first.K)) == ("/P", [sans_base.mcid])
         nums = tree.ParentTree.Nums
-        marks = nums[list(nums)[::2].index(int(pdf.pages[0].StructParents)) * 2 + 1]
+        entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        marks = entries[int(pdf.pages[0].StructParents)]
         assert marks[sans_base.mcid].objgen == first.objgen
+        # The QR code: a Figure whose Alt gives the copy's address, in a Link with the annotation over it.
+        assert str(second.S) == "/Link"
+        figure, objr = second.K
+        assert (str(figure.S), list(figure.K), str(figure.Alt)) == (
+            "/Figure",
+            [sans_base.qr.mcid],
+            f"QR code: the full briefing at {URL}",
+        )
+        assert marks[sans_base.qr.mcid].objgen == figure.objgen
+        annotation = objr.Obj
+        assert annotation.objgen in {a.objgen for a in pdf.pages[0].Annots}
+        assert (str(annotation.Subtype), str(annotation.A.URI), str(annotation.Contents)) == (
+            "/Link",
+            URL,
+            f"QR code: the full briefing at {URL}",
+        )
+        assert entries[int(annotation.StructParent)].objgen == second.objgen
+        x0, top, x1, bottom = sans_base.qr_box
+        assert [float(v) for v in annotation.Rect] == [x0, bottom, x1, top]
         band = pdf.pages[0].Contents[0].read_bytes().decode()
     assert band.startswith(f"q\n/P <</MCID {sans_base.mcid}>> BDC\n")
-    assert "\n/Artifact BMC 0 0 0 rg\n" in band and band.endswith("f EMC Q\n")
+    assert f"\n/Figure <</MCID {sans_base.qr.mcid}>> BDC 0 0 0 rg\n" in band and band.endswith("f EMC Q\n")
+
+
+def test_each_copy_gives_its_own_address_and_the_base_a_placeholder(sans_base):
+    other = URL.replace("sample-nunez", "sample-tran")
+    for url in (URL, other):
+        with pikepdf.open(io.BytesIO(copy_of(sans_base, url=url))) as pdf:
+            link = pdf.Root.StructTreeRoot.K[0].K[1]
+            assert str(link.K[0].Alt).endswith(url) and str(link.K[1].Obj.A.URI) == url
+    with pikepdf.open(io.BytesIO(sans_base.data)) as pdf:
+        assert str(pdf.Root.StructTreeRoot.K[0].K[1].K[1].Obj.A.URI) == "https://example.invalid/"
+    found = read_update(copy_of(sans_base, url=other))
+    assert copy_address(found) == other and sorted(found.objects) == sorted(
+        [sans_base.qr.figure, sans_base.qr.annotation]
+    )
 
 
 def test_an_untagged_page_gets_the_band_as_a_span(band_font, tmp_path):
