@@ -115,20 +115,25 @@ class Forecast:
         return max(tallest, above + below)
 
     def _lines(self, box, settings: FitSettings) -> float:
-        """The height of a paragraph's lines at `settings`: as many lines as its words need, at most as many
-        as now (smaller type never needs more), each as tall as now times the font's scale."""
+        """The height of a paragraph's lines at `settings`: as many lines as its words need (no more than now
+        when the type is smaller, no fewer when it is larger), each as tall as now times the font's scale."""
         lines = [c for c in box.children if isinstance(c, boxes.LineBox)]
-        scale = self._scale(box.style, settings) if _relative_leading(box.style) else 1.0
-        count, ratio = len(lines), settings.body / self.settings.body
-        # Words are measured only where fewer lines could hold them: where the text, as long as now at the
-        # new size, would fill fewer lines than it takes.
-        if count > 1 and ratio != 1.0 and sum(map(_line_width, lines)) * ratio <= (count - 1) * box.width:
+        scale = self._scale(box.style, settings)
+        count, grows = len(lines), scale > 1.0
+        # Smaller, words are measured only where fewer lines could hold them: where the text, as long as now
+        # at the new size, would fill fewer lines than it takes. Larger, any line may spill onto another.
+        fewer = count > 1 and sum(map(_line_width, lines)) * scale <= (count - 1) * box.width
+        if scale != 1.0 and (grows or fewer):
             words, now = self._words(box, lines)
             if words:
-                again = _greedy(words, self._widths(box, lines), ratio)
+                again = _greedy(words, self._widths(box, lines), settings.body / self.settings.body)
                 # Calibrated on the lines as laid out (lines beside a float are narrower than the box).
-                count = min(count, again + max(0, count - now))
-        return sum(line.height for line in lines[:count]) * scale
+                again += max(0, count - now)
+                count = max(count, again) if grows else min(count, again)
+        heights = [line.height for line in lines]
+        heights += heights[-1:] * (count - len(heights))
+        leading = scale if _relative_leading(box.style) else 1.0
+        return sum(heights[:count]) * leading
 
     def _words(self, box, lines) -> tuple[list[list], int]:
         """A paragraph's words (see `_line_words`; glued across inline boxes and hyphenated line ends), and
@@ -151,12 +156,11 @@ class Forecast:
         widths = []
         for line in lines:
             top, bottom = line.position_y, line.position_y + line.height
-            taken = sum(
-                max(0.0, min(right, x1) - max(left, x0))
-                for x0, y0, x1, y1 in self.floats
-                if y0 < bottom and y1 > top
-            )
-            widths.append(box.width - taken)
+            beside = [
+                min(right, x1) - max(left, x0) for x0, y0, x1, y1 in self.floats if y0 < bottom and y1 > top
+            ]
+            # A float as wide as the box holds it (the figures' own labels): it takes nothing from it.
+            widths.append(box.width - sum(w for w in beside if 0.0 < w < box.width - 0.5))
         return widths
 
     def _edges(self, box, settings: FitSettings) -> float:
