@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from itertools import pairwise
 
+import pyphen
 import tinycss2
 from weasyprint.css.tokens import Pending
 from weasyprint.formatting_structure import boxes
@@ -11,7 +14,6 @@ from weasyprint.text.line_break import create_layout, line_size
 
 from pipeline.document.page import FitSettings
 
-HYPHEN = "\u2010"  # what WeasyPrint writes where it hyphenates a word at the end of a line
 RELATIVE = {"em", "ex", "ch", "%"}  # font-size units that follow the parent's size
 ABSOLUTE = {"px", "pt", "pc", "in", "cm", "mm", "q"}
 
@@ -19,17 +21,19 @@ ABSOLUTE = {"px", "pt", "pc", "in", "cm", "mm", "q"}
 class Forecast:
     """How much room a one-pager's flow leaves above its pinned blocks at other settings, read from one layout
     of it (`pages`, set with `settings`; `bottom`: where the real page's content area ends). Each paragraph is
-    broken into lines again at the new size, greedily, with its words as Pango measured them; line heights
-    follow the font size where the font follows --fit-body; margins and paddings declared with the fit
-    variables are computed again. Hyphenation is not foreseen, so a forecast errs towards too few words a
-    line: it may promise a size one step smaller than the largest that fits, rarely a larger one."""
+    broken into lines again at the new size as WeasyPrint breaks them: greedily, with its words as Pango
+    measured them, hyphenated by the same patterns and limits, a line beside a float as narrow as now; line
+    heights follow the font size where the font follows --fit-body; margins and paddings declared with the
+    fit variables are computed again. Where it errs (a float that the text flows past at the new size, a
+    break Pango finds that is not at a space) it mostly errs short: a size one step smaller than the
+    largest that fits, rarely a larger one (the layout that confirms it then steps down)."""
 
     def __init__(self, pages, settings: FitSettings, bottom: float):
         self.settings, self.bottom = settings, bottom
         self.bodies = [body for body in map(body_of, pages) if body is not None]
         self.pinned = next((box for box in map(pinned_of, pages) if box is not None), None)
         self.floats = [box for body in self.bodies for box in _floats(body)]
-        self.words, self.scaling, self.lengths = {}, {}, {}
+        self.words, self.scaling, self.lengths, self.dictionaries = {}, {}, {}, {}
         self.measure = _Widths()
 
     def room(self, settings: FitSettings) -> float:
@@ -126,7 +130,8 @@ class Forecast:
         if scale != 1.0 and (grows or fewer):
             words, now = self._words(box, lines)
             if words:
-                again = _greedy(words, self._widths(box, lines), settings.body / self.settings.body)
+                ratio = settings.body / self.settings.body
+                again = _greedy(words, self._widths(box, lines), ratio, self._split)
                 # Calibrated on the lines as laid out (lines beside a float are narrower than the box).
                 again += max(0, count - now)
                 count = max(count, again) if grows else min(count, again)
@@ -135,20 +140,61 @@ class Forecast:
         leading = scale if _relative_leading(box.style) else 1.0
         return sum(heights[:count]) * leading
 
-    def _words(self, box, lines) -> tuple[list[list], int]:
-        """A paragraph's words (see `_line_words`; glued across inline boxes and hyphenated line ends), and
-        how many lines they take when broken greedily at the box's width now."""
+    def _words(self, box, lines) -> tuple[list[_Word], int]:
+        """A paragraph's words, glued across inline boxes and across the lines that broke inside them, and
+        how many lines they take when broken greedily at the widths they have now."""
         key = id(box)
         if key not in self.words:
-            words: list[list] = []
+            words: list[_Word] = []
             for line in lines:
-                found = _line_words(line, self.measure, lambda style: self._follows(style))
-                if words and words[-1][3] and found:  # a word hyphenated at the end of the line before
+                found = _line_words(line, self.measure, self._follows)
+                if words and words[-1].broken and found:  # a word hyphenated at the end of the line before
                     last, first = words.pop(), found.pop(0)
-                    found.insert(0, [last[0] + first[0], last[1], first[2], first[3]])
+                    joined = _Word(last.width + first.width, last.scales, first.space, first.broken)
+                    if last.text and first.text and last.style is first.style:  # one word again, unbroken
+                        joined.text, joined.style = (
+                            self._rejoin(last.text, first.text, first.style),
+                            first.style,
+                        )
+                        joined.width = self.measure(joined.text, joined.style)
+                    found.insert(0, joined)
                 words.extend(found)
-            self.words[key] = (words, _greedy(words, self._widths(box, lines), 1.0) if words else len(lines))
+            now = _greedy(words, self._widths(box, lines), 1.0, self._split) if words else len(lines)
+            self.words[key] = (words, now)
         return self.words[key]
+
+    def _split(self, word: _Word, room: float, scale: float) -> float | None:
+        """Where WeasyPrint would hyphenate a word that does not fit in the `room` left on a line (its longest
+        head that fits, by its language's patterns and the box's hyphenate-limit-chars): the width of the
+        rest, which starts the next line; None where it would not."""
+        style = word.style
+        found = re.fullmatch(r"(\W*)(\w+)(\W*)", word.text or "")  # a plain word, punctuation around it
+        dictionary = self._dictionary(style, found[2]) if found and room > 0 else None
+        if dictionary is None:
+            return None
+        for head, rest in dictionary.iterate(found[2]):  # the longest head first
+            if self.measure(found[1] + head + style["hyphenate_character"], style) * scale <= room + 0.01:
+                return self.measure(rest + found[3], style) * scale
+        return None
+
+    def _rejoin(self, head: str, tail: str, style) -> str:
+        """A word a line broke: without the hyphen where hyphenation added it, with it where it was there."""
+        mark = style["hyphenate_character"]
+        word = head[: -len(mark)] + tail
+        found = re.fullmatch(r"(\W*)(\w+)(\W*)", word)
+        dictionary = self._dictionary(style, found[2]) if found else None
+        cut = len(head) - len(mark) - len(found[1]) if found else 0
+        return word if dictionary is not None and cut in dictionary.positions(found[2]) else head + tail
+
+    def _dictionary(self, style, word: str):
+        """The hyphenation patterns WeasyPrint would use on `word` in this style, or None if it would not."""
+        lang = style["lang"] and pyphen.language_fallback(style["lang"])
+        total, left, right = style["hyphenate_limit_chars"]
+        if style["hyphens"] != "auto" or not lang or len(word) < total:
+            return None
+        if (lang, left, right) not in self.dictionaries:
+            self.dictionaries[lang, left, right] = pyphen.Pyphen(lang=lang, left=left, right=right)
+        return self.dictionaries[lang, left, right]
 
     def _widths(self, box, lines) -> list[float]:
         """The width each line of a paragraph has: the box's, less what a float beside the line takes."""
@@ -235,16 +281,30 @@ class _Widths:
         return line_size(line, style)[0]
 
 
-def _line_words(line, width, follows) -> list[list]:
-    """The words of a line box as [width, scales with --fit-body, width of the space after, hyphenated]."""
-    words: list[list] = []
+@dataclass(slots=True)
+class _Word:
+    """A word of a paragraph as laid out: its width, whether it follows --fit-body, the width of the space
+    after it, whether the line broke inside it (hyphenated), and its text and style where it is one run."""
+
+    width: float
+    scales: bool
+    space: float | None = None
+    broken: bool = False
+    text: str | None = None
+    style: object = None
+
+
+def _line_words(line, width, follows) -> list[_Word]:
+    """The words of a line box, glued across inline boxes where no space parts them."""
+    words: list[_Word] = []
     state = {"joined": False, "space": 0.0}
 
-    def add(amount: float, scales: bool) -> None:
+    def add(amount: float, scales: bool, text: str | None = None, style=None) -> None:
         if state["joined"] and words:
-            words[-1][0] += amount
+            words[-1].width += amount
+            words[-1].text = None  # more than one run: not hyphenated here
         else:
-            words.append([amount, scales, 0.0, False])
+            words.append(_Word(amount, scales, text=text, style=style))
         state["joined"] = True
 
     def walk(box) -> None:
@@ -258,12 +318,12 @@ def _line_words(line, width, follows) -> list[list]:
             for i, part in enumerate(parts):
                 if i:
                     if words and state["joined"]:
-                        words[-1][2] = state["space"]
+                        words[-1].space = state["space"]
                     state["joined"] = False
                 if part:
-                    add(widths[i], follows(box.style))
-            if box.text.endswith(HYPHEN) and words:
-                words[-1][3] = True
+                    add(widths[i], follows(box.style), part, box.style)
+            if words and state["joined"] and box.text.endswith(box.style["hyphenate_character"]):
+                words[-1].broken = True  # the line broke inside this word (see Forecast._rejoin)
         elif isinstance(box, (boxes.InlineReplacedBox, boxes.InlineBlockBox)):
             add(box.margin_width(), False)
         elif isinstance(box, boxes.InlineBox):
@@ -274,12 +334,13 @@ def _line_words(line, width, follows) -> list[list]:
                 walk(child)
             right = box.margin_right + box.border_right_width + box.padding_right
             if right and words:
-                words[-1][0] += right
+                words[-1].width += right
+                words[-1].text = None
 
     for child in line.children:
         walk(child)
-    if words and not words[-1][2]:
-        words[-1][2] = state["space"]  # the space the line break took
+    if words and words[-1].space is None:
+        words[-1].space = state["space"]  # the space the line break took
     return words
 
 
@@ -291,19 +352,21 @@ def _line_width(line) -> float:
     )
 
 
-def _greedy(words: list[list], widths: list[float], scale: float) -> int:
-    """How many lines the words take when each line holds as many as fit (as WeasyPrint breaks); line n is
-    widths[n] wide (the last width for the lines after)."""
+def _greedy(words: list[_Word], widths: list[float], scale: float, split=None) -> int:
+    """How many lines the words take when each line holds as many as fit (as WeasyPrint breaks), hyphenating
+    by `split` a word that does not; line n is widths[n] wide (the last width for the lines after)."""
     count, used, space = 1, None, 0.0
-    for amount, scales, after, _ in words:
-        amount *= scale if scales else 1.0
+    for word in words:
+        factor = scale if word.scales else 1.0
+        amount, room = word.width * factor, widths[min(count, len(widths)) - 1]
         if used is None:
             used = amount
-        elif used + space + amount <= widths[min(count, len(widths)) - 1] + 0.01:
+        elif used + space + amount <= room + 0.01:
             used += space + amount
         else:
-            count, used = count + 1, amount
-        space = after * (scale if scales else 1.0)
+            rest = split(word, room - used - space, factor) if split else None
+            count, used = count + 1, amount if rest is None else rest
+        space = (word.space or 0.0) * factor
     return count
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pipeline.document.fit import measure
+from pipeline.document.make import render_all
 from pipeline.document.page import FitSettings
 from pipeline.document.reflow import Forecast
 from pipeline.document.typeset import layout_html
+from pipeline.errors import Report
+from pipeline.sources.gather import gather
 from tests.conftest import edit
 from tests.document.test_fit import one_pager, with_points
 
@@ -48,3 +51,24 @@ def test_on_taller_paper_the_forecast_reads_larger_sizes_as_well(project):
         again = doc.refit(FitSettings(body, space))
         real = measure(layout_html(again.html, root, doc.stem, doc.topic), doc.blocks, doc.pinned).room
         assert real - 25 <= forecast.room(FitSettings(body, space)) <= real + 0.5
+
+
+def test_words_hyphenated_in_narrow_columns_are_foreseen_where_weasyprint_hyphenates_them(project):
+    """Over-compliance sets its points as three narrow steps, hyphenated: the forecast breaks and hyphenates
+    their lines as WeasyPrint does, so it gives the room each smaller size leaves, to the pixel."""
+    root = project()
+    edit(
+        root,
+        "compliance costs.[@impact-2020-invisible-sanctions]",
+        "compliance costs.[@impact-2020-invisible-sanctions] Donors must insist on independent monitoring.",
+        "sources/topics/over-compliance.yaml",
+    )
+    report = Report()
+    project_ = gather(root, report, only=["over-compliance"])
+    [doc] = [d for d, _, _ in render_all(project_, report) if d.kind == "one-pager"]
+    first = layout_html(doc.refit(FitSettings(*SIZES[0])).html, root, doc.stem, doc.topic)
+    forecast = Forecast(first.pages, FitSettings(*SIZES[0]), measure(first, doc.blocks, doc.pinned).bottom)
+    for body, space in SIZES[1:]:
+        again = doc.refit(FitSettings(body, space))
+        real = measure(layout_html(again.html, root, doc.stem, doc.topic), doc.blocks, doc.pinned).room
+        assert abs(forecast.room(FitSettings(body, space)) - real) < 0.5, body
