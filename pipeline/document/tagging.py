@@ -15,7 +15,9 @@ this module does about it (the README's "Accessibility audit" lists it per Matte
   <heading>" for a link to a heading (or to a section it labels), else the link's text;
 - a right float (a side column) is tagged where it stands in the HTML, before the text it stands beside:
   it moves after the last sibling that starts above its foot, the order a sighted reader takes;
-- letter-spaced text extracts letter by letter ("P O L I C Y"): its marked content gets an `/ActualText`.
+- letter-spaced text extracts letter by letter ("P O L I C Y"): its marked content gets an `/ActualText`;
+- `aria-hidden="true"` means nothing to it: such an element is an artifact (a `/Watermark` when it is fixed,
+  drawn on every page: the draft mark).
 
 Two hooks do it inside `write_pdf`. `observe` wraps WeasyPrint's tag builder and only notes which box each
 element and each marked-content id was made for; `finish` (WeasyPrint's documented `finisher`) rewrites the
@@ -72,7 +74,7 @@ def observe(box, parent, pdf, page_number, nums, annotations, tags):
         return
     if box.element_tag == "html":
         seen.roots[page_number] = box.element
-    for child in box.children if isinstance(box, boxes.ParentBox) else ():
+    for child in getattr(box, "children", ()):  # also through an absolutely positioned box's placeholder
         for inner in child.children if isinstance(child, boxes.LineBox) else (child,):
             if isinstance(inner, boxes.TextBox) and inner in tags:
                 seen.texts[(page_number, tags[inner]["mcid"])] = inner
@@ -125,6 +127,7 @@ def finish(document, pdf) -> None:
     for node in [tree.top, *tree.top.nodes()]:
         _reorder(node)
     artifacts.update(_stray_space(tree, seen))
+    artifacts.update(_hidden(tree))
     _unwrap_text(tree.top)
     _gather_links(tree)
     _describe_links(tree, seen)
@@ -135,6 +138,8 @@ def finish(document, pdf) -> None:
             stream[at] = pydyf.Dictionary(
                 {"Type": "/Pagination", "Subtype": f"/{subtype}"} if subtype else {"Type": "/Layout"}
             )
+            if subtype == "Watermark" and key in seen.texts:  # drawn over the page, often turned: a line of
+                stream[at]["ActualText"] = pydyf.String("\n" + seen.texts[key].text)  # its own when extracted
     for key, box in sorted(seen.texts.items()):
         if key in marks and key not in artifacts and _letter_spaced(box):
             stream, at = marks[key]
@@ -361,6 +366,23 @@ def _stray_space(tree: _Tree, seen: Seen) -> dict[tuple[int, int], str]:
             else:
                 kept.append(kid)
         node.kids = kept
+    return found
+
+
+def _hidden(tree: _Tree) -> dict[tuple[int, int], str]:
+    """An element marked aria-hidden="true" is no content: an artifact, a watermark when it is fixed (drawn on
+    every page, as the draft mark is), and out of the tree."""
+    found: dict[tuple[int, int], str] = {}
+    for node in list(tree.top.nodes()):
+        element = _element(node)
+        if element is None or (element.get("aria-hidden") or "").strip().lower() != "true":
+            continue
+        if node.parent is None or node not in node.parent.kids:
+            continue  # inside a hidden element already taken out
+        kind = "Watermark" if node.box.style["position"] == "fixed" else ""
+        for inner in [node, *node.nodes()]:
+            found.update({(inner.page, k): kind for k in inner.kids if isinstance(k, int)})
+        node.parent.kids.remove(node)
     return found
 
 
