@@ -10,14 +10,20 @@ STAMP  := $(VENV)/.installed
 all: build ## Build every PDF for the sources into out/ (the default)
 
 # WeasyPrint needs Pango (present on this kind of machine) and HarfBuzz's subsetter for fast,
-# reproducible font subsets; install the latter with apt when it is missing and we may. The live
-# preview's tests (tests/serve) drive Debian's Chromium and ChromeDriver: installed the same way.
+# reproducible font subsets; install the latter with apt when it is missing and we may. The print-shop
+# PDFs' tests open them with qpdf, poppler's pdffonts and Ghostscript, and the live preview's tests
+# (tests/serve) drive Debian's Chromium and ChromeDriver: all installed the same way.
 $(STAMP): pyproject.toml
 	@ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	    (apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1 || \
 	     (apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0 >/dev/null)); } || \
 	  echo "note: install libharfbuzz-subset0 (or your system's HarfBuzz subset library) before building"
+	@{ command -v qpdf && command -v pdffonts && command -v gs; } >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qpdf poppler-utils ghostscript >/dev/null 2>&1 || \
+	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qpdf poppler-utils ghostscript >/dev/null)); } || \
+	  echo "note: install qpdf, poppler-utils and ghostscript (Debian's names): the print-shop PDFs' tests read them with those"
 	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
@@ -73,3 +79,5 @@ help: ## List the targets, and where the code is
 	@echo "The code (the README's code map has more): pipeline/sources reads and checks the sources;"
 	@echo "pipeline/document makes one PDF; pipeline/build makes many, incrementally, in workers;"
 	@echo "pipeline/personalize makes a copy per office; pipeline/pdf works on finished PDFs. tests/ mirrors it."
+	@echo "pipeline/layouts/base is the base layout every project extends (a project's layouts/base/ overrides"
+	@echo "its files); pipeline/skeletons is what \`press new\` writes."

@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also make the packets: all one-pagers, and all briefings, each in one PDF",
     )
+    _paper_options(build)
     _worker_limits(build, "a document")
 
     check = commands.add_parser("check", help="check sources, references and layouts; write nothing")
@@ -122,9 +123,54 @@ def _parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", metavar="ADDR", help="the address to listen on (default: 127.0.0.1)"
     )
 
-    for sub in (build, check, schema, person, flyin, serve):
+    new = commands.add_parser("new", help="write a commented skeleton: a topic, a layout or a whole project")
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+    new_topic = kinds.add_parser("topic", help="sources/topics/ID.yaml, a draft that builds at once")
+    new_topic.add_argument("id", metavar="ID", help="the topic id (a slug, like water-rights)")
+    new_topic.add_argument("--layout", default="base", metavar="NAME", help="its layout (default: base)")
+    new_layout = kinds.add_parser("layout", help="layouts/NAME/layout.yaml, over the layout it extends")
+    new_layout.add_argument("name", metavar="NAME", help="the layout's name (a slug)")
+    new_layout.add_argument("--extends", default="base", metavar="NAME", help="its parent (default: base)")
+    new_project = kinds.add_parser("project", help="a new project of its own, with placeholder content")
+    new_project.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+
+    for sub in (build, check, schema, person, flyin, serve, new_topic, new_layout):
         sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     return parser
+
+
+def _paper_options(parser: argparse.ArgumentParser) -> None:
+    """--print and --paper: what is made of each document besides the PDF on the organization's paper."""
+    parser.add_argument(
+        "--print",
+        action="store_true",
+        dest="print_pdf",
+        help="also a print-shop PDF beside each PDF: <name>.print.pdf (PDF/X-4, bleed, crop marks)",
+    )
+    parser.add_argument(
+        "--paper",
+        type=_papers,
+        metavar="SIZES",
+        help="paper sizes to make, e.g. letter,a4 (default: the organization's defaults.papers); a size "
+        "other than its page_size is named <name>.<size>.pdf",
+    )
+
+
+def _papers(text: str) -> tuple[str, ...]:
+    from pipeline.document.page import PAGE_SIZES
+
+    names = [name.strip().lower() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected sizes separated by commas (letter,a4), got '{text}'")
+    for i, name in enumerate(names):
+        if name not in PAGE_SIZES:
+            hint = did_you_mean(name, PAGE_SIZES)
+            raise argparse.ArgumentTypeError(
+                f"unknown paper size '{name}'{hint}; paper sizes: {one_of(PAGE_SIZES)}"
+            )
+        if name in names[:i]:
+            raise argparse.ArgumentTypeError(f"paper size '{name}' is named twice in '{text}'")
+    return tuple(names)
 
 
 def _bills_option(parser: argparse.ArgumentParser) -> None:
@@ -180,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(args.folder)
         if args.command == "audit":
             return _audit(args.paths, args.json)
+        if args.command == "new":
+            return _new(args, report)
         root = _root(args.root)
         if args.command == "build":
             return _build(root, args, report)
@@ -225,8 +273,8 @@ def _known_topic(root: Path, name: str) -> None:
 
 def _root(path: Path) -> Path:
     root = path.resolve()
-    if not (root / "sources").is_dir() or not (root / "layouts").is_dir():
-        raise UsageError(f"{path} is not a Position Press project (it needs sources/ and layouts/ folders)")
+    if not (root / "sources").is_dir():  # layouts/ is optional: the base layout ships with the package
+        raise UsageError(f"{path} is not a Position Press project (it needs a sources/ folder)")
     return root
 
 
@@ -252,11 +300,38 @@ def _build(root: Path, args, report: Report) -> int:
         packets=args.packets,
         timeout=args.timeout,
         memory_mb=args.memory_limit,
+        papers=args.paper or (),
+        print_pdf=args.print_pdf,
     )
     result = build(root, report, options, Progress(quiet=args.quiet))
     _print(report)
     if not args.quiet:
         print(summary(result, "out/"))
+    return 0
+
+
+def _new(args, report: Report) -> int:
+    from pipeline.sources import skeleton
+
+    if args.kind == "project":
+        written = skeleton.new_project(args.folder, report)
+        if report.errors:
+            raise SourceErrors(report)
+        where = f"--root {args.folder}"
+        print(f"press: wrote a new project into {args.folder}/ ({plural(len(written), 'file')})")
+        print(f"press: check it with `press check {where}`; build it with `press build {where}`")
+        return 0
+    root = _root(args.root)
+    elsewhere = f" --root {args.root}" if root != Path.cwd().resolve() else ""
+    if args.kind == "topic":
+        written = skeleton.new_topic(root, args.id, args.layout, report)
+        then = f"build it with `press build --topic {args.id}{elsewhere}`"
+    else:
+        written = skeleton.new_layout(root, args.name, args.extends, report)
+        then = f"use it with `layout: {args.name}` in a topic (`press new topic ID --layout {args.name}`)"
+    if report.errors:
+        raise SourceErrors(report)
+    print(f"press: wrote {', '.join(written)}; {then}")
     return 0
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 
 HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+# Two fills side by side must differ at least this much (WCAG's contrast ratio, on areas) to print as two
+# greys on a black-and-white printer: below it, two dark fills are less than about 13 L* (CIELAB lightness,
+# 0 to 100) apart, and in grayscale the sample's accent and deep accent (1.31:1 to 1.57:1) read as one slab.
+GRAYSCALE_MIN = 1.6
 
 
 def rgb(value: str, short: bool = True) -> tuple[float, float, float] | None:

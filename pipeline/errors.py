@@ -29,6 +29,21 @@ class Diagnostic:
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
 
+class Noted(str):
+    """A path as messages show it, carrying a note that every message located there ends with (a file that
+    Position Press ships is named as a project would name its own copy, and the note says so)."""
+
+    note: str
+
+    def __new__(cls, text: str, note: str) -> Noted:
+        self = super().__new__(cls, text)
+        self.note = note
+        return self
+
+    def __reduce__(self):
+        return (Noted, (str(self), self.note))
+
+
 @dataclass
 class Report:
     """Collects every diagnostic of a run so that all of them are shown at once."""
@@ -38,6 +53,9 @@ class Report:
     def add(
         self, path: str, line: int, col: int, severity: str, message: str, code: str, page: int = 0
     ) -> None:
+        note = getattr(path, "note", "")
+        if note and not message.endswith(note):
+            message = f"{message} {note}"
         diagnostic = Diagnostic(str(path), line, col, severity, message, code, page)
         if diagnostic not in self.items:
             self.items.append(diagnostic)

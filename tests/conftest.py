@@ -25,7 +25,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def copy_project(dest: Path, name: str | None = None) -> Path:
-    """A project in `dest`: the fixture root's sources (or the sample's), with the repository's layouts."""
+    """A project in `dest`: the fixture root's sources (or the sample's), with the repository's layouts (the
+    sample's topic layouts; base is the one shipped with the package)."""
     sources = ROOTS / name / "sources" if name else REPO / "sources"
     shutil.copytree(sources, dest / "sources")
     own_layouts = ROOTS / name / "layouts" if name else None
@@ -33,6 +34,20 @@ def copy_project(dest: Path, name: str | None = None) -> Path:
         own_layouts if own_layouts and own_layouts.is_dir() else REPO / "layouts", dest / "layouts"
     )
     return dest
+
+
+def eject(root: Path, *names: str) -> Path:
+    """Copy files of the shipped base layout into a project's layouts/base/ (all of them without `names`,
+    e.g. eject(root, "css/base.css")), as a user does to change them; returns the project."""
+    from pipeline.sources import files
+
+    for name in names or [
+        p.relative_to(files.SHIPPED).as_posix() for p in files.SHIPPED.rglob("*") if p.is_file()
+    ]:
+        target = root / "layouts" / "base" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(files.SHIPPED / name, target)
+    return root
 
 
 def edit(root: Path, old: str, new: str, file: str = "sources/topics/mini.yaml") -> None:
@@ -49,6 +64,15 @@ def written(root: Path) -> list[str]:
     return sorted(
         p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and ".press" not in p.parts
     )
+
+
+@pytest.fixture
+def no_shipped_base(tmp_path, monkeypatch):
+    """As if Position Press shipped no base layout: a project's own layouts/base/ is the whole base (for the
+    tests of layout inheritance on small fixture layouts)."""
+    from pipeline.sources import files
+
+    monkeypatch.setattr(files, "SHIPPED", tmp_path / "no-shipped-base")
 
 
 @pytest.fixture

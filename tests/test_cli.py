@@ -61,7 +61,7 @@ def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path):
     result = press("build", "--root", str(tmp_path))
     assert result.returncode == 2
     assert result.stderr == (
-        f"press: error: {tmp_path} is not a Position Press project (it needs sources/ and layouts/ folders)\n"
+        f"press: error: {tmp_path} is not a Position Press project (it needs a sources/ folder)\n"
     )
 
 

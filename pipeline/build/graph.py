@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import PressError, Report
-from pipeline.sources.files import read_bytes, tree
+from pipeline.sources.files import base_files, read_bytes, tree
 
 FORMAT = 1
 # Python packages whose version can change a PDF's bytes: each one is part of every output's key.
@@ -51,12 +51,18 @@ def file_hashes(
     root: Path, folders: tuple[str, ...] = ("sources", "layouts"), report: Report | None = None
 ) -> dict[str, str]:
     """The sha256 of every file under the project's input folders, by path relative to the root; a link out
-    of the project is not read but goes to `report`."""
+    of the project is not read but goes to `report`. With layouts/, every file of the base layout is in,
+    the project's own or the shipped one, as layouts/base/...: editing a copy, or a new version of the
+    shipped base, changes the hashes."""
     report = report if report is not None else Report()
     hashes = {}
     for folder in folders:
-        for path in tree(root / folder, root, report):
-            name = path.relative_to(root).as_posix()
+        found = {path.relative_to(root).as_posix(): path for path in tree(root / folder, root, report)}
+        if folder == "layouts":
+            found = found | {
+                name: path for name, path in base_files(root, report).items() if name not in found
+            }
+        for name, path in found.items():
             data = read_bytes(path, name, report, root)
             hashes[name] = digest(data) if data is not None else "unreadable"
     return hashes

@@ -13,6 +13,7 @@ from pipeline.build import graph
 from pipeline.build.graph import build_date
 from pipeline.build.tasks import Task, perform, plan
 from pipeline.document.make import Output
+from pipeline.document.page import variant_suffix
 from pipeline.errors import PressError, Report, SourceErrors
 from pipeline.sources.files import listing
 
@@ -31,6 +32,8 @@ class Options:
     timeout: float = 300.0  # seconds a document may take
     memory_mb: int = 2048  # each worker's address-space limit
     locked: bool = False  # the caller already holds the lock on out/.press (press serve holds it throughout)
+    papers: tuple[str, ...] = ()  # paper sizes to make (default: the organization's defaults.papers)
+    print_pdf: bool = False  # also each document's print-shop PDF, <name>.print.pdf (PDF/X-4, bleed, marks)
 
 
 @dataclass
@@ -52,14 +55,29 @@ def build(root: Path, report: Report, options: Options | None = None, progress=N
         options = replace(options, strict=True, packets=True)
     if isinstance(options.only, list):
         options = replace(options, only=tuple(options.only))
+    if isinstance(options.papers, list):
+        options = replace(options, papers=tuple(options.papers))
     return _Run(root, report, options, progress).run()
 
 
-def expected(root: Path, folder: str, only: tuple[str, ...], packets: bool) -> list[str]:
-    """Every output a build must leave up to date, known from file names alone (a topic id is its name)."""
+def expected(
+    root: Path, folder: str, only: tuple[str, ...], packets: bool, variants: list[str] | tuple = ("",)
+) -> list[str]:
+    """Every output a build must leave up to date, known from file names alone (a topic id is its name) and
+    the variants made of each document (`variants`)."""
     ids = sorted(p.stem for p in listing(root / "sources" / "topics", "*.yaml", root, Report()))
-    paths = [f"{folder}/{t}/{t}-{kind}" for t in ids if not only or t in only for kind in KINDS]
+    chosen = [t for t in ids if not only or t in only]
+    paths = [f"{folder}/{t}/{t}-{kind}{v}" for t in chosen for kind in KINDS for v in variants]
     return paths + ([f"{folder}/packet-{kind}s" for kind in KINDS] if packets else [])
+
+
+def variants(defaults, papers: tuple[str, ...], printed: bool) -> list[str]:
+    """What goes between each document's name and .pdf, for every file a build makes of it: one per paper
+    (`papers`, else the organization's defaults.papers, else its page_size) and, with `printed`, each one's
+    print-shop variant ('', '.print', '.a4', '.a4.print')."""
+    chosen = papers or tuple(defaults.papers or [defaults.page_size])
+    kinds = (False, True) if printed else (False,)
+    return [variant_suffix(paper, defaults.page_size, one) for paper in chosen for one in kinds]
 
 
 def fresh(root: Path, state, paths: list[str]) -> bool:
@@ -108,7 +126,7 @@ class _Run:
             refused = Report()  # links out of the project: never read, and never "up to date"
             self.files, self.tools = graph.file_hashes(self.root, report=refused), graph.versions()
             self.env = self._environment()
-            self.expected = expected(self.root, self.folder, self.options.only, self.options.packets)
+            self.expected: list[str] = []  # known once the organization's papers are (see _up_to_date)
             if not damaged and not refused.errors and self._up_to_date():
                 for fields in self.state.warnings:
                     self.report.add(*fields)
@@ -137,11 +155,19 @@ class _Run:
             "strict": options.strict,
             "allow_stale": options.allow_stale,
             "only": sorted(options.only),
+            "papers": list(options.papers),
+            "print": options.print_pdf,
         }
 
     def _up_to_date(self) -> bool:
+        """Whether nothing changed since the last build; its variants still hold when no source did."""
         state = self.state
-        return state.files == self.files and state.env == self.env and fresh(self.root, state, self.expected)
+        made = state.env.get("variants")
+        if state.files != self.files or made is None or state.env != dict(self.env, variants=made):
+            return False
+        self.env["variants"] = made
+        self.expected = expected(self.root, self.folder, self.options.only, self.options.packets, made)
+        return fresh(self.root, state, self.expected)
 
     def _make_all(self) -> None:
         """The slow path: gather everything, then make each out-of-date output in a worker and record it."""
@@ -160,7 +186,13 @@ class _Run:
         ):
             return
         self.project, self.topics = project, [topic.id for topic, _ in project.topics]
-        self.keys = graph.output_keys(project, self.files, self.tools, self.date, self.folder)
+        made = variants(project.org.defaults, options.papers, options.print_pdf)
+        self.env["variants"] = made
+        self.expected = expected(self.root, self.folder, options.only, options.packets, made)
+        self.keys = {}
+        for path, key in graph.output_keys(project, self.files, self.tools, self.date, self.folder).items():
+            for suffix in [""] if "/packet-" in path else made:
+                self.keys[path + suffix] = graph.key({"document": key, "variant": suffix}) if suffix else key
         outputs = self.state.outputs
         self.todo = [
             path

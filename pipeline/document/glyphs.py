@@ -6,6 +6,7 @@ import unicodedata
 
 from pipeline.document import assets
 from pipeline.document.problem import Problem
+from pipeline.sources.files import locate
 
 # Unicode's labels for code points without a name (as in "<private-use-E000>").
 UNNAMED = {"Cc": "control", "Co": "private-use", "Cs": "surrogate", "Cn": "noncharacter"}
@@ -24,7 +25,7 @@ def coverage(layout) -> dict[str, frozenset[int]]:
     """The code points each declared family has, over all its faces."""
     have: dict[str, frozenset[int]] = {}
     for face, rel in layout.fonts:
-        have[face.family] = have.get(face.family, frozenset()) | assets.cmap(str(layout.root / rel))
+        have[face.family] = have.get(face.family, frozenset()) | assets.cmap(str(locate(layout.root, rel)))
     return dict(sorted(have.items()))
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from dataclasses import astuple, dataclass, field
 
 from pipeline import KINDS
-from pipeline.document.page import FitSettings
+from pipeline.document.page import FitSettings, height_ratio, variant_suffix
 from pipeline.errors import Report
 
 # Which source field a one-pager block's words come from, for fit messages.
@@ -100,6 +101,15 @@ def render_all(project, report: Report, date: dt.date | None = None) -> list:
     return docs
 
 
+def on_paper(project, page_size: str):
+    """The project as if its organization's paper were `page_size` (the same project when it is)."""
+    org = project.org
+    if org.defaults.page_size == page_size:
+        return project
+    defaults = org.defaults.model_copy(update={"page_size": page_size})
+    return dataclasses.replace(project, org=org.model_copy(update={"defaults": defaults}))
+
+
 def make_document(
     project,
     topic,
@@ -109,10 +119,16 @@ def make_document(
     report: Report,
     folder: str = "out",
     band: dict | None = None,
+    paper: str | None = None,
 ):
     """Steps 5-6 for one document: render, typeset, fit and check it, and audit the PDF (its findings are the
     document's warnings). (Output, WeasyPrint document) or (None, None). `band` fills a one-pager's
-    personalization band (see render); the band's box positions are kept in its notes."""
+    personalization band (see render); the band's box positions are kept in its notes. `paper` sets it on
+    another paper than the organization's (named <stem>.<paper>.pdf); a one-pager on taller paper may grow
+    past its layout's largest size."""
+    default = project.org.defaults.page_size
+    paper = paper or default
+    project = on_paper(project, paper)
     import jinja2
 
     from pipeline.document.fit import PX_PER_MM, FitError, fit
@@ -148,6 +164,7 @@ def make_document(
                     drop,
                     band=band,
                 ),
+                height_ratio(paper, default),
             )
             document, markup = fitted.document, fitted.html
             band_boxes = {k: v for k, v in document.pages[0].anchors.items() if k.startswith("band-")}
@@ -186,7 +203,7 @@ def make_document(
     if mine.errors:
         report.extend(mine)
         return None, None
-    path = f"{folder}/{topic.id}/{doc.stem}"
+    path = f"{folder}/{topic.id}/{doc.stem}{variant_suffix(paper, default)}"
     audited = audit(data, path, mine)
     report.extend(mine)
     output = Output(
@@ -202,3 +219,32 @@ def make_document(
         audit_seconds=audited,
     )
     return output, document
+
+
+def make_print(project, output: Output, paper: str, report: Report) -> Output | None:
+    """Step 6c for one made document: its print-shop variant (bleed, crop marks, PDF/X-4), laid out from the
+    same HTML, named <stem>[.<paper>].print.pdf; None (reported) when WeasyPrint cannot make it."""
+    from pipeline.document.prepress import print_pdf
+    from pipeline.document.trace import report_problems
+    from pipeline.document.typeset import TypesetError
+
+    started = time.perf_counter()
+    topic, source = next((t, s) for t, s in project.topics if t.id == output.topic)
+    layout, stem = project.layouts[topic.layout], f"{topic.id}-{output.kind}"
+    mine = Report()
+    try:
+        data = print_pdf(output.html, project.root, stem, topic.id, layout, paper)
+    except TypesetError as exc:
+        report_problems(exc.problems, project, source, layout, output.kind, mine)
+    report.extend(mine)
+    if mine.errors:
+        return None
+    return dataclasses.replace(
+        output,
+        path=output.path + ".print",
+        html="",
+        pdf=data,
+        fitting=None,
+        seconds=time.perf_counter() - started,
+        warnings=[],
+    )

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 from babel.dates import format_date
 from markupsafe import Markup
@@ -15,10 +16,11 @@ from pipeline import __version__
 from pipeline.document.cite import Citer
 from pipeline.document.page import FitSettings, page_rule
 from pipeline.document.urls import url_links
+from pipeline.sources.files import shown
 from pipeline.sources.layouts import Fit, Layout, font_face_css, render_template, token_css
 from pipeline.sources.model import Organization, Topic
 from pipeline.sources.references import Library
-from pipeline.sources.text import smart, to_html
+from pipeline.sources.text import scan, smart, to_html
 
 
 @dataclass
@@ -134,7 +136,7 @@ def render(
         labels=layout.labels,
         sections=sections,
         halves=_halves,
-        toc=_toc(blocks, topic, sections, layout.labels, citer.mode),
+        toc=_toc(blocks, topic, sections, layout.labels, citer.mode, language),
         template_file=shown_path(template.filename, layout.root),
         md=lambda text: markdown(text),
         md_block=lambda text: markdown(text, block=True),
@@ -228,8 +230,11 @@ def _anchor(heading: str, number: int) -> str:
     return f"s{number}-{words[:40].rstrip('-')}"
 
 
-def _toc(blocks: list[str], topic: Topic, sections: list[Section], labels: dict, mode: str) -> list[dict]:
-    """Entries for the table of contents: what follows the contents block, with the ids it links to."""
+def _toc(
+    blocks: list[str], topic: Topic, sections: list[Section], labels: dict, mode: str, language: str
+) -> list[dict]:
+    """Entries for the table of contents: what follows the contents block, with the ids it links to (the
+    bibliography only when the briefing cites something: a topic without citations has none)."""
     if "contents" not in blocks:
         return []
     entries = []
@@ -240,11 +245,17 @@ def _toc(blocks: list[str], topic: Topic, sections: list[Section], labels: dict,
             entries.append(dict(id="questions", text=labels.get("questions", "Questions"), level=1))
         elif (
             (name == "facts" and topic.key_facts)
-            or name == "bibliography"
+            or (name == "bibliography" and _cites(topic, language))
             or (name == "notes" and mode == "endnote")
         ):
             entries.append(dict(id=name, text=labels.get(name, name.title()), level=1))
     return entries
+
+
+def _cites(topic: Topic, language: str) -> bool:
+    """Whether the briefing cites anything (the one-pager's own points and short answers left out)."""
+    briefing = [text for path, text in topic.texts() if path[0] != "one_pager" and path[-1] != "short"]
+    return any(scan(text, language).clusters for text in briefing)
 
 
 def _halves(notes: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -276,12 +287,10 @@ def _strings_css(kind: str, topic: Topic, org: Organization, labels: dict) -> st
 
 
 def shown_path(filename: str | None, root) -> str:
-    from pathlib import Path
-
-    try:
-        return Path(filename).resolve().relative_to(Path(root).resolve()).as_posix()
-    except (TypeError, ValueError):
+    """A template file as the HTML names it: relative to the project (layouts/base/... for a shipped one)."""
+    if not filename:
         return str(filename)
+    return str(shown(Path(filename).resolve(), Path(root).resolve()))
 
 
 def _image(src: str, alt: str) -> str:

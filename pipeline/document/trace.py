@@ -14,7 +14,9 @@ from pipeline.document import assets
 from pipeline.document.glyphs import quoted
 from pipeline.document.problem import Problem
 from pipeline.errors import Report
-from pipeline.sources.load import Source, line_col, load_yaml
+from pipeline.sources.files import layout_files, locate, shown
+from pipeline.sources.layouts import token_where
+from pipeline.sources.load import Source, line_col
 
 CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<ref>.*?)(?P=q)\s*\)""", re.S)
 CSS_IMPORT = re.compile(r"""@import\s+(?P<q>['"])(?P<ref>.*?)(?P=q)""")
@@ -42,10 +44,11 @@ REFERENCES = {  # what refers to a file in each kind of text, and what a relativ
 class Text:
     """One file that can cause a typeset problem: how it is shown, what it is, and its text."""
 
-    shown: str
+    shown: str  # as messages name it (a shipped base file with its note)
     role: str  # a key of REFERENCES, or "references" (searched only for characters)
     text: str
     base: str  # the URL its relative references start from
+    rel: str = ""  # its project path, as the layout lists its stylesheets
 
 
 class Scope:
@@ -56,17 +59,23 @@ class Scope:
         self.source, self.org = source, org
 
     def _text(self, rel: str, role: str, base: str | None = None) -> Text | None:
-        path = self.root / rel
+        """A file by its project path (a shipped base file where the project has no copy), shown as messages
+        name it; its relative references start from its project path, as WeasyPrint's do."""
+        path = locate(self.root, rel)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        return Text(rel, role, text, base or path.as_uri())
+        return Text(shown(path, self.root), role, text, base or (self.root / rel).as_uri(), rel)
 
     def _files(self, pattern: str, folders: list[str]) -> list[str]:
-        return sorted(
-            p.relative_to(self.root).as_posix() for f in folders for p in (self.root / f).glob(pattern)
-        )
+        found = []
+        for folder in folders:
+            if folder.startswith("layouts/"):
+                found += layout_files(self.root, folder.split("/")[1], pattern, Report())
+            else:
+                found += [p.relative_to(self.root).as_posix() for p in (self.root / folder).glob(pattern)]
+        return sorted(found)
 
     @functools.cached_property
     def texts(self) -> list[Text]:
@@ -85,8 +94,10 @@ class Scope:
         ]
         for rel in self._files("references/*", ["sources"]):
             found.append(self._text(rel, "references"))
-        for layer in layers:
-            found.append(self._text(f"{layer}/layout.yaml", "layout", (self.root / layer).as_uri() + "/"))
+        for layer, spec in self.layout.layers:  # base may be two: a project's layout.yaml, the shipped one
+            if spec.source is not None:
+                folder = (self.root / "layouts" / layer).as_uri() + "/"
+                found.append(Text(spec.source.path, "layout", spec.source.text, folder))
         found += [self._text(rel, "css") for rel in css]
         found += [self._text(rel, "template", self.root.as_uri() + "/") for rel in templates]
         found += [self._text(rel, "svg") for rel in self._files("**/*.svg", ["sources"] + layers)]
@@ -129,7 +140,7 @@ def damaged_font(problem: Problem, scope: Scope) -> tuple[tuple, str]:
     """The file of a family WeasyPrint could not load that fontTools cannot read either, at its file: in
     layout.yaml (the family's first file when each of them reads)."""
     files = [rel for face, rel in scope.layout.fonts if face.family == problem.family]
-    broken = [rel for rel in files if not assets.cmap(str(scope.root / rel))]
+    broken = [rel for rel in files if not assets.cmap(str(locate(scope.root, rel)))]
     rel = (broken or files or [""])[0]
     where = reference((scope.root / rel).as_uri(), scope) if rel else None
     if where and broken:
@@ -178,7 +189,7 @@ def stylesheet(css: tuple, scope: Scope) -> tuple[str, int, int] | None:
 
     line, col, words = css
     for text in scope.texts:
-        if text.role != "css" or text.shown not in scope.layout.css.get(scope.kind, []):
+        if text.role != "css" or text.rel not in scope.layout.css.get(scope.kind, []):
             continue
         with weasyprint_log() as messages:
             try:
@@ -203,7 +214,7 @@ def undeclared_families(fonts: tuple[str, ...], scope: Scope) -> list[tuple[tupl
     advice = f"use one of them ({', '.join(tokens)})" if tokens else "use one of them"
     found = []
     for text in scope.texts:
-        if text.role == "css" and text.shown not in scope.layout.css.get(scope.kind, []):
+        if text.role == "css" and text.rel not in scope.layout.css.get(scope.kind, []):
             continue
         if text.role not in ("css", "template"):
             continue
@@ -248,9 +259,4 @@ def first_family(value: str, shorthand: bool) -> str:
 
 def _token_where(name: str, scope: Scope) -> tuple[str, int, int]:
     """Where the most specific layout of the chain sets a token."""
-    for layer in scope.layout.chain:
-        shown = f"layouts/{layer}/layout.yaml"
-        source = load_yaml(scope.root / shown, shown, Report())
-        if source is not None and isinstance(source.data, dict) and name in (source.data.get("tokens") or {}):
-            return source.where(("tokens", name))
-    return scope.default()
+    return token_where(scope.layout, (name,)) or scope.default()

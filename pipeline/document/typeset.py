@@ -16,8 +16,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from pipeline.document import assets, glyphs
 from pipeline.document.problem import Problem
 from pipeline.errors import PressError
+from pipeline.sources import files
 
-ALLOWED_DIRS = ("sources", "layouts")
+ALLOWED_DIRS = ("sources", "layouts")  # and the shipped base layout, read for layouts/base/ (files.locate)
 PDF_OPTIONS = {"pdf_tags": True}
 VARIANT = "pdf/ua-1"  # every PDF a reader gets (README, "Accessibility audit")
 
@@ -44,13 +45,15 @@ class Refused(FatalURLFetchingError):
 
 
 class ProjectFetcher(URLFetcher):
-    """Reads data: URLs and files under the project's sources/ and layouts/; refuses everything else."""
+    """Reads data: URLs and files under the project's sources/ and layouts/ (a file under layouts/base/ that
+    the project does not have from the shipped base layout, and nothing else of the package); refuses
+    everything else."""
 
     def __init__(self, root: Path):
         super().__init__(
             allowed_protocols={"data", "file"}, allow_redirects=False, fail_on_errors=True, timeout=1
         )
-        self.roots = [(root / name).resolve() for name in ALLOWED_DIRS]
+        self.roots = [(root / name).resolve() for name in ALLOWED_DIRS] + [files.SHIPPED.resolve()]
         self.root = root.resolve()
         self.refused: list[Problem] = []  # every refusal, also those WeasyPrint catches and only logs
 
@@ -72,7 +75,7 @@ class ProjectFetcher(URLFetcher):
                 raise Refused(found[0], url, found[1])
             return URLFetcherResponse(url, data, response.headers)
         if scheme == "file":
-            path = Path(unquote(urlsplit(url).path)).resolve()
+            path = self._located(Path(unquote(urlsplit(url).path)).resolve())
             inside = any(root in path.parents for root in self.roots)
             if inside and path.is_file():
                 found = assets.problem(path, self._shown(path))
@@ -87,11 +90,17 @@ class ProjectFetcher(URLFetcher):
             )
         raise Refused(f"refused to fetch '{url}': rendering never uses the network", url)
 
-    def _shown(self, path: Path) -> str:
+    def _located(self, path: Path) -> Path:
+        """The file a project path stands for: the shipped base layout's for a layouts/base/ file the project
+        does not have (URLs keep naming layouts/base/, so relative ones inside it resolve there too)."""
         try:
-            return path.relative_to(self.root).as_posix()
+            relative = path.relative_to(self.root).as_posix()
         except ValueError:
-            return str(path)
+            return path
+        return files.locate(self.root, relative).resolve()
+
+    def _shown(self, path: Path) -> str:
+        return files.shown(path, self.root)
 
 
 class TypesetError(Exception):
@@ -173,12 +182,13 @@ def layout_html(markup: str, root: Path, stem: str, topic: str):
     return document
 
 
-def write_pdf(document, layout=None) -> bytes:
+def write_pdf(document, layout=None, **options) -> bytes:
     """The PDF bytes of a laid-out document (deterministic: no clock, content-derived identifier). Given the
     document's `layout`, a character none of its fonts has, and a font in the PDF that it does not declare,
-    are problems too."""
+    are problems too. `options` change WeasyPrint's (a print-shop PDF's variant and finisher)."""
     with weasyprint_log() as messages:
-        data = document.write_pdf(**variant_options())
+        # a print-shop variant brings its own options; every other PDF is PDF/UA-1
+        data = document.write_pdf(**(PDF_OPTIONS | options if options else variant_options()))
     problems = _problems(document.url_fetcher, messages)
     if layout is not None:
         problems = [glyphs.named(p, layout) if p.char else p for p in problems] or glyphs.stray_fonts(

@@ -11,11 +11,13 @@ from markupsafe import Markup
 from pipeline import __version__
 from pipeline.document.page import page_rule
 from pipeline.document.render import babel_locale, shown_path
+from pipeline.errors import Report
 from pipeline.flyin.schedule import Meeting, clock
 from pipeline.flyin.walking import Walking, building
 from pipeline.personalize.people import Recipient
 from pipeline.personalize.plan import seat
 from pipeline.personalize.walk import parse_office
+from pipeline.sources.files import layout_files
 from pipeline.sources.layouts import font_face_css, token_css
 
 MAX_PAGES = 2  # an itinerary is one or two pages
@@ -38,12 +40,12 @@ class Day:
 
 def stylesheets(layout) -> list[str]:
     """css/*.css then css/flyin/*.css of each layer, base first, relative to the project root."""
-    files = []
-    for layer in reversed(layout.chain):
-        css = layout.root / "layouts" / layer / "css"
-        files += [p.relative_to(layout.root).as_posix() for p in sorted(css.glob("*.css"))]
-        files += [p.relative_to(layout.root).as_posix() for p in sorted((css / "flyin").glob("*.css"))]
-    return files
+    return [
+        path
+        for layer in reversed(layout.chain)
+        for pattern in ("css/*.css", "css/flyin/*.css")
+        for path in layout_files(layout.root, layer, pattern, Report())
+    ]
 
 
 def rows(day: Day, meetings: list[Meeting]) -> list[dict]:

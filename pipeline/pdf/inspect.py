@@ -7,14 +7,16 @@ import re
 
 
 def embedded_fonts(data: bytes) -> list[str]:
-    """The BaseFont names embedded in a PDF, without subset tags."""
-    from pypdf import PdfReader
+    """The BaseFont names embedded in a PDF, without subset tags. Read with qpdf (pikepdf): pypdf parses the
+    whole object stream that holds the catalog, every tag of a tagged PDF with it (0.8 s for a briefing)."""
+    import pikepdf
 
     names = set()
-    for page in PdfReader(io.BytesIO(data)).pages:
-        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
-        for ref in fonts.values():
-            names.add(str(ref.get_object().get("/BaseFont", "")).lstrip("/").split("+", 1)[-1])
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            fonts = page.obj.get("/Resources", {}).get("/Font", {})
+            for _, font in fonts.items():
+                names.add(str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1])
     return sorted(names)
 
 

@@ -10,6 +10,7 @@ from pipeline.build.graph import build_date
 from pipeline.errors import Report, did_you_mean
 from pipeline.personalize.people import Recipient
 from pipeline.personalize.standing import FIELDS
+from pipeline.sources.files import shown_file
 
 URL_FIELDS = ("topic", "id", "chamber", "state", "district", "party")
 
@@ -93,7 +94,7 @@ def check_settings(project, topic, layout, report: Report) -> bool:
                 )
     if layout.band is None:
         report.error(
-            (f"layouts/{layout.id}/layout.yaml", 1, 1),
+            (shown_file(project.root, f"layouts/{layout.id}/layout.yaml"), 1, 1),
             f"layout '{layout.id}' has no one_pager.band",
             "personalize.band",
         )

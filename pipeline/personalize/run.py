@@ -147,13 +147,14 @@ def base_document(project, topic, source, report: Report):
 def band_font(project, layout, chars: set[str]):
     """The band font subset to `chars`: the layout's upright weight-400 face of the band's family."""
     from pipeline.pdf.fonts import BandFont
+    from pipeline.sources.files import locate
 
     family = layout.band.font
     faces = [(face, path) for face, path in layout.fonts if face.family == family and face.style == "normal"]
     if not faces:
         raise PressError(f"layout '{layout.id}': the band font '{family}' is not one of the layout's fonts")
     _, path = min(faces, key=lambda fp: abs(fp[0].weight - 400))
-    return BandFont.subset(project.root / path, family, chars)
+    return BandFont.subset(locate(project.root, path), family, chars)
 
 
 def _make(project, topic, layout, output, base, copies: list[Copy], options: Options, report: Report) -> set:

@@ -5,15 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import Diagnostic
-from pipeline.serve.paths import inside
+from pipeline.serve.paths import inside, safe_path
+from pipeline.sources import files
 
 BEFORE, AFTER = 2, 2  # source lines shown around the line a problem names
 
 
-def context(root: Path, path: str, line: int, before: int = BEFORE, after: int = AFTER) -> list[dict]:
+def context(
+    root: Path, path: str, line: int, before: int = BEFORE, after: int = AFTER, shipped: bool = False
+) -> list[dict]:
     """The lines of a project file around `line` (1-based): [{"number", "text", "here"}]; [] when the
-    diagnostic names no line or no file of the project."""
-    file = inside(root, path) if line > 0 else None
+    diagnostic names no line or no file of the project. With `shipped` (the message ends with the note
+    files.SHIPPED_NOTE), `path` (layouts/base/...) names a file of the base layout the package ships."""
+    file = inside(root, path) if line > 0 and not shipped else None
+    if shipped and line > 0 and path.startswith(files.BASE + "/"):
+        file = safe_path(files.SHIPPED, path[len(files.BASE) + 1 :])
     if file is None:
         return []
     try:
@@ -39,7 +45,9 @@ def shown(diagnostic: Diagnostic, root: Path) -> dict:
         "line": diagnostic.line,
         "col": diagnostic.col,
         "message": diagnostic.message,
-        "context": context(root, diagnostic.path, diagnostic.line),
+        "context": context(
+            root, diagnostic.path, diagnostic.line, shipped=diagnostic.message.endswith(files.SHIPPED_NOTE)
+        ),
     }
 
 

@@ -3,14 +3,65 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from pipeline.errors import Report
+from pipeline.errors import Noted, Report
+
+# The base layout every layout extends, shipped with the package. A project's own layouts/base/ overrides
+# it file by file; messages name a shipped file as the project would name its copy, with SHIPPED_NOTE.
+SHIPPED = Path(__file__).resolve().parent.parent / "layouts" / "base"
+BASE = "layouts/base"
+SHIPPED_NOTE = "(the file is from the base layout shipped with Position Press)"
 
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
+
+
+def _shipped_part(path: Path) -> str | None:
+    """The part of `path` after the shipped base folder ('css/base.css'), or None when it is not in it."""
+    for start in (SHIPPED, SHIPPED.resolve()):
+        try:
+            return path.relative_to(start).as_posix()
+        except ValueError:
+            continue
+    return None
+
+
+def locate(root: Path, relative: str) -> Path:
+    """The file a project path names ('layouts/base/css/base.css'): the project's own; for one under
+    layouts/base/ that the project does not have, the shipped base layout's."""
+    relative = posixpath.normpath(relative)
+    own = Path(root) / relative
+    if relative.startswith(BASE + "/") and not (own.exists() or own.is_symlink()):
+        return SHIPPED / relative[len(BASE) + 1 :]
+    return own
+
+
+def shown_file(root: Path, relative: str) -> str:
+    """A project path as messages show it: with SHIPPED_NOTE when the project takes that file from the
+    shipped base layout."""
+    return shown(locate(root, relative), root)
+
+
+def layout_files(root: Path, layer: str, pattern: str, report: Report) -> list[str]:
+    """The files of layouts/<layer>/ matching the glob `pattern`, as project paths, sorted (a link out of the
+    project reported and left out); for base, the shipped ones with the project's own beside and over them."""
+    folder = f"layouts/{layer}"
+    found = {p.relative_to(root).as_posix() for p in listing(Path(root) / folder, pattern, root, report)}
+    if folder == BASE:
+        found |= {f"{BASE}/{p.relative_to(SHIPPED).as_posix()}" for p in SHIPPED.glob(pattern) if p.is_file()}
+    return sorted(found, key=PurePosixPath)
+
+
+def base_files(root: Path, report: Report) -> dict[str, Path]:
+    """Every file of a project's base layout, by project path: the shipped ones, and the project's own
+    layouts/base/ over them (hidden files left out, as `tree` does)."""
+    found = {f"{BASE}/{p.relative_to(SHIPPED).as_posix()}": p for p in tree(SHIPPED, SHIPPED, Report())}
+    found.update({p.relative_to(root).as_posix(): p for p in tree(Path(root) / BASE, root, report)})
+    return dict(sorted(found.items()))
 
 
 def _relative(path: Path, root: Path) -> tuple[Path, Path] | None:
@@ -31,7 +82,7 @@ def escape(path: Path, root: Path) -> tuple[Path, str] | None:
     if found is None:
         return None
     current, rest = found
-    real_root = Path(root).resolve()
+    trusted = (Path(root).resolve(), SHIPPED.resolve())  # the project, and the base layout it may take
     for part in rest.parts:
         current = current / part
         if not current.is_symlink():
@@ -41,13 +92,17 @@ def escape(path: Path, root: Path) -> tuple[Path, str] | None:
             real = current.resolve()
         except (OSError, RuntimeError):  # a loop of links
             return current, target
-        if not _inside(real, real_root):
+        if not any(_inside(real, folder) for folder in trusted):
             return current, target
     return None
 
 
 def shown(path: Path, root: Path) -> str:
-    """`path` as messages show it: relative to the project root."""
+    """`path` as messages show it: relative to the project root; a file of the shipped base layout as the
+    project would name its own copy (layouts/base/...), with SHIPPED_NOTE."""
+    part = _shipped_part(Path(path))
+    if part is not None:
+        return Noted(BASE if part == "." else f"{BASE}/{part}", SHIPPED_NOTE)
     found = _relative(path, root)
     return found[1].as_posix() if found else str(path)
 

@@ -155,3 +155,14 @@ def _check_org(org: Organization, source: Source, root: Path, report: Report) ->
         report.error(source.where(("logo", "alt")), "the logo has no alt text", "organization.logo")
     if org.disclaimer:
         check_markdown(org.disclaimer, ("disclaimer",), source, root, report, org.defaults.language)
+    papers, page_size = org.defaults.papers, org.defaults.page_size
+    if papers is not None and page_size not in papers:
+        report.error(
+            source.where(("defaults", "papers")),
+            f"defaults.papers must include page_size ('{page_size}'): its files keep the plain names",
+            "organization.papers",
+        )
+    for i, paper in enumerate(papers or []):
+        if paper in papers[:i]:
+            where = source.where(("defaults", "papers", i))
+            report.error(where, f"paper '{paper}' is named twice", "organization.papers")

@@ -14,9 +14,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import Field, PrivateAttr
 
 from pipeline import KINDS
-from pipeline.colour import contrast
+from pipeline.colour import GRAYSCALE_MIN, contrast
 from pipeline.errors import Report, did_you_mean, one_of
-from pipeline.sources.files import listing, refused
+from pipeline.sources import files
+from pipeline.sources.files import layout_files, listing, locate, refused, shown
 from pipeline.sources.load import Source, load_yaml
 from pipeline.sources.model import Slug, Strict, validate
 
@@ -109,13 +110,29 @@ class LayoutSpec(Strict):
     contrast: list[tuple[Slug, Slug]] = Field(
         default_factory=list, description="Pairs [text, background] of colour tokens that must reach 4.5:1."
     )
+    fills: list[tuple[Slug, Slug]] = Field(
+        default_factory=list,
+        description="Pairs [fill, fill] of colour tokens that fill areas next to each other on a page (the "
+        "page and a box on it, a box and a band beside it); each pair should differ by 1.6:1 in relative "
+        "luminance, or a black-and-white printer prints them as one grey (a warning).",
+    )
     labels: dict[Slug, str] = Field(
         default_factory=dict, description="Words the templates print (translatable)."
     )
-    fonts: list[FontFace] = Field(default_factory=list, description="Font files added to the parent's.")
+    fonts: list[FontFace] = Field(
+        default_factory=list,
+        description="Font files added to the parent's (one with a parent font's family, weight and style "
+        "replaces it).",
+    )
     briefing: BriefingSpec = Field(default_factory=BriefingSpec, description="Briefing settings.")
     one_pager: OnePagerSpec = Field(default_factory=OnePagerSpec, description="One-pager settings.")
     _source: Source | None = PrivateAttr(None)
+    _under: LayoutSpec | None = PrivateAttr(None)  # a project's base: the shipped base it is merged over
+
+    @property
+    def source(self) -> Source | None:
+        """The layout.yaml this spec was loaded from (None for one made in code)."""
+        return self._source
 
     def where(self, name: str, path: tuple = ()) -> tuple[str, int, int]:
         """The place in this layout's layout.yaml of `path` (its file when the spec was not loaded)."""
@@ -142,6 +159,7 @@ class Layout:
     env: jinja2.Environment | None = None
     band: Band | None = None  # the personalization band, from the most specific layout that sets one
     band_where: tuple | None = None  # (layer, spec) that set it, for located messages
+    layers: list[tuple[str, LayoutSpec]] = field(default_factory=list)  # (layer, spec), most specific first
 
     def blocks(self, kind: str) -> list[str]:
         """The block templates this layout chain offers for a document kind."""
@@ -156,19 +174,24 @@ class Layout:
 
 
 def discover(root: Path, report: Report) -> dict[str, LayoutSpec | None]:
-    """Every layouts/<id>/layout.yaml, validated; None for one with errors (reported), so that a topic using
-    it is not told that it does not exist."""
+    """Every layouts/<id>/layout.yaml, validated, and base (the shipped one, with a project's own
+    layouts/base/layout.yaml merged over it); None for one with errors (reported), so that a topic using it
+    is not told that it does not exist."""
     specs: dict[str, LayoutSpec | None] = {}
-    for path in listing(root / "layouts", "*/layout.yaml", root, report):
-        shown = path.relative_to(root).as_posix()
-        source = load_yaml(path, shown, report, root)
+    paths = [(p.parent.name, p) for p in listing(root / "layouts", "*/layout.yaml", root, report)]
+    if (files.SHIPPED / "layout.yaml").is_file():
+        paths.insert(0, ("base", files.SHIPPED / "layout.yaml"))
+    for name, path in paths:
+        source = load_yaml(path, shown(path, root), report, root)
         spec = validate(LayoutSpec, source, report, "layout.yaml") if source is not None else None
-        specs[path.parent.name] = spec
-        if spec is None:
-            continue
-        spec._source = source
-        _check_spec(path.parent.name, spec, source, root, report)
-        specs[path.parent.name] = spec
+        if spec is not None:
+            spec._source = source
+            _check_spec(name, spec, source, root, report)
+        if name in specs and spec is not None:  # a project's base over the shipped one
+            spec._under = specs[name]
+            if specs[name] is None:
+                spec = None
+        specs[name] = spec
     return specs
 
 
@@ -188,10 +211,12 @@ def _check_spec(name: str, spec: LayoutSpec, source, root: Path, report: Report)
                 "layout.token",
             )
     for i, face in enumerate(spec.fonts):
-        if refused(root / "layouts" / name / face.file, root, report):
+        path = font_path(root, name, face.file)
+        if refused(path, root, report):
             continue
-        path = (root / "layouts" / name / face.file).resolve()
-        if (root / "layouts").resolve() not in path.parents or not path.is_file():
+        path = path.resolve()
+        places = ((root / "layouts").resolve(), files.SHIPPED.resolve())
+        if not any(place in path.parents for place in places) or not path.is_file():
             report.error(
                 source.where(("fonts", i, "file")),
                 f"font file '{face.file}' is not a file under layouts/",
@@ -205,16 +230,33 @@ def _check_spec(name: str, spec: LayoutSpec, source, root: Path, report: Report)
         )
 
 
+def unknown_layout(name: str, specs) -> str:
+    """The message for a layout name that names none (a topic's layout:, press new topic --layout)."""
+    return f"unknown layout '{name}'{did_you_mean(name, specs)}; known layouts: {one_of(specs)}"
+
+
+def unknown_parent(child: str, name: str, specs) -> str:
+    """The message for a parent that is no layout (a layout's extends:, press new layout --extends)."""
+    return f"layout '{child}' extends unknown layout '{name}'{did_you_mean(name, specs)}"
+
+
+def font_path(root: Path, layout: str, file: str) -> Path:
+    """The font file a layout's `file:` names (for base, the project's copy or else the shipped one)."""
+    joined = Path("layouts", layout, file)
+    return joined if joined.is_absolute() else locate(root, joined.as_posix())
+
+
+def _parts(spec: LayoutSpec) -> list[LayoutSpec]:
+    """The layout.yaml files that make one layout, most specific first (a project's base, the shipped one)."""
+    return [spec] + (_parts(spec._under) if spec._under is not None else [])
+
+
 def resolve(
     name: str, specs: dict[str, LayoutSpec | None], root: Path, where: tuple, report: Report
 ) -> Layout | None:
     """The resolved layout `name`, or None with a located message when it is unknown or broken."""
     if name not in specs:
-        report.error(
-            where,
-            f"unknown layout '{name}'{did_you_mean(name, specs)}; known layouts: {one_of(specs)}",
-            "layout.unknown",
-        )
+        report.error(where, unknown_layout(name, specs), "layout.unknown")
         return None
     chain: list[str] = []
     current: str | None = name
@@ -231,47 +273,69 @@ def resolve(
         if current not in specs:
             report.error(
                 specs[chain[-1]].where(chain[-1], ("extends",)),
-                f"layout '{chain[-1]}' extends unknown layout '{current}'{did_you_mean(current, specs)}",
+                unknown_parent(chain[-1], current, specs),
                 "layout.extends",
             )
             return None
         chain.append(current)
         current = specs[current].extends
     layout = Layout(name, chain, root)
+    layout.layers = [(layer, spec) for layer in chain for spec in _parts(specs[layer])]
     for layer in reversed(chain):  # base first, so children override
-        spec = specs[layer]
-        layout.tokens.update(spec.tokens)
-        layout.labels.update(spec.labels)
-        layout.fonts += [(face, f"layouts/{layer}/{face.file}") for face in spec.fonts]
-        css = root / "layouts" / layer / "css"
-        for kind in KINDS + ("packet",):
-            files = listing(css, "*.css", root, report) + listing(css / kind, "*.css", root, report)
-            layout.css.setdefault(kind, []).extend(p.relative_to(root).as_posix() for p in files)
-        layout.briefing.update(spec.briefing.model_dump(exclude_none=True))
-        layout.one_pager.update(spec.one_pager.model_dump(exclude_none=True, exclude={"fit", "band"}))
-        if spec.one_pager.band is not None:
-            layout.band, layout.band_where = spec.one_pager.band, (layer, spec)
-        if spec.one_pager.fit is not None:
-            layout.fit = layout.fit.model_copy(update=spec.one_pager.fit.model_dump(exclude_unset=True))
+        for spec in reversed(_parts(specs[layer])):
+            _merge(layout, layer, spec)
+    for kind in KINDS + ("packet",):
+        layout.css[kind] = [
+            f
+            for layer in reversed(chain)
+            for pattern in ("css/*.css", f"css/{kind}/*.css")
+            for f in layout_files(root, layer, pattern, report)
+        ]
     layout.env = environment(root, chain)
-    _check_resolved(layout, specs, report)
+    _check_resolved(layout, report)
     return layout
 
 
-def _check_resolved(layout: Layout, specs: dict[str, LayoutSpec], report: Report) -> None:
+def _merge(layout: Layout, layer: str, spec: LayoutSpec) -> None:
+    """One layout.yaml's settings over those of the layouts it extends, key by key."""
+    layout.tokens.update(spec.tokens)
+    layout.labels.update(spec.labels)
+    for face in spec.fonts:  # a face the parent declares (family, weight, style) is replaced, in its place
+        same = [i for i, (known, _) in enumerate(layout.fonts) if _face(known) == _face(face)]
+        entry = (face, f"layouts/{layer}/{face.file}")
+        if same:
+            layout.fonts[same[0]] = entry
+        else:
+            layout.fonts.append(entry)
+    layout.briefing.update(spec.briefing.model_dump(exclude_none=True))
+    layout.one_pager.update(spec.one_pager.model_dump(exclude_none=True, exclude={"fit", "band"}))
+    if spec.one_pager.band is not None:
+        layout.band, layout.band_where = spec.one_pager.band, (layer, spec)
+    if spec.one_pager.fit is not None:
+        layout.fit = layout.fit.model_copy(update=spec.one_pager.fit.model_dump(exclude_unset=True))
+
+
+def _face(face: FontFace) -> tuple[str, int, str]:
+    """What makes a font face the same face: its family, weight and style."""
+    return face.family, face.weight, face.style
+
+
+def _check_resolved(layout: Layout, report: Report) -> None:
     for kind, key in (("briefing", "briefing"), ("one-pager", "one_pager")):
         known = layout.blocks(kind)
         for field_name in ("blocks", "pinned"):
-            layer = next((x for x in layout.chain if getattr(getattr(specs[x], key), field_name, None)), None)
-            for i, name in enumerate(getattr(getattr(specs[layer], key), field_name) or [] if layer else []):
+            layer, spec = next(
+                ((x, s) for x, s in layout.layers if getattr(getattr(s, key), field_name, None)), (None, None)
+            )
+            for i, name in enumerate(getattr(getattr(spec, key), field_name) or [] if spec else []):
                 if name not in known:
                     report.error(
-                        specs[layer].where(layer, (key, field_name, i)),
+                        spec.where(layer, (key, field_name, i)),
                         f"{kind} block '{name}' has no template{did_you_mean(name, known)}; "
                         f"known blocks: {', '.join(known)}",
                         "layout.block",
                     )
-    for (text, background), where in _contrast_pairs(layout, specs):
+    for (text, background), where in _declared_pairs(layout, "contrast"):
         ratio = contrast(layout.tokens.get(text, ""), layout.tokens.get(background, ""))
         if ratio is None and not all(_plain_value(layout.tokens.get(t, "")) for t in (text, background)):
             continue  # a token that is not a plain value is reported where it is set
@@ -282,38 +346,60 @@ def _check_resolved(layout: Layout, specs: dict[str, LayoutSpec], report: Report
                 "layout.contrast",
             )
         elif ratio < 4.5:
-            where = _token_where(layout, specs, (text, background)) or where
+            where = token_where(layout, (text, background)) or where
             report.error(
                 where,
                 f"text colour '{text}' on '{background}' has contrast {ratio:.2f}:1 in layout "
                 f"'{layout.id}'; at least 4.5:1 is needed",
                 "layout.contrast",
             )
+    _check_fills(layout, report)
     fit = layout.fit
     if fit.body_min > fit.body_max:
-        layer = next(x for x in layout.chain if specs[x].one_pager.fit is not None)
+        layer, spec = next((x, s) for x, s in layout.layers if s.one_pager.fit is not None)
         report.error(
-            specs[layer].where(layer, ("one_pager", "fit")),
+            spec.where(layer, ("one_pager", "fit")),
             f"one_pager.fit.body_min ({fit.body_min:g}pt) is above body_max ({fit.body_max:g}pt)",
             "layout.fit",
         )
 
 
-def _token_where(layout: Layout, specs: dict[str, LayoutSpec], tokens: tuple[str, ...]) -> tuple | None:
+def token_where(layout: Layout, tokens: tuple[str, ...]) -> tuple | None:
     """Where the most specific layout of the chain sets one of `tokens`: the value to change."""
-    for layer in layout.chain:
+    for layer, spec in layout.layers:
         for token in tokens:
-            if token in specs[layer].tokens:
-                return specs[layer].where(layer, ("tokens", token))
+            if token in spec.tokens:
+                return spec.where(layer, ("tokens", token))
     return None
 
 
-def _contrast_pairs(layout: Layout, specs: dict[str, LayoutSpec]) -> list[tuple[tuple[str, str], tuple]]:
-    """Every contrast pair of the chain, once, with where it was declared."""
+def _check_fills(layout: Layout, report: Report) -> None:
+    """Fills declared side by side that a black-and-white printer would print as one grey (a warning at the
+    token to change, in the most specific layout that sets one)."""
+    tokens = layout.tokens
+    for (first, second), where in _declared_pairs(layout, "fills"):
+        ratio = contrast(tokens.get(first, ""), tokens.get(second, ""))
+        if ratio is None and any(t in tokens and not _plain_value(tokens[t]) for t in (first, second)):
+            continue  # a token that is not a plain value is reported where it is set
+        if ratio is None:
+            message = f"fill pair [{first}, {second}] must name two #rrggbb colour tokens"
+            report.error(where, message, "layout.grayscale")
+        elif ratio < GRAYSCALE_MIN:
+            report.warning(
+                token_where(layout, (first, second)) or where,
+                f"fills '{first}' ({tokens[first]}) and '{second}' ({tokens[second]}) sit side by side but "
+                f"differ only {ratio:.2f}:1 in lightness in layout '{layout.id}', so a black-and-white "
+                f"printer prints them as one grey; make them at least {GRAYSCALE_MIN:g}:1 apart",
+                "layout.grayscale",
+            )
+
+
+def _declared_pairs(layout: Layout, key: str) -> list[tuple[tuple[str, str], tuple]]:
+    """Every pair of the chain's `key` (contrast, fills), once, with where it was declared."""
     pairs: dict[tuple[str, str], tuple] = {}
-    for layer in reversed(layout.chain):
-        for i, pair in enumerate(specs[layer].contrast):
-            pairs.setdefault(tuple(pair), specs[layer].where(layer, ("contrast", i)))
+    for layer, spec in reversed(layout.layers):
+        for i, pair in enumerate(getattr(spec, key)):
+            pairs.setdefault(tuple(pair), spec.where(layer, (key, i)))
     return list(pairs.items())
 
 
@@ -365,11 +451,17 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def template_dirs(root: Path, layer: str) -> list[str]:
+    """Where a layer's templates are: its folder; for base, the project's copies, then the shipped ones."""
+    found = [str(root / "layouts" / layer / "templates")]
+    return found + [str(files.SHIPPED / "templates")] * (layer == "base")
+
+
 def environment(root: Path, chain: list[str]) -> jinja2.Environment:
     """Templates looked up most specific first; `base/x.html.j2` names the parent's file explicitly. They run
     in Jinja's sandbox: a layout may come from another organization, and must not reach Python internals."""
-    dirs = [str(root / "layouts" / layer / "templates") for layer in chain]
-    prefixed = {layer: _Loader(str(root / "layouts" / layer / "templates"), root) for layer in chain}
+    dirs = [folder for layer in chain for folder in template_dirs(root, layer)]
+    prefixed = {layer: _Loader(template_dirs(root, layer), root) for layer in chain}
     return _Sandbox(
         loader=jinja2.ChoiceLoader([_Loader(dirs, root), jinja2.PrefixLoader(prefixed)]),
         autoescape=True,
@@ -436,10 +528,7 @@ def template_error(exc: jinja2.TemplateError, root: Path, report: Report) -> Non
     if not isinstance(exc, jinja2.TemplateSyntaxError):
         filename, line = _template_place(exc.__traceback__) or ("", 0)
     if filename:
-        try:
-            filename = Path(filename).resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        filename = shown(Path(filename).resolve(), root.resolve())
     message = exc.message or type(exc).__name__
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template '{exc.name}' is in no layout of the chain"

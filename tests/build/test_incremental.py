@@ -15,7 +15,7 @@ import pytest
 from pipeline.build.graph import Lock
 from pipeline.build.run import build
 from pipeline.errors import PressError, Report
-from tests.conftest import REPO, copy_project, edit, written
+from tests.conftest import REPO, copy_project, edit, eject, written
 
 
 def two_topics(root: Path) -> Path:
@@ -84,10 +84,35 @@ def test_a_reference_change_remakes_only_the_topics_that_cite_it(built):
 
 
 def test_the_base_layout_remakes_everything_and_a_one_pager_css_change_only_one_pagers(built):
+    eject(built, "css/one-pager/one-pager.css", "css/base.css")
+    assert made(built) == []  # a copy of the shipped file is the same input
     css = built / "layouts/base/css/one-pager/one-pager.css"
     css.write_text(css.read_text() + "\n/* a comment */\n")
     assert made(built) == [ALL[1], ALL[3]]
     edit(built, "h1 { bookmark-level: 1; }", "h1 { bookmark-level: 1; }\n", "layouts/base/css/base.css")
+    assert made(built) == ALL
+
+
+def test_a_new_version_of_the_shipped_base_remakes_what_uses_it(built, tmp_path, monkeypatch):
+    """Upgrading Position Press with another base layout makes the documents again, as editing it would."""
+    import shutil
+
+    from pipeline.sources import files
+
+    shutil.copytree(files.SHIPPED, tmp_path / "upgraded")
+    monkeypatch.setattr(files, "SHIPPED", tmp_path / "upgraded")
+    assert made(built) == []
+    css = tmp_path / "upgraded/css/briefing/briefing.css"
+    css.write_text(css.read_text() + "\n/* a new version */\n")
+    assert made(built) == [ALL[0], ALL[2]]
+
+
+def test_a_project_copy_of_a_base_file_overrides_the_shipped_one(built):
+    eject(built, "css/base.css")
+    css = built / "layouts/base/css/base.css"
+    css.write_text(css.read_text() + "h1 { color: #123; }\n")
+    assert made(built) == ALL
+    css.unlink()  # back to the shipped file
     assert made(built) == ALL
 
 
@@ -164,7 +189,7 @@ def test_the_cache_keeps_how_each_one_pager_was_fitted(built):
     assert state["out/mini/mini-briefing"]["fitting"] is None
     fitting = state["out/mini/mini-one-pager"]["fitting"]
     assert fitting["body"] == 11 and fitting["space"] == 1 and fitting["dropped"] == []
-    assert fitting["renders"] == 2  # one render that fits, one that pins the sources to the foot
+    assert fitting["renders"] == 1  # one render that fits; CSS sets the sources at the foot of the page
     assert 0 < fitting["used_mm"] < fitting["used_mm"] + fitting["spare_mm"] < 280  # a letter page's height
     assert 0.3 < fitting["words_per_mm"] < 5  # its densest block, at 11 pt
     assert fitting["floor_room_mm"] is None  # it fit at once: the floor was never measured

@@ -98,7 +98,7 @@ def check(case: Case, built: Path, tmp: Path) -> Outcome:
     around = files(tmp, skip="project/out")
     before = files(root / "out") if (root / "out").is_dir() else {}
     args = [a.replace("{root}", str(root)) for a in case.args]
-    rootless = "--root" in args or args[:1] in (["verify"], ["audit"])
+    rootless = "--root" in args or args[:1] in (["verify"], ["audit"]) or args[:2] == ["new", "project"]
     outcome = run(args + ([] if rootless else ["--root", str(root)]))
     text = outcome.out + outcome.err
     assert "Traceback" not in text and "internal error" not in text, text
@@ -209,6 +209,17 @@ def both(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         for one in edits:
             one(root)
+
+    return edit
+
+
+def eject(*names: str) -> Callable[[Path], None]:
+    """Copy files of the shipped base layout into the project's layouts/base/, as a user does to change them
+    (all of them when no name is given)."""
+    from tests.conftest import eject as copy
+
+    def edit(root: Path) -> None:
+        copy(root, *names)
 
     return edit
 

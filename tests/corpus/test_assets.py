@@ -181,8 +181,9 @@ CASES = [
         "font-file-that-is-not-a-font",
         write("layouts/base/fonts/SourceSerif4-Bold.otf", "<html>Not found</html>\n"),
         [("layouts/base/layout.yaml:76:36", "error", "render.font")],
-        message=[
-            "font file 'layouts/base/fonts/SourceSerif4-Bold.otf' is not an OpenType, TrueType or WOFF font"
+        message=[  # the project overrides the font file only: its `file:` is in the shipped layout.yaml
+            "font file 'layouts/base/fonts/SourceSerif4-Bold.otf' is not an OpenType, TrueType or WOFF font",
+            "file there (the file is from the base layout shipped with Position Press)",
         ],
     ),
     Case(

@@ -37,6 +37,44 @@ CASES = [
         args=["build", "--root", "/"],
         message=["is not a Position Press project"],
     ),
+    Case(
+        "paper-unknown",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--paper", "a3"],
+        message=[
+            "press build: error: argument --paper: unknown paper size 'a3'; paper sizes: 'a4', 'letter'"
+        ],
+    ),
+    Case(
+        "paper-misspelt",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--paper", "leter,a4"],
+        message=[
+            "argument --paper: unknown paper size 'leter' (did you mean 'letter'?); "
+            "paper sizes: 'a4', 'letter'"
+        ],
+    ),
+    Case(
+        "paper-twice",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--paper", "letter,a4,letter"],
+        message=["argument --paper: paper size 'letter' is named twice in 'letter,a4,letter'"],
+    ),
+    Case(
+        "paper-empty-name",
+        nothing,
+        [],
+        status=2,
+        args=["build", "--print", "--paper", "letter,"],
+        message=["argument --paper: expected sizes separated by commas (letter,a4), got 'letter,'"],
+    ),
+    Case("paper-any-case", nothing, [], status=0, args=["build", "--paper", "A4"]),
     Case("schema-unknown", nothing, [], status=2, args=["schema", "topics"]),
     Case("audit-nothing", nothing, [], status=2, args=["audit"]),
     Case(
@@ -165,6 +203,76 @@ CASES = [
         args=["personalize", "mini", "--recipients", "{root}/lists/people.csv"],
         message=["symbolic link to '../../elsewhere/people.csv' leads outside the project"],
     ),
+    # press new: located errors (exit status 1) and nothing written; a wrong command line is exit status 2.
+    Case(
+        "new-topic-that-exists",
+        nothing,
+        [("sources/topics/mini.yaml", "error", "new.exists")],
+        args=["new", "topic", "mini"],
+        message=["a topic with this id already exists; press new never overwrites a file"],
+    ),
+    Case(
+        "new-topic-with-an-unsafe-id",
+        nothing,
+        [("sources/topics/../mini.yaml", "error", "schema.slug")],
+        args=["new", "topic", "../mini"],
+        message=["id: '../mini' is not a safe slug: use only lowercase letters, digits and single hyphens"],
+    ),
+    Case(
+        "new-topic-with-capitals-and-an-unknown-layout",
+        nothing,
+        [("sources/topics/Water.yaml", "error", "schema.slug"), ("--layout", "error", "layout.unknown")],
+        args=["new", "topic", "Water", "--layout", "sanction"],
+        message=[
+            "unknown layout 'sanction' (did you mean 'sanctions'?); known layouts: 'aid-diversion', 'base'"
+        ],
+    ),
+    Case(
+        "new-layout-extending-an-unknown-layout",
+        nothing,
+        [("--extends", "error", "layout.extends")],
+        args=["new", "layout", "green", "--extends", "bsae"],
+        message=["layout 'green' extends unknown layout 'bsae' (did you mean 'base'?)"],
+    ),
+    Case(
+        "new-layout-that-exists",
+        write("layouts/green/layout.yaml", "extends: base\n"),
+        [("layouts/green", "error", "new.exists")],
+        args=["new", "layout", "green"],
+        message=["a layout with this name already exists"],
+    ),
+    Case(
+        "new-layout-named-base",
+        nothing,
+        [("layouts/base", "error", "new.exists")],
+        args=["new", "layout", "base"],
+        message=["the layout 'base' ships with Position Press"],
+    ),
+    Case(
+        "new-layout-with-an-unsafe-name",
+        nothing,
+        [("layouts/Green Layout", "error", "schema.slug")],
+        args=["new", "layout", "Green Layout"],
+        message=["layout: 'Green Layout' is not a safe slug"],
+    ),
+    Case(
+        "new-project-into-a-folder-that-is-not-empty",
+        nothing,
+        [("{root}", "error", "new.exists")],
+        args=["new", "project", "{root}"],
+        message=["this folder is not empty; press new project writes only into a new or empty folder"],
+    ),
+    Case(
+        "new-project-onto-a-file",
+        nothing,
+        [("{root}/sources/organization.yaml", "error", "new.exists")],
+        args=["new", "project", "{root}/sources/organization.yaml"],
+        message=["this is a file, not a folder; press new project writes only into a new or empty folder"],
+    ),
+    Case("new-without-a-kind", nothing, [], status=2, args=["new"]),
+    Case("new-unknown-kind", nothing, [], status=2, args=["new", "chapter", "one"]),
+    Case("new-topic-without-an-id", nothing, [], status=2, args=["new", "topic"]),
+    Case("new-topic-with-two-ids", nothing, [], status=2, args=["new", "topic", "a", "b"]),
 ]
 
 

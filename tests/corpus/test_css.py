@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus.harness import Case, both, check, replace, write
+from tests.corpus.harness import Case, both, check, eject, replace, write
 
 CSS = "layouts/base/css/briefing/extra.css"
 SUMMARY = "layouts/base/templates/blocks/briefing/summary.html.j2"
 LAYOUT = "layouts/base/layout.yaml"
 OUTSIDE = "documents may only use files under sources/ and layouts/"
 NETWORK = "rendering never uses the network"
+
+
+def summary(old: str, new: str) -> object:
+    """The briefing's summary template, copied from the shipped base into the project and changed."""
+    return both(eject("templates/blocks/briefing/summary.html.j2"), replace(SUMMARY, old, new))
 
 
 def css(text: str) -> object:
@@ -83,13 +88,13 @@ CASES = [
     ),
     Case(
         "style-attribute-url-in-a-template",
-        replace(SUMMARY, "<p", "<p style=\"background: url('file:///etc/passwd')\""),
+        summary("<p", "<p style=\"background: url('file:///etc/passwd')\""),
         [(f"{SUMMARY}:3:30", "error", "render.url")],
         message=[OUTSIDE],
     ),
     Case(
         "style-element-import-in-a-template",
-        replace(SUMMARY, "<p", '<style>@import "https://example.org/t.css";</style>\n<p'),
+        summary("<p", '<style>@import "https://example.org/t.css";</style>\n<p'),
         [(f"{SUMMARY}:3:19", "error", "render.url")],
         message=[NETWORK],
     ),
@@ -101,7 +106,7 @@ CASES = [
     ),
     Case(
         "unknown-property-in-a-style-attribute",
-        replace(SUMMARY, "<p", '<p style="colr: red"'),
+        summary("<p", '<p style="colr: red"'),
         [(f"{SUMMARY}:3:13", "error", "render.css")],
         message=["Ignored `colr: red`"],
     ),
@@ -128,8 +133,11 @@ CASES = [
     ),
     Case(
         "token-naming-an-undeclared-family",
-        replace(
-            LAYOUT, """font-ui: '"Source Sans 3", sans-serif'""", """font-ui: '"Helvetica", sans-serif'"""
+        both(
+            eject("layout.yaml"),
+            replace(
+                LAYOUT, """font-ui: '"Source Sans 3", sans-serif'""", """font-ui: '"Helvetica", sans-serif'"""
+            ),
         ),
         [(f"{LAYOUT}:21:12", "error", "render.font")],
         message=["token 'font-ui' names font-family 'Helvetica'"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.corpus.harness import Case, both, check, replace, write
+from tests.corpus.harness import Case, both, check, eject, replace, write
 
 TOPIC = "sources/topics/mini.yaml"
 BOTH = ["mini/"]  # a change to the topic file makes both of its documents again
@@ -90,7 +90,10 @@ CASES = [
     ),
     Case(
         "arrow-in-a-layout-label",
-        replace("layouts/base/layout.yaml", "summary: The bottom line", "summary: The bottom line ⟶"),
+        both(
+            eject("layout.yaml"),
+            replace("layouts/base/layout.yaml", "summary: The bottom line", "summary: The bottom line ⟶"),
+        ),
         [("layouts/base/layout.yaml:43:28", "error", "render.font")],
         message=["'⟶' (U+27F6 LONG RIGHTWARDS ARROW)"],
         remade=BOTH,
@@ -103,7 +106,12 @@ CASES = [
     ),
     Case(
         "math-in-a-template",
-        replace("layouts/base/templates/blocks/briefing/summary.html.j2", "<p", '<p class="mark">∮</p>\n<p'),
+        both(
+            eject("templates/blocks/briefing/summary.html.j2"),
+            replace(
+                "layouts/base/templates/blocks/briefing/summary.html.j2", "<p", '<p class="mark">∮</p>\n<p'
+            ),
+        ),
         [("layouts/base/templates/blocks/briefing/summary.html.j2:3:19", "error", "render.font")],
         message=["'∮' (U+222E CONTOUR INTEGRAL)"],
     ),

@@ -21,7 +21,9 @@ def child(text: str):
 def base_copied_out(root: Path) -> None:
     import shutil
 
-    shutil.copytree(root / "layouts" / "base", root.parent / "elsewhere" / "evil")
+    from pipeline.sources.files import SHIPPED
+
+    shutil.copytree(SHIPPED, root.parent / "elsewhere" / "evil")
 
 
 CASES = [
@@ -117,10 +119,22 @@ CASES = [
         [(f"{CHILD}:2:405", "error", "yaml.depth")],
     ),
     Case(
-        "base-missing",
-        remove(BASE),
-        [(BASE, "error", "layout.base")],
-        other_errors=True,  # every layout then extends an unknown one
+        "no-layouts-folder-builds-with-the-shipped-base",  # the minimal topic uses base, and nothing changed
+        remove("layouts"),
+        [],
+        status=0,
+    ),
+    Case(
+        "base-layout-yaml-of-the-project-merged-over-the-shipped-one",
+        write(BASE, 'tokens:\n  accent: "#9fb4c8"\n'),
+        [(f"{BASE}:2:11", "error", "layout.contrast")],
+        message=["text colour 'accent' on 'paper' has contrast"],
+    ),
+    Case(
+        "base-layout-yaml-of-the-project-with-an-unknown-key",
+        write(BASE, "tokens: {}\nlabelz: {}\n"),
+        [(f"{BASE}:2:1", "error", "schema.unknown-key")],
+        message=["unknown key 'labelz' (did you mean 'labels'?)"],
     ),
     Case(
         "layout-folder-linked-out",

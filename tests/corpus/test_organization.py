@@ -81,6 +81,30 @@ CASES = [
         message=["defaults.page_size must be one of 'a4', 'letter', not 'A4'"],
     ),
     Case(
+        "papers-without-page-size",
+        replace(ORG, "page_size: letter", "page_size: letter\n  papers: [a4]"),
+        [(f"{ORG}:14:11", "error", "organization.papers")],
+        message=["defaults.papers must include page_size ('letter'): its files keep the plain names"],
+    ),
+    Case(
+        "papers-unknown-size",
+        replace(ORG, "page_size: letter", "page_size: letter\n  papers: [letter, a3]"),
+        [(f"{ORG}:14:20", "error", "schema.choice")],
+        message=["defaults.papers[2] must be one of 'a4', 'letter', not 'a3'"],
+    ),
+    Case(
+        "papers-twice",
+        replace(ORG, "page_size: letter", "page_size: letter\n  papers: [letter, a4, letter]"),
+        [(f"{ORG}:14:24", "error", "organization.papers")],
+        message=["paper 'letter' is named twice"],
+    ),
+    Case(
+        "papers-letter-and-a4",
+        replace(ORG, "page_size: letter", "page_size: letter\n  papers: [letter, a4]"),
+        [],
+        status=0,
+    ),
+    Case(
         "unknown-citation-style",
         replace(
             ORG, "citation_style: chicago-notes-bibliography", "citation_style: chicago-note-bibliography"

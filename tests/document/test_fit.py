@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from pypdf import PdfReader
 
 from pipeline.build.run import build
 from pipeline.document.fit import FitError, fit, measure
-from pipeline.document.make import render_all
+from pipeline.document.make import make_document, render_all
+from pipeline.document.page import FitSettings
 from pipeline.document.render import render
 from pipeline.document.typeset import layout_html
 from pipeline.errors import Report, SourceErrors
 from pipeline.sources.gather import gather
-from tests.conftest import written
+from tests.conftest import copy_project, written
 
 SENTENCE = "Protection matters because returns are unsafe and people face arrest"
+# How the build sets each sample one-pager: (body size in pt, WeasyPrint renders). One render where the first,
+# at the largest size, fits; two where it forecasts a smaller size and the second confirms it.
+SAMPLE = {
+    "aid-diversion": (10.75, 2),
+    "captagon": (10.0, 2),
+    "normalization": (11.0, 1),
+    "over-compliance": (11.0, 1),
+    "refugee-return": (11.0, 1),
+    "sanctions": (10.5, 2),
+}
+MARGIN_PT = 36  # the one-pager's bottom margin (0.5in), from the foot of the sheet
 
 
 def with_points(root: Path, repeat: int) -> None:
@@ -45,22 +59,24 @@ def test_short_content_keeps_the_largest_size_and_pins_the_foot(project):
     doc, rerender = one_pager(root)
     fitted = fit(doc, root, rerender)
     assert (fitted.body, fitted.space, fitted.dropped) == (11.0, 1.0, [])
-    assert fitted.renders == 2  # the first render fits; the second drops the sources and contact to the foot
-    m = measure(fitted.document, doc.blocks)
-    assert m.fits and m.bottom - m.end < 2.0  # the contact block ends at the foot of the page
+    assert fitted.renders == 1  # the first render fits, and CSS has set the sources and contact at the foot
+    m = measure(fitted.document, doc.blocks, doc.pinned)
+    assert m.fits and m.bottom - m.end < 0.5  # the contact block ends at the foot of the page
     assert fitted.floor_room is None and fitted.density > 0  # no need to measure the floor
 
 
-def test_longer_content_steps_down_within_a_few_renders(project):
+def test_longer_content_steps_down_to_the_largest_size_that_fits_in_two_renders(project):
     root = project("minimal")
     with_points(root, 7)
     doc, rerender = one_pager(root)
     fitted = fit(doc, root, rerender)
-    assert 9.0 <= fitted.body < 11.0
-    assert fitted.renders <= 7
-    assert measure(fitted.document, doc.blocks).fits
+    assert (fitted.body, fitted.space) == (9.75, 0.75)
+    assert fitted.renders == 2  # one at the largest size, which forecasts the size; one that confirms it
+    assert measure(fitted.document, doc.blocks, doc.pinned).fits
     assert len(fitted.document.pages) == 1
     assert fitted.floor_room > 0 and fitted.floor_density > fitted.density > 0  # smaller type, more words
+    larger = doc.refit(FitSettings(10.0, 0.8))  # one step larger does not fit
+    assert not measure(layout_html(larger.html, root, doc.stem, doc.topic), doc.blocks, doc.pinned).fits
 
 
 def test_the_words_left_at_the_floor_are_about_the_words_that_still_fit(project):
@@ -118,8 +134,8 @@ def test_build_reports_the_overflow_at_the_source_and_writes_only_the_briefing(p
 def test_optional_blocks_are_dropped_in_order_with_a_warning(project):
     root = project("minimal")
     with_points(root, 10)
-    layout = root / "layouts/base/layout.yaml"
-    layout.write_text(layout.read_text().replace("    optional: []", "    optional: [qa, points]"))
+    (root / "layouts/base").mkdir()
+    (root / "layouts/base/layout.yaml").write_text("one_pager:\n  fit:\n    optional: [qa, points]\n")
     report = Report()
     outputs = build(root, report).built
     one = next(o for o in outputs if o.kind == "one-pager")
@@ -152,3 +168,36 @@ def test_measure_sees_a_block_whose_end_is_not_on_the_first_page(project):
     )
     m = measure(layout_html(markup, root, "t", "t"), ["a"])
     assert (m.pages, m.missing, m.fits) == (4, ["a"], False)
+
+
+@pytest.fixture(scope="module")
+def sample_one_pagers(tmp_path_factory) -> dict:
+    """The sample's one-pagers as the build makes them (steps 5-6), by topic."""
+    root = copy_project(tmp_path_factory.mktemp("one-pagers"))
+    report = Report()
+    project = gather(root, report)
+    made = {}
+    for topic, source in project.topics:
+        made[topic.id], _ = make_document(project, topic, source, "one-pager", None, report)
+    assert not report.errors, report.lines()
+    return made
+
+
+def test_every_sample_one_pager_fits_in_at_most_two_renders_at_the_size_it_had(sample_one_pagers):
+    fitted = {topic: (o.fitting.settings.body, o.fitting.renders) for topic, o in sample_one_pagers.items()}
+    assert fitted == SAMPLE
+    assert all(o.fitting.dropped == () for o in sample_one_pagers.values())
+
+
+@pytest.mark.parametrize("topic", sorted(SAMPLE))
+def test_a_sample_one_pager_is_one_page_with_its_sources_and_contact_at_the_foot(sample_one_pagers, topic):
+    pdf = pypdfium2.PdfDocument(sample_one_pagers[topic].pdf)
+    assert len(pdf) == 1  # nothing ran onto a second page
+    text = pdf[0].get_textpage()
+    chars = text.get_text_range()
+    inked = [(i, text.get_charbox(i)) for i, c in enumerate(chars) if not c.isspace()]  # (left, bottom, ..)
+    assert MARGIN_PT <= min(box[1] for _, box in inked) < MARGIN_PT + 2  # the contact's last line: the foot
+    label = re.search(r"\s*".join("SOURCES"), chars).start()  # pinned blocks are drawn last, from here
+    flow_bottom = min(box[1] for i, box in inked if i < label)
+    label_top = max(box[3] for i, box in inked if label <= i < label + 8)
+    assert flow_bottom > label_top + 6  # the flow ends above the rule over the sources, clear of it

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.build.run import Options, build
 from pipeline.document.make import render_all
 from pipeline.document.render import css_string
 from pipeline.errors import Report
@@ -104,6 +105,38 @@ def test_contents_lists_what_follows_it_with_links(project):
         '<li class="toc-1"><a href="#facts">Key facts</a></li>',
         '<li class="toc-1"><a href="#bibliography">Sources</a></li>',
     ]
+
+
+PLAIN = """id: plain
+title: Plain
+layout: base
+status: draft
+as_of: 2024-11-15
+review_by: 2099-01-01
+authors: [{name: Fixture Team}]
+summary: A bottom line that cites nothing.
+asks: [{ask: Do something.}]
+sections: [{heading: Only section, body: Nothing cited here.}]
+questions: [{q: Why?, a: Because., short: "A short answer citing a source.[@hrw-2021-returns]"}]
+"""
+
+
+def test_a_briefing_that_cites_nothing_lists_no_sources_and_builds(project):
+    """The contents link to the bibliography only when there is one (a one-pager's citation is not in the
+    briefing): a link with no target would fail the briefing."""
+    root = project("minimal")
+    (root / "sources/topics/plain.yaml").write_text(PLAIN)
+    report = Report()
+    build(root, report, Options(only=("plain",)))
+    assert report.errors == []
+    markup = (root / "out/plain/plain-briefing.html").read_text()
+    toc = markup[markup.index('<ol class="toc">') : markup.index("</ol>", markup.index('<ol class="toc">'))]
+    assert [line.strip() for line in toc.splitlines()[1:] if line.strip()] == [
+        '<li class="toc-1"><a href="#s1-only-section">Only section</a></li>',
+        '<li class="toc-1"><a href="#questions">Questions and answers</a></li>',
+    ]
+    assert 'id="bibliography"' not in markup
+    assert 'id="sources"' in (root / "out/plain/plain-one-pager.html").read_text()
 
 
 def test_citations_are_numbered_in_reading_order_on_the_one_pager(project):

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from pipeline.build.run import build
 from pipeline.errors import Report
-from tests.conftest import edit
+from tests.conftest import edit, eject
 
 
 def text_of(path: Path) -> str:
@@ -44,7 +44,7 @@ def test_a4_paper(project):
 
 def test_a_layout_may_set_endnotes(project):
     root = project("minimal")
-    edit(root, "  notes: footnotes", "  notes: endnotes", "layouts/base/layout.yaml")
+    edit(eject(root, "layout.yaml"), "  notes: footnotes", "  notes: endnotes", "layouts/base/layout.yaml")
     build(root, Report())
     markup = (root / "out/mini/mini-briefing.html").read_text()
     assert markup.count('class="note-call"') == 7 and 'class="footnote"' not in markup

@@ -12,6 +12,7 @@ from pipeline.build.run import build
 from pipeline.document.typeset import ProjectFetcher, Refused, layout_html
 from pipeline.errors import Report, SourceErrors
 from pipeline.pdf.inspect import check_fonts
+from pipeline.sources.files import SHIPPED
 from tests.conftest import edit, written
 
 
@@ -43,8 +44,25 @@ def test_fetcher_reads_project_files_and_data_urls_only(project, tmp_path):
         fetcher.fetch((root / "sources/assets/missing.png").as_uri())
 
 
+def test_fetcher_reads_base_files_from_the_project_else_from_the_shipped_base_and_no_other(project):
+    root = project("minimal")
+    fetcher = ProjectFetcher(root)
+    url = (root / "layouts/base/css/base.css").resolve().as_uri()  # what WeasyPrint asks for
+    assert fetcher.fetch(url).read() == (SHIPPED / "css/base.css").read_bytes()
+    (root / "layouts/base/css").mkdir(parents=True)
+    (root / "layouts/base/css/base.css").write_text("p { color: inherit; }\n")
+    assert fetcher.fetch(url).read() == b"p { color: inherit; }\n"
+    with pytest.raises(Refused, match=r"'layouts/base/css/gone\.css' does not exist"):
+        fetcher.fetch((root / "layouts/base/css/gone.css").resolve().as_uri())
+    package = SHIPPED.parent.parent  # the shipped base's folder is readable, the rest of the package is not
+    assert fetcher.fetch((SHIPPED / "css/base.css").as_uri()).read().startswith(b"/*")
+    with pytest.raises(Refused, match="documents may only use files under sources/ and layouts/"):
+        fetcher.fetch((package / "cli.py").as_uri())
+
+
 def test_a_stylesheet_url_outside_the_project_stops_the_build(project):
     root = project("minimal")
+    (root / "layouts/base/css").mkdir(parents=True)
     (root / "layouts/base/css/evil.css").write_text('body { background: url("file:///etc/passwd"); }\n')
     lines = failing_build(root)
     assert lines == [
@@ -56,6 +74,7 @@ def test_a_stylesheet_url_outside_the_project_stops_the_build(project):
 
 def test_a_relative_url_that_climbs_out_is_refused_too(project):
     root = project("minimal")
+    (root / "layouts/base/css").mkdir(parents=True)
     (root / "layouts/base/css/evil.css").write_text(
         'body { background: url("' + "../" * 30 + 'etc/hostname"); }\n'
     )
@@ -84,6 +103,7 @@ def test_raw_html_shows_as_text_in_the_pdf(project):
 
 def test_a_weasyprint_warning_fails_the_build(project):
     root = project("minimal")
+    (root / "layouts/base/css").mkdir(parents=True)
     (root / "layouts/base/css/typo.css").write_text("p { colr: red; }\n")
     lines = failing_build(root)
     assert lines[0] == (
@@ -95,6 +115,7 @@ def test_a_weasyprint_warning_fails_the_build(project):
 def test_a_missing_image_in_a_template_is_not_quietly_alt_text(project):
     root = project("minimal")
     edit(root, "  file: assets/logo.svg", "  file: assets/logo.svg", "sources/organization.yaml")
+    (root / "layouts/base/templates/blocks/one-pager").mkdir(parents=True)
     (root / "layouts/base/templates/blocks/one-pager/band.html.j2").write_text(
         '<img src="sources/assets/gone.png" alt="gone">\n'
     )

@@ -12,7 +12,7 @@ from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import Report
-from pipeline.sources.load import MAX_DEPTH, Source, line_col, load_yaml, parse_yaml
+from pipeline.sources.load import MAX_DEPTH, NULLS, Source, line_col, load_yaml, parse_yaml
 
 SHOWN = "sources/topics/fuzz.yaml"
 CODES = {"yaml.syntax", "yaml.alias", "yaml.key", "yaml.duplicate-key", "file.encoding"}
@@ -155,7 +155,7 @@ def test_libyaml_and_python_agree_on_documents(document, style: dict):
 
 def agree(ours, theirs, tagged: bool) -> bool:
     """Our data matches `yaml.safe_load`'s, but that every scalar of ours is text (or None), whatever its tag
-    says (so a tagged empty value, `!!str`, is None to us)."""
+    says (so a tagged empty or null word, `!!str` or `!!str ~`, is None to us: tags are not read)."""
     if isinstance(theirs, dict):
         return (
             isinstance(ours, dict)
@@ -172,11 +172,12 @@ def agree(ours, theirs, tagged: bool) -> bool:
             and all(agree(o, t, tagged) for o, t in zip(ours, theirs, strict=True))
         )
     if isinstance(theirs, str):
-        return ours == theirs or (tagged and theirs == "" and ours is None)
+        return ours == theirs or (tagged and theirs in NULLS and ours is None)
     return ours is None or isinstance(ours, str)
 
 
 @given(yamlish.map(as_read))
+@example("!!str ~")  # found by make fuzz: a tag is not read, so a null word stays None
 def test_where_both_accept_a_text_the_data_agrees_with_safe_load(text: str):
     source, report = parse(text)
     try:

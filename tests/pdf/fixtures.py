@@ -11,8 +11,9 @@ import pikepdf
 
 from pipeline.pdf.audit import audit_file
 from pipeline.pdf.audit_structure import read_tree
+from pipeline.sources.files import SHIPPED
 
-FONTS = (Path(__file__).resolve().parents[2] / "layouts" / "base" / "fonts").as_uri()
+FONTS = (SHIPPED / "fonts").as_uri()
 DOT = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
     "RU5ErkJggg=="

@@ -7,9 +7,9 @@ import re
 import shutil
 import subprocess
 
-from tests.conftest import REPO
+from pipeline.sources.files import SHIPPED
 
-FONTS = REPO / "layouts" / "base" / "fonts"
+FONTS = SHIPPED / "fonts"
 SANS = FONTS / "SourceSans3-Regular.otf"
 SERIF = FONTS / "SourceSerif4-Regular.otf"
 

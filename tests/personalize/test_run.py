@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, copy_project, edit
+from tests.conftest import REPO, copy_project, edit, eject
 
 CONGRESS = REPO.parent / "shared" / "data" / "congress-legislators"
 SAMPLE_CSV = REPO / "sources" / "recipients" / "sample.csv"
@@ -355,7 +355,7 @@ def test_an_unknown_field_in_the_url_template_is_located(tmp_path):
 
 
 def test_layout_extra_columns_can_appear_in_the_band(tmp_path):
-    root = copy_project(tmp_path / "p")
+    root = eject(copy_project(tmp_path / "p"), "layout.yaml")
     edit(
         root,
         '      - long: "{date} · Scan the code for the full briefing and sources"\n',

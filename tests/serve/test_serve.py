@@ -78,7 +78,7 @@ def test_status_json_gives_each_documents_facts(served):
         assert document["sha256"] == state[f"out/mini/mini-{kind}"]["sha256"]
         assert len(document["pages"]) == state[f"out/mini/mini-{kind}"]["pages"]
     fit = topic["documents"]["one-pager"]["fit"]
-    assert fit["fits"] and fit["body"] == 11 and fit["room_words"] > 0 and fit["renders"] == 2
+    assert fit["fits"] and fit["body"] == 11 and fit["room_words"] > 0 and fit["renders"] == 1
 
 
 def test_while_it_serves_a_build_or_a_second_serve_is_refused_by_the_lock(served):

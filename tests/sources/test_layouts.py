@@ -15,6 +15,9 @@ from tests.conftest import ROOTS
 UNITS = ROOTS / "units" / "layouts"
 TOPIC_LAYOUT = ("sources/topics/t.yaml", 4, 9)  # where a topic names its layout
 
+# The fixture layouts have a tiny base of their own; the shipped one is tested in test_shipped.py.
+pytestmark = pytest.mark.usefixtures("no_shipped_base")
+
 
 def project(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
     """A project with the fixture layouts base and child, plus `files` ({path under layouts/: text})."""
@@ -249,7 +252,7 @@ def test_unknown_key_in_layout_yaml(tmp_path: Path):
     assert lines == [
         "layouts/a/layout.yaml:2:1: error: unknown key 'tokenz' (did you mean 'tokens'?); known keys: "
         "extends, "
-        "description, tokens, contrast, labels, fonts, briefing, one_pager [schema.unknown-key]"
+        "description, tokens, contrast, fills, labels, fonts, briefing, one_pager [schema.unknown-key]"
     ]
 
 
@@ -292,6 +295,60 @@ def test_contrast_pair_must_name_hex_colours(tmp_path: Path):
     assert lines == [
         "layouts/base/layout.yaml:7:5: error: contrast pair [ink, paper] must name two #rrggbb colour tokens "
         "[layout.contrast]"
+    ]
+
+
+# --- grayscale: fills side by side must differ in lightness ---------------------------------------------
+
+
+def test_fills_too_close_in_lightness_warn_at_the_token_to_change(tmp_path: Path):
+    text = "extends: base\ntokens:\n  accent: '#5a2467'\n  band: '#3f1848'\nfills:\n  - [accent, band]\n"
+    _, lines = resolved(layout_a(tmp_path, text), "a")
+    assert lines == [
+        "layouts/a/layout.yaml:3:11: warning: fills 'accent' (#5a2467) and 'band' (#3f1848) sit side by side "
+        "but differ only 1.31:1 in lightness in layout 'a', so a black-and-white printer prints them as one "
+        "grey; make them at least 1.6:1 apart [layout.grayscale]"
+    ]
+
+
+def test_fills_far_enough_apart_do_not_warn(tmp_path: Path):
+    text = "extends: base\ntokens:\n  accent: '#6e2c7d'\n  band: '#34133c'\nfills:\n  - [accent, band]\n"
+    assert resolved(layout_a(tmp_path, text), "a")[1] == []
+
+
+@pytest.mark.parametrize(("grey", "warns"), [("#cdcdcd", True), ("#cccccc", False)])
+def test_the_threshold_is_1_6_to_1(tmp_path: Path, grey: str, warns: bool):
+    """#cdcdcd is 1.59:1 against white, #cccccc 1.61:1."""
+    text = f"extends: base\ntokens:\n  band: '{grey}'\nfills:\n  - [paper, band]\n"
+    lines = resolved(layout_a(tmp_path, text), "a")[1]
+    assert [line.split(": warning: ")[0] for line in lines] == (
+        ["layouts/a/layout.yaml:3:9"] if warns else []
+    )
+
+
+def test_fill_pair_declared_in_the_parent_warns_where_the_child_sets_the_colour(tmp_path: Path):
+    root = project(tmp_path)
+    base = root / "layouts" / "base" / "layout.yaml"
+    base.write_text(base.read_text() + "fills:\n  - [paper, accent]\n")
+    (root / "layouts" / "a").mkdir()
+    (root / "layouts" / "a" / "layout.yaml").write_text("extends: base\ntokens:\n  accent: '#dddddd'\n")
+    report = Report()
+    specs = discover(root, report)
+    resolve("child", specs, root, TOPIC_LAYOUT, report)  # the child's accent is dark: fine
+    assert report.lines() == []
+    resolve("a", specs, root, TOPIC_LAYOUT, report)
+    assert [line for line in report.lines() if "[layout.grayscale]" in line] == [
+        "layouts/a/layout.yaml:3:11: warning: fills 'paper' (#ffffff) and 'accent' (#dddddd) sit side by "
+        "side but differ only 1.36:1 in lightness in layout 'a', so a black-and-white printer prints them as "
+        "one grey; make them at least 1.6:1 apart [layout.grayscale]"
+    ]
+
+
+def test_fill_pair_must_name_hex_colours(tmp_path: Path):
+    _, lines = resolved(layout_a(tmp_path, "extends: base\nfills:\n  - [paper, nowhere]\n"), "a")
+    assert lines == [
+        "layouts/a/layout.yaml:3:5: error: fill pair [paper, nowhere] must name two #rrggbb colour tokens "
+        "[layout.grayscale]"
     ]
 
 
