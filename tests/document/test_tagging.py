@@ -174,6 +174,19 @@ def test_a_running_head_and_a_page_number_are_pagination_artifacts_held_by_no_el
     assert audit_bytes(data, "t.pdf") == []
 
 
+def test_a_fixed_element_hidden_from_readers_is_a_watermark_on_every_page_and_extracts_on_its_own():
+    data = pdf_of(
+        '<div aria-hidden="true" style="position: fixed; top: 1in; transform: rotate(-30deg)">Draft</div>'
+        "<h1>Title</h1><p>First page ends here.</p><p>Second page.</p>",
+        PAGED,
+    )
+    assert [artifacts(data, page) for page in (0, 1)] == [
+        ["/Pagination /Watermark", "/Pagination /Header", "/Pagination /Footer"]
+    ] * 2
+    assert "Draft" not in [element_text(data, e) for e in elements(data)]
+    assert audit_bytes(data, "t.pdf") == []  # no word glued to it
+
+
 # --- notes --------------------------------------------------------------------------------------------------
 
 FOOTNOTES = """
