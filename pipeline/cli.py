@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=_positive, metavar="N", help="worker processes (default: the CPUs)"
     )
     person.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    _print_option(person, "copy and the print file: <id>.print.pdf, <topic>-print.print.pdf")
     _bills_option(person)
     _worker_limits(person, "a chunk of copies")
 
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     flyin.add_argument("--strict", action="store_true", help="treat warnings as errors")
     flyin.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    _print_option(flyin, "one-pager, itinerary, packet and overview: <name>.print.pdf")
     _bills_option(flyin)
     _worker_limits(flyin, "a team's pages")
 
@@ -153,6 +155,15 @@ def _paper_options(parser: argparse.ArgumentParser) -> None:
         metavar="SIZES",
         help="paper sizes to make, e.g. letter,a4 (default: the organization's defaults.papers); a size "
         "other than its page_size is named <name>.<size>.pdf",
+    )
+
+
+def _print_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--print",
+        action="store_true",
+        dest="print_pdf",
+        help=f"also a print-shop PDF (PDF/X-4, bleed, crop marks) beside each {what}",
     )
 
 
@@ -458,7 +469,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     _known_topic(root, args.topic)
     folder = f"out/personalized/{args.topic}"
     if args.combine:
-        copies, printed = index.combine(root, args.topic, report)
+        copies, printed = index.combine(root, args.topic, report, args.print_pdf)
         _print(report)
         if not args.quiet:
             target = (
@@ -488,6 +499,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
         timeout=args.timeout,
         memory_mb=args.memory_limit,
         bills=bills,
+        print_pdf=args.print_pdf,
     )
     result = p.personalize(project, args.topic, selection, report, options)
     _print(report)
@@ -495,6 +507,8 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
         made = f"{folder}/{index.index_name(shard)}"
         if result.print_file:
             made += f" and {folder}/{args.topic}-print.pdf"
+        if result.print_shop:
+            made += f" (print-shop variants: <id>.print.pdf, {args.topic}-print.print.pdf)"
         elif not shard:
             made += "; no print file, as no copy was made"
         print(
@@ -536,6 +550,7 @@ def _flyin_locked(root: Path, args, report: Report) -> int:
         bills=bills,
         bills_folder=args.bills,
         strict=args.strict,
+        print_pdf=args.print_pdf,
     )
     shown = _shown(args.schedule, root)
     result = flyin(project, args.schedule, shown, args.recipients, report, options)

@@ -184,3 +184,15 @@ def typeset(root, markup: str, stem: str, families: list[str], max_pages: int | 
     if problems:
         raise PageError("; ".join(problems))
     return data, len(document.pages)
+
+
+def print_variant(root, markup: str, stem: str, paper: str) -> bytes:
+    """The print-shop variant of an itinerary or overview (prepress: bleed, crop marks, PDF/X-4), from the
+    HTML its screen PDF was made from; PageError when WeasyPrint complains."""
+    from pipeline.document.prepress import print_pdf
+    from pipeline.document.typeset import TypesetError
+
+    try:
+        return print_pdf(markup, root, stem, "flyin", None, paper)
+    except TypesetError as exc:
+        raise PageError("the print-shop variant: " + "; ".join(str(p) for p in exc.problems)) from None

@@ -14,7 +14,16 @@ from pipeline.build.workers import Failure, run
 from pipeline.errors import PressError, Report, SourceErrors
 from pipeline.flyin import state as st
 from pipeline.flyin.checks import check
-from pipeline.flyin.pages import MAX_PAGES, Day, PageError, itinerary_html, overview_html, rows, typeset
+from pipeline.flyin.pages import (
+    MAX_PAGES,
+    Day,
+    PageError,
+    itinerary_html,
+    overview_html,
+    print_variant,
+    rows,
+    typeset,
+)
 from pipeline.flyin.schedule import Meeting, clock
 from pipeline.flyin.walking import load as load_walking
 from pipeline.personalize.recipients import Selection, committee_names, read
@@ -38,6 +47,7 @@ class Options:
     bills: dict | None = None  # Bill Status data (personalize.bills.read), for the band's bill lines
     bills_folder: Path | None = None  # where it was read from (its files are part of every copy's key)
     strict: bool = False  # warnings fail the run, nothing is made
+    print_pdf: bool = False  # also every PDF's print-shop variant beside it, <name>.print.pdf
 
 
 @dataclass
@@ -133,7 +143,7 @@ def _check(project, schedule: Path, shown: str, recipients: Path, report: Report
         raise PressError(f"{shown} has no meetings; nothing was made")
     files = file_hashes(project.root)
     inputs = [recipients] + ([options.bills_folder] if options.bills_folder else [])
-    env = st.environment(project.root, files, inputs)
+    env = dict(st.environment(project.root, files, inputs), print=options.print_pdf)
     everyone = walking_order(list(people.values()), Report())
     plan = _Plan(meetings, people, everyone, committee_names(recipients), walking, env)
     date = build_date()
@@ -191,7 +201,7 @@ def _copies(project, plan: _Plan, saved, report: Report, options: Options, resul
         selection = Selection(plan.everyone, mine, plan.names)
         copy_options = CopyOptions(jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb,
                                    folder=f"{COPIES}/{topic}", index=False, bills=options.bills,
-                                   base=bases[topic])  # fmt: skip
+                                   base=bases[topic], print_pdf=options.print_pdf)  # fmt: skip
         made = personalize(project, topic, selection, report, copy_options)
         if made.bills is not None:
             from pipeline.personalize.standing import summary
@@ -200,9 +210,11 @@ def _copies(project, plan: _Plan, saved, report: Report, options: Options, resul
         done = {c.id: c for c in made.copies}
         for rid in needed[topic]:
             if rid in done:
-                saved.copies[f"{topic}/{rid}"] = {
-                    "key": plan.copy_key(topic, rid), "files": {done[rid].file: done[rid].sha256},
-                }  # fmt: skip
+                made = {done[rid].file: done[rid].sha256}
+                if done[rid].print_sha256:
+                    made[done[rid].print_file] = done[rid].print_sha256
+                entry = {"key": plan.copy_key(topic, rid), "files": made}
+                _replace(project.root, saved.copies, f"{topic}/{rid}", entry)
                 result.copies_made += 1
             else:
                 saved.copies.pop(f"{topic}/{rid}", None)
@@ -262,38 +274,56 @@ def _pages(project, plan: _Plan, work: list, saved, report: Report, options: Opt
             return
         entry = {"key": wanted, "files": outcome}
         if kind == "team":
-            saved.teams[f"{date}/{slug}"] = entry
+            _replace(root, saved.teams, f"{date}/{slug}", entry)
             result.teams_made.append(f"{date}/{slug}")
         else:
-            saved.days[date.isoformat()] = entry
+            _replace(root, saved.days, date.isoformat(), entry)
 
     root = project.root
-    work_fn = lambda task: _make(root, day(task[1]), plan, task)  # noqa: E731
+    work_fn = lambda task: _make(root, day(task[1]), plan, task, options.print_pdf)  # noqa: E731
     for task in work:
         day(task[1])  # made before the workers fork, so each inherits it
     if work:
         run(work, work_fn, done, jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb)
 
 
-def _make(root: Path, day: Day, plan: _Plan, task) -> dict[str, str] | str:
-    """In a worker: one team's itinerary and packet, or one date's overview and meetings.csv; the files
-    written with their sha256, or why nothing was."""
+def _replace(root: Path, records: dict, name: str, entry: dict) -> None:
+    """Record what an output made now, removing the files it made before and not now (a print-shop variant
+    of a run with --print, when this one has none)."""
+    for path in set(records.get(name, {}).get("files", {})) - set(entry["files"]):
+        (root / path).unlink(missing_ok=True)
+    records[name] = entry
+
+
+def _make(root: Path, day: Day, plan: _Plan, task, printed: bool = False) -> dict[str, str] | str:
+    """In a worker: one team's itinerary and packet, or one date's overview and meetings.csv (`printed`: and
+    the print-shop variant of each PDF); the files written with their sha256, or why nothing was."""
     kind, date, slug, meetings, _ = task
     families = sorted({face.family for face, _ in day.project.base.fonts})
     folder = f"{OUT}/{date.isoformat()}"
+    paper = day.project.org.defaults.page_size
     try:
         if kind == "day":
             teams = defaultdict(list)
             for m in meetings:
                 teams[m.team].append(m)
             ordered = sorted(teams.items(), key=lambda kv: kv[0].lower())
-            pdf, _ = typeset(root, overview_html(day, ordered), "overview", families, None)
+            markup = overview_html(day, ordered)
+            pdf, _ = typeset(root, markup, "overview", families, None)
             files = {f"{folder}/overview.pdf": pdf, f"{folder}/meetings.csv": _csv(day, ordered)}
+            if printed:
+                files[f"{folder}/overview.print.pdf"] = print_variant(root, markup, "overview", paper)
         else:
             team = meetings[0].team
-            pdf, pages = typeset(root, itinerary_html(day, team, meetings), "itinerary", families, MAX_PAGES)
+            markup = itinerary_html(day, team, meetings)
+            pdf, pages = typeset(root, markup, "itinerary", families, MAX_PAGES)
             packet = _packet(root, day, plan, meetings, pdf, pages)
             files = {f"{folder}/{slug}/itinerary.pdf": pdf, f"{folder}/{slug}/packet.pdf": packet}
+            if printed:
+                front = print_variant(root, markup, "itinerary", paper)
+                files[f"{folder}/{slug}/itinerary.print.pdf"] = front
+                packet = _packet(root, day, plan, meetings, front, pages, printed=True)
+                files[f"{folder}/{slug}/packet.print.pdf"] = packet
     except PageError as exc:
         return str(exc)
     for path, data in files.items():
@@ -302,20 +332,23 @@ def _make(root: Path, day: Day, plan: _Plan, task) -> dict[str, str] | str:
 
 
 def _packet(
-    root: Path, day: Day, plan: _Plan, meetings: list[Meeting], itinerary: bytes, pages: int
+    root: Path, day: Day, plan: _Plan, meetings: list[Meeting], itinerary: bytes, pages: int, printed=False
 ) -> bytes:
-    """The itinerary, then each meeting's copies in meeting order, a bookmark per meeting; checked as a
-    reader opens it (pdfium, one page per copy after the itinerary)."""
+    """The itinerary, then each meeting's copies in meeting order, a bookmark per meeting (`printed`: the
+    print-shop variant, of the itinerary's and the copies' variants); checked as a reader opens it (pdfium,
+    one page per copy after the itinerary)."""
     import pypdfium2 as pdfium
 
     from pipeline.pdf.collate import packet
+    from pipeline.pdf.pressfile import press_file
 
     sections, count = [], 0
+    name = "{}.print.pdf" if printed else "{}.pdf"
     for m, row in zip(sorted(meetings, key=lambda m: (m.start, m.line)), rows(day, meetings), strict=True):
-        parts = [(day.titles[t], root / COPIES / t / f"{m.recipient}.pdf") for t in m.topics]
+        parts = [(day.titles[t], root / COPIES / t / name.format(m.recipient)) for t in m.topics]
         sections.append((f"{row['start']} {row['member']} · {row['office'] or row['room']}", parts))
         count += len(parts)
-    data = packet(itinerary, f"Itinerary: {meetings[0].team}", sections)
+    data = (press_file if printed else packet)(itinerary, f"Itinerary: {meetings[0].team}", sections)
     try:
         found = len(pdfium.PdfDocument(data))
     except pdfium.PdfiumError as exc:

@@ -31,7 +31,7 @@ def print_file(entries: list[tuple[str, Path]]) -> bytes:
             merged.add(path.read_bytes())
         merged.close()
         try:
-            return _saved(merged.pdf, [(title, number) for number, (title, _) in enumerate(entries)])
+            return with_outline(merged.pdf, [(title, number) for number, (title, _) in enumerate(entries)])
         finally:
             merged.release()
     split = read_update(first)
@@ -50,7 +50,7 @@ def print_file(entries: list[tuple[str, Path]]) -> bytes:
         for _, path in entries:
             with pikepdf.open(path) as one:
                 out.pages.extend(one.pages)
-    return _saved(out, [(title, number) for number, (title, _) in enumerate(entries)])
+    return with_outline(out, [(title, number) for number, (title, _) in enumerate(entries)])
 
 
 def _updates_of_one_base(first: bytes, entries: list[tuple[str, Path]]) -> list | None:
@@ -75,7 +75,7 @@ def _is_tagged(data: bytes) -> bool:
         return "/StructTreeRoot" in pdf.Root
 
 
-def _saved(out, marks: list) -> bytes:
+def with_outline(out, marks: list) -> bytes:
     """The PDF saved, deterministically, with an outline: (title, page) or (title, page, [(title, page)])
     for each mark."""
     import pikepdf
@@ -163,7 +163,7 @@ def packet(front: bytes, front_title: str, sections: list[tuple[str, list[tuple[
                 merged.add(path.read_bytes())
         merged.close()
         try:
-            return _saved(merged.pdf, marks)
+            return with_outline(merged.pdf, marks)
         finally:
             merged.release()
     out, forms = pikepdf.Pdf.new(), {}
@@ -184,4 +184,4 @@ def packet(front: bytes, front_title: str, sections: list[tuple[str, list[tuple[
                 if digest not in forms:
                     forms[digest] = _base_form(out, split.base)
                 out.pages.append(_band_page(out, split.band, *forms[digest]))
-        return _saved(out, marks)
+        return with_outline(out, marks)

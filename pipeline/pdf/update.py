@@ -30,11 +30,19 @@ class Base:
     mcid: int  # marked-content id of the band text in the structure tree
     text_box: tuple[float, float, float, float]  # x0, y0 (top), x1, y1 (bottom) in PDF pt, y upwards
     qr_box: tuple[float, float, float, float]
-    page_height: float
+    page_height: float  # the trim's top edge (the page's height when it has no bleed)
     colour: tuple[float, float, float]
     font: BandFont
     ids: list[bytes] = field(default_factory=list)  # the base's file identifiers, if it has them
     qr: QrTags | None = None  # the QR code's Figure and link annotation (a tagged page only)
+    media: tuple[float, float] = (0.0, 0.0)  # the MediaBox's lower left corner (below 0 with a bleed)
+
+    @property
+    def page_qr_box(self) -> tuple[float, float, float, float]:
+        """The QR code's box from the MediaBox's lower left corner, as a reader rendering the page sees it."""
+        x0, top, x1, bottom = self.qr_box
+        dx, dy = self.media
+        return (x0 - dx, top - dy, x1 - dx, bottom - dy)
 
 
 def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
@@ -48,11 +56,12 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
     pikepdf.settings.set_flate_compression_level(9)
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         page = doc.pages[0]
-        height = float(page.MediaBox[3]) - float(page.MediaBox[1])
+        left, top = trim_origin(page.obj)
+        media = (float(page.MediaBox[0]), float(page.MediaBox[1]))
 
-        def box(name):
+        def box(name):  # the anchors are CSS px from the trim's top left corner
             x1, y1, x2, y2 = anchors[name]
-            return (x1 * PX, height - y1 * PX, x2 * PX, height - y2 * PX)
+            return (left + x1 * PX, top - y1 * PX, left + x2 * PX, top - y2 * PX)
 
         band = doc.make_stream(b"")
         contents = page.obj.Contents
@@ -99,12 +108,20 @@ def prepare(pdf: bytes, anchors: dict, font: BandFont, colour: str) -> Base:
         mcid,
         box("band-text"),
         box("band-qr"),
-        height,
+        top,
         tuple(round(c, 4) for c in rgb(colour) or (0.0, 0.0, 0.0)),
         font,
         ids,
         qr,
+        media,
     )
+
+
+def trim_origin(page) -> tuple[float, float]:
+    """The trim's left and top edges in PDF pt (the MediaBox's when the page has no TrimBox): a print-shop
+    page's MediaBox is larger by its bleed and slug, and its laid-out boxes are placed from the trim."""
+    trim = page.get("/TrimBox", page.MediaBox)
+    return float(trim[0]), float(trim[3])
 
 
 def _same_face(doc, fonts, font: BandFont, aliases: dict):

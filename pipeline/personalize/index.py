@@ -43,9 +43,10 @@ def read_index(path: Path) -> list[Copy]:
     ]
 
 
-def combine(root: Path, topic_id: str, report: Report) -> tuple[list[Copy], bool]:
-    """Merge the shards' index files into index.csv and make the print file; every shard must be there and
-    every file must still match its sha256."""
+def combine(root: Path, topic_id: str, report: Report, printed: bool = False) -> tuple[list[Copy], bool]:
+    """Merge the shards' index files into index.csv and make the print file (`printed`: and its print-shop
+    variant, from the copies' <id>.print.pdf); every shard must be there and every file must still match its
+    sha256."""
     folder = root / "out" / "personalized" / topic_id
     found = sorted(folder.glob("index-*-of-*.csv"))
     if not found:
@@ -76,21 +77,38 @@ def combine(root: Path, topic_id: str, report: Report) -> tuple[list[Copy], bool
         else:
             good.append(c)
     write_index(folder / "index.csv", good)
-    return good, collate(root, good, folder / f"{topic_id}-print.pdf", report)
+    made = collate(root, good, folder / f"{topic_id}-print.pdf", report)
+    if made and printed:
+        missing = [c for c in good if not (root / c.print_file).is_file()]
+        for c in missing:
+            report.error(
+                (c.print_file, 0, 0),
+                f"the print-shop copy for {c.name} ({c.id}) is missing: make its shard with --print",
+                "personalize.combine",
+            )
+        if not missing:
+            collate(root, good, folder / f"{topic_id}-print.print.pdf", report, printed=True)
+    return good, made
 
 
-def collate(root: Path, copies: list[Copy], target: Path, report: Report) -> bool:
+def collate(root: Path, copies: list[Copy], target: Path, report: Report, printed: bool = False) -> bool:
     """The print file: every copy's page in walking order with a bookmark each; the base page is shared.
-    It is checked as the copies are: pdfium must open it and count one page per copy. Whether it was
-    written (not without copies, nor when the check fails)."""
+    `printed`: its print-shop variant, of the copies' print-shop variants. It is checked as the copies are:
+    pdfium must open it and count one page per copy. Whether it was written (not without copies, nor when
+    the check fails)."""
     import pypdfium2 as pdfium
 
     from pipeline.build.finish import write_atomic
     from pipeline.pdf.collate import print_file
+    from pipeline.pdf.pressfile import press_file
 
     if not copies:
         return False
-    data = print_file([(c.bookmark, root / c.file) for c in sorted(copies, key=lambda c: c.order)])
+    ordered = sorted(copies, key=lambda c: c.order)
+    if printed:
+        data = press_file(None, "", [(c.bookmark, [(c.bookmark, root / c.print_file)]) for c in ordered])
+    else:
+        data = print_file([(c.bookmark, root / c.file) for c in ordered])
     shown = target.relative_to(root).as_posix()
     try:
         pages = len(pdfium.PdfDocument(data))

@@ -56,6 +56,12 @@ class Copy:
     sha256: str = ""
     office: str = ""  # the office address, for the walker: in the index and the print file's bookmarks
     where: tuple[str, int, int] = ("", 0, 0)  # the recipient's row, for messages
+    print_sha256: str = ""  # of its print-shop variant (print_file), when --print made one
+
+    @property
+    def print_file(self) -> str:
+        """Its print-shop variant beside it, named as `press build --print` names them: <id>.print.pdf."""
+        return self.file.removesuffix(".pdf") + ".print.pdf"
 
     @property
     def bookmark(self) -> str:

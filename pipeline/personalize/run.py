@@ -34,6 +34,7 @@ class Options:
     index: bool = True  # write index.csv and the print file (a fly-in keeps its own records instead)
     bills: object = None  # the Bill Status data of --bills (pipeline.personalize.bills.Bills), or None
     base: object = None  # the topic's base one-pager (`base_document`'s Output) when made beforehand
+    print_pdf: bool = False  # also each copy's print-shop variant, <id>.print.pdf (PDF/X-4, bleed, marks)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Result:
     folder: Path | None = None
     print_file: Path | None = None  # None when it was not made (a shard, no copy, or a failed check)
     bills: object = None  # the topic's bills (standing.TopicBills) when --bills was given
+    print_shop: Path | None = None  # the print file's print-shop variant, with --print
 
 
 def personalize(project, topic_id: str, selection: Selection, report: Report, options: Options = Options()):
@@ -62,16 +64,17 @@ def personalize(project, topic_id: str, selection: Selection, report: Report, op
     folder = options.folder or f"out/personalized/{topic.id}"
     result, clock = Result(folder=project.root / folder), time.perf_counter()
     result.bills = topic_bills(project, topic, source, options.bills, report)
-    output, base, copies = _prepare(
-        project, topic, source, layout, selection, report, folder, result.bills, options.base
+    output, (base, press), copies = _prepare(
+        project, topic, source, layout, selection, report, folder, result.bills, options
     )
     result.seconds["base"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    failed = _make(project, topic, layout, output, base, copies, options, report)
+    failed = _make(project, topic, layout, output, (base, press), copies, options, report)
     result.seconds["make"] = time.perf_counter() - clock
     clock = time.perf_counter()
     if options.verify:
-        failed |= _proof(project, base, [c for c in copies if c.order not in failed], options, report)
+        mine = [c for c in copies if c.order not in failed]
+        failed |= _proof(project, (base, press), mine, options, report)
     result.seconds["verify"] = time.perf_counter() - clock
     result.copies = [c for c in copies if c.order not in failed]
     clock = time.perf_counter()
@@ -80,6 +83,9 @@ def personalize(project, topic_id: str, selection: Selection, report: Report, op
         target = result.folder / f"{topic.id}-print.pdf"
         if options.shard is None and collate(project.root, result.copies, target, report):
             result.print_file = target
+            shop = target.with_name(f"{topic.id}-print.print.pdf")
+            if press is not None and collate(project.root, result.copies, shop, report, printed=True):
+                result.print_shop = shop
     result.seconds["index"] = time.perf_counter() - clock
     return result
 
@@ -100,8 +106,9 @@ def topic_bills(project, topic, source, bills: dict | None, report: Report):
     return found
 
 
-def _prepare(project, topic, source, layout, selection: Selection, report: Report, folder: str, bills, made):
-    """The shared base (the one-pager through the normal pipeline, band font added) and each copy's plan."""
+def _prepare(project, topic, source, layout, selection: Selection, report: Report, folder, bills, options):
+    """The shared base (the one-pager through the normal pipeline, band font added), with --print its
+    print-shop variant (or None), and each copy's plan."""
     from pipeline.pdf.update import prepare
 
     language = topic.language or project.org.defaults.language
@@ -111,10 +118,15 @@ def _prepare(project, topic, source, layout, selection: Selection, report: Repor
         for text in texts(r, layout.band, line_fields(r, topic, selection.names, day, bills)):
             chars |= set(text)
     font = band_font(project, layout, chars)
-    output = made or base_document(project, topic, source, report)
+    output = options.base or base_document(project, topic, source, report)
     if output is None:
         raise SourceErrors(report)
-    base = prepare(output.pdf, output.fitting.band, font, layout.tokens.get("ink", "#000000"))
+    ink = layout.tokens.get("ink", "#000000")
+    base = prepare(output.pdf, output.fitting.band, font, ink)
+    press = None
+    if options.print_pdf:
+        printed = print_base(project, topic, source, layout, output, report)
+        press = prepare(printed, output.fitting.band, font, ink)
     width = base.text_box[2] - base.text_box[0]
     url = project.org.personalize.url
     copies = plan(
@@ -131,7 +143,26 @@ def _prepare(project, topic, source, layout, selection: Selection, report: Repor
         selection.order,
         bills,
     )
-    return output, base, copies
+    return output, (base, press), copies
+
+
+def print_base(project, topic, source, layout, output, report: Report) -> bytes:
+    """The base one-pager's print-shop variant (prepress: bleed, crop marks, PDF/X-4) from the same fitted
+    HTML; its copies are stamped as the screen ones are, the band placed from the trim. SourceErrors when
+    WeasyPrint cannot make it."""
+    from pipeline.document.prepress import print_pdf
+    from pipeline.document.trace import report_problems
+    from pipeline.document.typeset import TypesetError
+
+    mine = Report()
+    try:
+        paper = project.org.defaults.page_size
+        data = print_pdf(output.html, project.root, f"{topic.id}-one-pager", topic.id, layout, paper)
+    except TypesetError as exc:
+        report_problems(exc.problems, project, source, layout, "one-pager", mine)
+        report.extend(mine)
+        raise SourceErrors(report) from None
+    return data
 
 
 def base_document(project, topic, source, report: Report):
@@ -157,18 +188,19 @@ def band_font(project, layout, chars: set[str]):
     return BandFont.subset(locate(project.root, path), family, chars)
 
 
-def _make(project, topic, layout, output, base, copies: list[Copy], options: Options, report: Report) -> set:
-    """Write every copy in worker processes; the orders of the copies that could not be made."""
-    root = str(project.root)
+def _make(project, topic, layout, output, bases, copies: list[Copy], options: Options, report: Report) -> set:
+    """Write every copy (and with --print its print-shop variant: `bases` is the screen base and the print
+    one, or None) in worker processes; the orders of the copies that could not be made."""
+    root, paper = str(project.root), project.org.defaults.page_size
     if options.full:  # each chunk's HTML is made here while the workers typeset the chunks before it
         tasks = (
             [(c, _full_html(project, topic, layout, c, output.fitting.settings)) for c in chunk]
             for chunk in _chunks(copies, FULL_CHUNK)
         )
-        work = lambda items: _typeset_copies(root, items)  # noqa: E731
+        work = lambda items: _typeset_copies(root, items, paper if bases[1] else None)  # noqa: E731
     else:
         tasks = iter(_chunks(copies, CHUNK))
-        work = lambda chunk: _stamp_copies(root, base, chunk)  # noqa: E731
+        work = lambda chunk: _stamp_copies(root, bases, chunk)  # noqa: E731
     failed = set()
 
     def done(task, result):
@@ -177,8 +209,8 @@ def _make(project, topic, layout, output, base, copies: list[Copy], options: Opt
             failed.update(_lost(chunk, result, "no copy made", report))
             return
         by_order = {c.order: c for c in chunk}
-        for order, digest, problems in result:
-            by_order[order].sha256 = digest
+        for order, digest, problems, printed in result:
+            by_order[order].sha256, by_order[order].print_sha256 = digest, printed
             if problems:
                 failed.add(order)
                 copy = by_order[order]
@@ -193,22 +225,23 @@ def _make(project, topic, layout, output, base, copies: list[Copy], options: Opt
     return failed
 
 
-def _proof(project, base, copies: list[Copy], options: Options, report: Report) -> set:
-    """Check every written copy as a reader gets it (pdfium, zxing-cpp); remove and report each that fails."""
+def _proof(project, bases, copies: list[Copy], options: Options, report: Report) -> set:
+    """Check every written copy (and print-shop variant) as a reader gets it (pdfium, zxing-cpp); remove and
+    report each that fails."""
     root, failed = project.root, set()
 
     def done(chunk, result):
         if isinstance(result, Failure):
             failed.update(_lost(chunk, result, "the copy could not be checked and was removed", report))
             for copy in chunk:
-                (root / copy.file).unlink(missing_ok=True)
+                _remove(root, copy)
             return
         by_order = {c.order: c for c in chunk}
         for order, problems in result:
             if problems:
                 copy = by_order[order]
                 failed.add(order)
-                (root / copy.file).unlink(missing_ok=True)
+                _remove(root, copy)
                 report.error(
                     copy.where,
                     f"{copy.label} ({copy.id}): the copy failed its check: {'; '.join(problems)}; "
@@ -216,7 +249,7 @@ def _proof(project, base, copies: list[Copy], options: Options, report: Report) 
                     "personalize.proof",
                 )
 
-    work = lambda chunk: _check_copies(str(root), base, chunk)  # noqa: E731
+    work = lambda chunk: _check_copies(str(root), bases, chunk)  # noqa: E731
     run(
         _chunks(copies, CHUNK),
         work,
@@ -228,6 +261,11 @@ def _proof(project, base, copies: list[Copy], options: Options, report: Report) 
     return failed
 
 
+def _remove(root: Path, copy: Copy) -> None:
+    (root / copy.file).unlink(missing_ok=True)
+    (root / copy.print_file).unlink(missing_ok=True)
+
+
 def _lost(chunk: list[Copy], failure: Failure, what: str, report: Report) -> set:
     """Report every copy of a chunk whose worker died, hung or ran out of memory, each at its office."""
     for copy in chunk:
@@ -235,48 +273,73 @@ def _lost(chunk: list[Copy], failure: Failure, what: str, report: Report) -> set
     return {copy.order for copy in chunk}
 
 
-def _stamp_copies(root: str, base, copies: list[Copy]) -> list[tuple[int, str, list[str]]]:
-    """In a worker: stamp and write a chunk of copies; (order, sha256, problems) per copy."""
+def _stamp_copies(root: str, bases, copies: list[Copy]) -> list[tuple[int, str, list[str], str]]:
+    """In a worker: stamp and write a chunk of copies (on the screen base, and on the print one when there is
+    one); (order, sha256, problems, the print variant's sha256 or '') per copy."""
     from pipeline.build.finish import write_atomic
     from pipeline.pdf.update import band_content, stamp
     from pipeline.personalize import qr
 
     done = []
     for copy in copies:
-        data = stamp(base, band_content(base, copy.lines, qr.matrix(copy.url)), copy.url)
-        write_atomic(Path(root) / copy.file, data, sync=False)
-        done.append((copy.order, hashlib.sha256(data).hexdigest(), []))
+        matrix, digests = qr.matrix(copy.url), []
+        for base, name in zip(bases, (copy.file, copy.print_file), strict=True):
+            if base is None:
+                digests.append("")
+                continue
+            data = stamp(base, band_content(base, copy.lines, matrix), copy.url)
+            write_atomic(Path(root) / name, data, sync=False)
+            digests.append(hashlib.sha256(data).hexdigest())
+        done.append((copy.order, digests[0], [], digests[1]))
     return done
 
 
-def _typeset_copies(root: str, items: list[tuple[Copy, str]]) -> list[tuple[int, str, list[str]]]:
-    """In a worker: typeset, check and write a chunk of full renders (their HTML made in the main process); a
-    copy WeasyPrint complains about, or whose page clips content, is not written; its problems come back."""
+def _typeset_copies(
+    root: str, items: list[tuple[Copy, str]], paper: str | None
+) -> list[tuple[int, str, list[str], str]]:
+    """In a worker: typeset, check and write a chunk of full renders (their HTML made in the main process),
+    and given a `paper`, each one's print-shop variant from the same HTML; a copy WeasyPrint complains about,
+    or whose page clips content, is not written; its problems come back."""
     from pipeline.build.finish import write_atomic
+    from pipeline.document.prepress import print_pdf
     from pipeline.document.typeset import TypesetError, clipped, layout_html, write_pdf
 
     done = []
     for copy, markup in items:
+        printed = b""
         try:
             document = layout_html(markup, Path(root), copy.id, "personalized")
             problems = [p for page in document.pages for p in clipped(page)]
             data = b"" if problems else write_pdf(document)
+            if paper and not problems:
+                printed = print_pdf(markup, Path(root), copy.id, "personalized", None, paper)
         except TypesetError as exc:
             problems = exc.problems
         if problems:
-            done.append((copy.order, "", problems))
+            done.append((copy.order, "", problems, ""))
             continue
         write_atomic(Path(root) / copy.file, data, sync=False)
-        done.append((copy.order, hashlib.sha256(data).hexdigest(), []))
+        if printed:
+            write_atomic(Path(root) / copy.print_file, printed, sync=False)
+        digest = hashlib.sha256(printed).hexdigest() if printed else ""
+        done.append((copy.order, hashlib.sha256(data).hexdigest(), [], digest))
     return done
 
 
-def _check_copies(root: str, base, copies: list[Copy]) -> list[tuple[int, list[str]]]:
-    """In a worker: proof a chunk of written copies; (order, problems) for each."""
+def _check_copies(root: str, bases, copies: list[Copy]) -> list[tuple[int, list[str]]]:
+    """In a worker: proof a chunk of written copies, and their print-shop variants when `bases` has a print
+    base; (order, problems) for each."""
     from pipeline.pdf.proof import problems
 
-    qr_box = base.qr_box
-    return [(c.order, problems((Path(root) / c.file).read_bytes(), c.name, c.url, qr_box)) for c in copies]
+    base, press = bases
+    done = []
+    for c in copies:
+        found = problems((Path(root) / c.file).read_bytes(), c.name, c.url, base.qr_box)
+        if press is not None and not found:
+            data = (Path(root) / c.print_file).read_bytes()
+            found = [f"its print-shop variant: {p}" for p in problems(data, c.name, c.url, press.page_qr_box)]
+        done.append((c.order, found))
+    return done
 
 
 def _chunks(items: list, size: int) -> list[list]:
