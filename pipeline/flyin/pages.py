@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from babel.dates import format_date
@@ -173,7 +174,7 @@ def typeset(root, markup: str, stem: str, families: list[str], max_pages: int | 
     from pipeline.pdf.inspect import check_fonts, embedded_fonts
 
     try:
-        document = layout_html(markup, root, stem, "flyin")
+        document = layout_html(markup, root, stem, "flyin", _fonts())
         problems = [p for page in document.pages for p in clipped(page)] + overfull_lines(document)
         if max_pages and len(document.pages) > max_pages:
             problems.append(f"it needs {len(document.pages)} pages; at most {max_pages} are allowed")
@@ -184,6 +185,15 @@ def typeset(root, markup: str, stem: str, families: list[str], max_pages: int | 
     if problems:
         raise PageError("; ".join(problems))
     return data, len(document.pages)
+
+
+@functools.cache
+def _fonts():
+    """One FontConfiguration per process: the base layout's @font-face fonts, loaded by the first itinerary or
+    overview a worker lays out, are there for the next (every one declares the same faces)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def print_variant(root, markup: str, stem: str, paper: str) -> bytes:

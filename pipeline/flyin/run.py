@@ -26,7 +26,8 @@ from pipeline.flyin.pages import (
 )
 from pipeline.flyin.schedule import Meeting, clock
 from pipeline.flyin.walking import load as load_walking
-from pipeline.personalize.recipients import Selection, committee_names, read
+from pipeline.personalize.cache import recipients as cached_recipients
+from pipeline.personalize.recipients import Selection
 from pipeline.personalize.walk import walking_order
 
 OUT = "out/flyin"
@@ -89,6 +90,8 @@ def flyin(project, schedule: Path, shown: str, recipients: Path, report: Report,
     """Check the schedule, then make what is not up to date. Errors in the schedule (or, strict, warnings)
     raise SourceErrors before anything is made; a copy or page that fails fails its team only."""
     plan = _check(project, schedule, shown, recipients, report, options)
+    import pipeline.document.typeset  # noqa: F401 (WeasyPrint imported once, here, not in every worker)
+
     saved, result = st.load(project.root), Result()
     failed_copies = _copies(project, plan, saved, report, options, result)
     st.save(project.root, saved)  # an interrupted run keeps the copies it made
@@ -123,7 +126,8 @@ def flyin(project, schedule: Path, shown: str, recipients: Path, report: Report,
 def _check(project, schedule: Path, shown: str, recipients: Path, report: Report, options: Options) -> _Plan:
     from pipeline.flyin.schedule import read as read_schedule
 
-    people = {r.id: r for r in read(recipients, report)}
+    found, names = cached_recipients(project.root, recipients, report)
+    people = {r.id: r for r in found}
     walking = load_walking(project.root, report)
     topics = {t.id for t, _ in project.topics}
     meetings = read_schedule(schedule, shown, set(people), topics, report)
@@ -145,7 +149,7 @@ def _check(project, schedule: Path, shown: str, recipients: Path, report: Report
     inputs = [recipients] + ([options.bills_folder] if options.bills_folder else [])
     env = dict(st.environment(project.root, files, inputs), print=options.print_pdf)
     everyone = walking_order(list(people.values()), Report())
-    plan = _Plan(meetings, people, everyone, committee_names(recipients), walking, env)
+    plan = _Plan(meetings, people, everyone, names, walking, env)
     date = build_date()
     keys = output_keys(project, files, env["tools"], date, "out")
     for topic, _ in project.topics:
