@@ -196,16 +196,17 @@ def _copies(project, plan: _Plan, saved, report: Report, options: Options, resul
             result.copies_reused += 1
         else:
             needed[topic].add(rid)
-    failed, bases = set(), _bases(project, sorted(needed), report, options)
+    failed, bases = set(), _bases(project, plan, sorted(needed), report, options)
     for topic in sorted(needed):
         if bases.get(topic) is None:
             failed.update((topic, rid) for rid in needed[topic])
             continue
+        base, ready = bases[topic]
         mine = [r for r in plan.everyone if r.id in needed[topic]]
         selection = Selection(plan.everyone, mine, plan.names)
         copy_options = CopyOptions(jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb,
                                    folder=f"{COPIES}/{topic}", index=False, bills=options.bills,
-                                   base=bases[topic], print_pdf=options.print_pdf)  # fmt: skip
+                                   base=base, prepared=ready, print_pdf=options.print_pdf)  # fmt: skip
         made = personalize(project, topic, selection, report, copy_options)
         if made.bills is not None:
             from pipeline.personalize.standing import summary
@@ -226,18 +227,28 @@ def _copies(project, plan: _Plan, saved, report: Report, options: Options, resul
     return failed
 
 
-def _bases(project, topics: list[str], report: Report, options: Options) -> dict:
-    """Each topic's base one-pager (render, typeset, fit, checks), made in worker processes at once; None
-    (with its errors reported) for a topic whose base fails."""
-    from pipeline.personalize.run import base_document
+def _bases(project, plan: _Plan, topics: list[str], report: Report, options: Options) -> dict:
+    """Each topic's base one-pager (render, typeset, fit, checks) with its band font and prepared bases
+    (personalize.run.prepared), made in worker processes at once: (output, prepared), prepared None when the
+    topic cannot be personalized (personalize says why); None (with its errors reported) for a topic whose
+    base fails."""
+    from pipeline.personalize.run import base_document, prepared, topic_bills
 
     sources = {t.id: (t, s) for t, s in project.topics}
     made = {}
+    everyone = Selection(plan.everyone, plan.everyone, plan.names)
 
     def work(topic):
         mine = Report()
         output = base_document(project, *sources[topic], mine)
-        return output, mine
+        ready = None
+        if output is not None and project.org.personalize and project.layouts[sources[topic][0].layout].band:
+            bills = topic_bills(project, *sources[topic], options.bills, mine)
+            try:
+                ready = prepared(project, *sources[topic], output, everyone, bills, options.print_pdf, mine)
+            except SourceErrors:
+                output = None
+        return (output, ready) if output is not None else None, mine
 
     def done(topic, outcome):
         if isinstance(outcome, Failure):

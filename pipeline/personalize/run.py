@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -35,6 +36,7 @@ class Options:
     bills: object = None  # the Bill Status data of --bills (pipeline.personalize.bills.Bills), or None
     base: object = None  # the topic's base one-pager (`base_document`'s Output) when made beforehand
     print_pdf: bool = False  # also each copy's print-shop variant, <id>.print.pdf (PDF/X-4, bleed, marks)
+    prepared: tuple | None = None  # `prepared`'s (font, base, print base) for `base`, when made beforehand
 
 
 @dataclass
@@ -109,24 +111,13 @@ def topic_bills(project, topic, source, bills: dict | None, report: Report):
 def _prepare(project, topic, source, layout, selection: Selection, report: Report, folder, bills, options):
     """The shared base (the one-pager through the normal pipeline, band font added), with --print its
     print-shop variant (or None), and each copy's plan."""
-    from pipeline.pdf.update import prepare
-
-    language = topic.language or project.org.defaults.language
-    day = band_date(language)
-    chars = set()
-    for r in selection.everyone:
-        for text in texts(r, layout.band, line_fields(r, topic, selection.names, day, bills)):
-            chars |= set(text)
-    font = band_font(project, layout, chars)
+    day = band_date(topic.language or project.org.defaults.language)
     output = options.base or base_document(project, topic, source, report)
     if output is None:
         raise SourceErrors(report)
-    ink = layout.tokens.get("ink", "#000000")
-    base = prepare(output.pdf, output.fitting.band, font, ink)
-    press = None
-    if options.print_pdf:
-        printed = print_base(project, topic, source, layout, output, report)
-        press = prepare(printed, output.fitting.band, font, ink)
+    font, base, press = options.prepared or prepared(
+        project, topic, source, output, selection, bills, options.print_pdf, report
+    )
     width = base.text_box[2] - base.text_box[0]
     url = project.org.personalize.url
     copies = plan(
@@ -144,6 +135,29 @@ def _prepare(project, topic, source, layout, selection: Selection, report: Repor
         bills,
     )
     return output, (base, press), copies
+
+
+def prepared(project, topic, source, output, selection: Selection, bills, printed: bool, report: Report):
+    """(the band font, cut to the characters of every band of the whole selection; the base one-pager `output`
+    with that font and the band's empty stream; with `printed`, its print-shop variant likewise, else None).
+    A fly-in makes these in its workers, beside the base."""
+    from pipeline.pdf.update import prepare
+
+    layout = project.layouts[topic.layout]
+    day = band_date(topic.language or project.org.defaults.language)
+    chars = set()
+    for r in selection.everyone:
+        for text in texts(r, layout.band, line_fields(r, topic, selection.names, day, bills)):
+            chars |= set(text)
+    font = band_font(project, layout, chars)
+    ink = layout.tokens.get("ink", "#000000")
+    base = prepare(output.pdf, output.fitting.band, font, ink)
+    press = None
+    if printed:
+        press = prepare(
+            print_base(project, topic, source, layout, output, report), output.fitting.band, font, ink
+        )
+    return font, base, press
 
 
 def print_base(project, topic, source, layout, output, report: Report) -> bytes:
@@ -177,7 +191,6 @@ def base_document(project, topic, source, report: Report):
 
 def band_font(project, layout, chars: set[str]):
     """The band font subset to `chars`: the layout's upright weight-400 face of the band's family."""
-    from pipeline.pdf.fonts import BandFont
     from pipeline.sources.files import locate
 
     family = layout.band.font
@@ -185,7 +198,18 @@ def band_font(project, layout, chars: set[str]):
     if not faces:
         raise PressError(f"layout '{layout.id}': the band font '{family}' is not one of the layout's fonts")
     _, path = min(faces, key=lambda fp: abs(fp[0].weight - 400))
-    return BandFont.subset(locate(project.root, path), family, chars)
+    found = locate(project.root, path)
+    info = found.stat()
+    return _subset(found, info.st_size, info.st_mtime_ns, family, frozenset(chars))
+
+
+@functools.lru_cache(maxsize=8)
+def _subset(path, size: int, mtime: int, family: str, chars: frozenset):
+    """The band font subset, made once per process for the same file and characters (the topics of a fly-in
+    mostly share one set: subsetting takes most of a second)."""
+    from pipeline.pdf.fonts import BandFont
+
+    return BandFont.subset(path, family, set(chars))
 
 
 def _make(project, topic, layout, output, bases, copies: list[Copy], options: Options, report: Report) -> set:
