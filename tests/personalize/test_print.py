@@ -166,3 +166,25 @@ def test_the_same_inputs_give_the_same_print_bytes(made, tmp_path, monkeypatch):
     personalize(again, "--print")
     for name in ("ana.print.pdf", "mini-print.print.pdf"):
         assert (again / FOLDER / name).read_bytes() == (made[0] / FOLDER / name).read_bytes(), name
+
+
+def test_shards_made_with_print_combine_into_the_same_print_shop_print_file(made, tmp_path, monkeypatch):
+    sharded = project(tmp_path / "sharded", monkeypatch)
+    for k in ("1/2", "2/2"):
+        personalize(sharded, "--print", "--shard", k)
+    argv = ["personalize", "mini", "--combine", "--print", "--root", str(sharded), "--quiet"]
+    assert main(argv) == 0
+    name = "mini-print.print.pdf"
+    assert (sharded / FOLDER / name).read_bytes() == (made[0] / FOLDER / name).read_bytes()
+
+
+def test_combine_with_print_names_a_copy_whose_print_shop_file_is_missing(tmp_path, monkeypatch, capsys):
+    sharded = project(tmp_path / "sharded", monkeypatch)
+    personalize(sharded, "--shard", "1/1")  # without --print
+    status = main(["personalize", "mini", "--combine", "--print", "--root", str(sharded)])
+    assert status == 1
+    assert (
+        "out/personalized/mini/ana.print.pdf: error: the print-shop copy for Representative Ana Ruiz "
+        "(D-FL-25) (ana) is missing: make its shard with --print [personalize.combine]"
+    ) in capsys.readouterr().err
+    assert not (sharded / FOLDER / "mini-print.print.pdf").exists()
