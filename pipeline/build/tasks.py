@@ -81,7 +81,8 @@ def perform(project, task: Task, date, report: Report, folder: str) -> list[Outp
             made.append(output)
             parts.append((topic, document))
     if len(parts) == len(project.topics):  # a packet without a failed part would mislead
-        packet = _packet(project, task.kind, parts, date, report, folder)
+        markups = {o.topic: (o.path.rsplit("/", 1)[-1], o.html) for o in made}
+        packet = _packet(project, task.kind, parts, date, report, folder, markups)
         made += [packet] if packet else []
     return _with_print(project, made, task, report)
 
@@ -99,7 +100,9 @@ def _with_print(project, made: list[Output], task: Task, report: Report) -> list
     return result
 
 
-def _packet(project, kind: str, parts: list, date, report: Report, folder: str) -> Output | None:
+def _packet(
+    project, kind: str, parts: list, date, report: Report, folder: str, markups: dict
+) -> Output | None:
     import jinja2
 
     from pipeline.document.make import audit
@@ -110,7 +113,7 @@ def _packet(project, kind: str, parts: list, date, report: Report, folder: str) 
     started = time.perf_counter()
     path = f"{folder}/packet-{kind}s"
     try:
-        packet = assemble(kind, parts, project.org, project.base, project.root, date)
+        packet = assemble(kind, parts, project.org, project.base, project.root, date, markups)
         data = write_pdf(packet)
     except jinja2.TemplateError as exc:
         template_error(exc, project.root, report)

@@ -39,7 +39,9 @@ DEFAULT_LABELS = {
     "packet-briefing": "Policy briefings",
     "packet-intro-one-pager": "Our positions, each on a single page",
     "packet-intro-briefing": "Our positions in full, with their sources",
-    "packet-date": "Current as of",
+    "packet-date": "Printed",
+    "as-of": "Position as of",
+    "review-due": "review was due",
     "contents": "Contents",
     "page": "Page",
 }
@@ -66,6 +68,8 @@ class Entry:
     subtitle: str | None
     start: int
     pages: int
+    as_of: date | None = None  # the position's date
+    review_by: date | None = None  # when it was to be reviewed
 
     @property
     def anchor(self) -> str:
@@ -96,9 +100,38 @@ def contents(parts: list[tuple[Topic, object]], language: str = "en") -> list[En
         pages = len(document.pages)
         lang = topic.language or language
         subtitle = smart(topic.subtitle, lang) if topic.subtitle else None
-        entries.append(Entry(topic.id, smart(topic.title, lang), subtitle, start, pages))
+        title = smart(topic.title, lang)
+        entries.append(Entry(topic.id, title, subtitle, start, pages, topic.as_of, topic.review_by))
         start += pages
     return entries
+
+
+def numbered(markup: str, start: int, total: int) -> str:
+    """A part's HTML set to print the packet's page numbers: its first page is page `start` of `total`
+    (the page counter set on the first page; the total through the folio's `--page-total`)."""
+    counter = f"@page :first {{ counter-set: page {start}; }}"
+    rule = f'<style>:root {{ --page-total: "{total}"; }} {counter}</style>'
+    head = markup.rfind("</head>")
+    return markup[:head] + rule + markup[head:] if head >= 0 else markup
+
+
+def renumbered(parts: list, entries: list[Entry], markups: dict[str, tuple[str, str]], root: Path) -> list:
+    """The parts of more than one page laid out again from their HTML (`markups`: topic id -> (stem, HTML))
+    with the packet's page numbers, so that their folios and contents match the cover's; PacketError if a
+    part's pages change in number."""
+    total = 1 + sum(entry.pages for entry in entries)
+    out = []
+    for (topic, document), entry in zip(parts, entries, strict=True):
+        if entry.pages > 1 and topic.id in markups:
+            stem, markup = markups[topic.id]
+            document = layout_html(numbered(markup, entry.start, total), root, stem, topic.id)
+            if len(document.pages) != entry.pages:
+                raise PacketError(
+                    f"packet: the part '{topic.id}' has {len(document.pages)} pages with the packet's page "
+                    f"numbers, {entry.pages} without"
+                )
+        out.append((topic, document))
+    return out
 
 
 def packet_date(parts: list[tuple[Topic, object]], build_date: date | None) -> date:
@@ -121,8 +154,11 @@ def cover_html(
     day: date,
     keywords: list[str],
     density: str = "normal",
+    printed: bool = True,
 ) -> str:
-    """The cover's HTML: branding, title, date and the contents, at a density of DENSITIES."""
+    """The cover's HTML: branding, title, date and the contents, at a density of DENSITIES. `printed`: `day`
+    is the build's date ("Printed ..."), not the newest position's; each entry gives its position's date and,
+    past its review date, says so (a packet never calls a position current)."""
     language = org.defaults.language
     labels = layout.labels
     name = title(kind, layout)
@@ -150,6 +186,8 @@ def cover_html(
             title=name,
             kicker=org.name,
             date=day,
+            printed=printed,
+            month=lambda d: format_date(d, "MMMM y", locale=babel_locale(language.replace("-", "_"))),
             intro=labels.get(f"packet-intro-{kind}", DEFAULT_LABELS[f"packet-intro-{kind}"]),
             date_long=format_date(day, "long", locale=babel_locale(language.replace("-", "_"))),
             disclaimer=disclaimer,
@@ -191,13 +229,14 @@ def layout_cover(
     root: Path,
     day: date,
     words: list[str],
+    printed: bool = True,
 ):
     """The cover laid out on exactly one page, at the first of DENSITIES at which it fits; else PacketError.
 
     Fitting means one page, and, when the template marks them (ids `packet-contents-end` and `packet-foot`),
     the end of the contents above the foot, which is set at the bottom of the page and would overlap it."""
     for density in DENSITIES:
-        markup = cover_html(kind, entries, org, layout, day, words, density)
+        markup = cover_html(kind, entries, org, layout, day, words, density, printed)
         document = layout_html(markup, root, f"{kind}-packet", "packets")
         problem = _overflow(document)
         if problem is None:
@@ -259,6 +298,7 @@ def assemble(
     layout: Layout,
     root: Path,
     build_date: date | None,
+    markups: dict[str, tuple[str, str]] | None = None,
 ) -> weasyprint.Document:  # noqa: F821
     """One WeasyPrint document: a one-page cover, then every part's pages, in the order given.
 
@@ -270,6 +310,8 @@ def assemble(
         base layout (`layout.resolve("base", ...)`), as packets are the organization's, not a topic's.
     root: the project root (the cover, like every document, may only read files under sources/ and layouts/).
     build_date: the date printed on the cover (SOURCE_DATE_EPOCH's); None for the newest `as_of` of the parts.
+    markups: topic id -> (stem, HTML) of the parts: those of more than one page are laid out again so that
+        their folios ("Page 9 of 38") and contents give packet page numbers, as the cover does.
 
     Write it with `typeset.write_pdf(document)`; `document.press_cover_html` is the cover's HTML (for writing
     beside the PDF, like every document's). Its pages: 1 + the parts' pages. Its outline: "Contents" (the
@@ -293,8 +335,12 @@ def assemble(
         for problem in missing_targets(document):
             raise PacketError(f"{kind} packet: the {kind} of topic '{topic.id}': {problem}")
     entries = contents(parts, org.defaults.language)
+    if markups:
+        parts = renumbered(parts, entries, markups, root)
     day = packet_date(parts, build_date)
-    cover, markup = layout_cover(kind, entries, org, layout, root, day, keywords(parts))
+    cover, markup = layout_cover(
+        kind, entries, org, layout, root, day, keywords(parts), printed=build_date is not None
+    )
     pages = list(cover.pages)
     for (topic, document), entry in zip(parts, entries, strict=False):
         pages += _part_pages(topic, document, entry.title)

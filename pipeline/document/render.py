@@ -283,7 +283,10 @@ def _strings_css(kind: str, topic: Topic, org: Organization, labels: dict) -> st
         "label-page": labels.get("page", "Page"),
         "label-of": labels.get("of", "of"),
     }
-    return ":root {\n" + "\n".join(f"  --{k}: {css_string(v)};" for k, v in strings.items()) + "\n}"
+    lines = [f"  --{k}: {css_string(v)};" for k, v in strings.items()]
+    # the page total a folio prints: the document's own, unless a packet sets the packet's (packet.numbered)
+    lines.append("  --page-total: counter(pages);")
+    return ":root {\n" + "\n".join(lines) + "\n}"
 
 
 def shown_path(filename: str | None, root) -> str:

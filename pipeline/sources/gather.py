@@ -64,6 +64,7 @@ def gather(
     if not paths and not any((root / "sources" / "topics").glob("*.yaml")):
         report.error(("sources/topics", 0, 0), "there are no topics (sources/topics/*.yaml)", "file.missing")
     seen: dict[str, str] = {}
+    every_topic_read = True  # a topic that could not be read cites nothing we know of: no "never cited" then
     for path in paths:
         mine = not only or path.stem in only
         # Every topic is checked (a citation or a layout may break another); another topic's errors stop the
@@ -73,13 +74,14 @@ def gather(
         if not mine:
             report.extend(Report(local.errors))
         if found is None:
+            every_topic_read = False
             continue
         topic, source, own = found
         cited |= own
         if mine:
             topics.append((topic, source))
             cites[topic.id] = own
-    for key in sorted(set(library.items) - cited):
+    for key in sorted(set(library.items) - cited) if every_topic_read else ():
         report.warning(library.where[key], f"reference '{key}' is never cited", "citation.unused")
     for name in only or []:  # a file that could not be read as a topic is reported already
         path = root / "sources" / "topics" / f"{name}.yaml"

@@ -408,6 +408,10 @@ def _report_error(model: type[BaseModel], err: dict, source: Source, report: Rep
         text = FRIENDLY.get(kind, err["msg"])
         shown = err.get("input")
         got = f" (got '{shown}')" if isinstance(shown, str) else ""
+        if kind == "string_type" and isinstance(shown, dict) and len(shown) == 1:
+            # unquoted text with ": " in it reads as a key and its value
+            key = next(iter(shown))
+            got = f"; YAML read it as the key '{key}' because of the ': ' after it: put the text in quotes"
         report.error(source.where(loc), f"{name} {text}{got}", "schema.type")
 
 

@@ -131,6 +131,15 @@ CASES = [
         [(f"{MINI}:2:8", "error", "schema.type")],
     ),
     Case(
+        "point-with-a-colon-reads-as-a-key",
+        write(MINI, text("    - Protection saves lives.", "    - Note: protection saves lives.")),
+        [(f"{MINI}:37:7", "error", "schema.type")],
+        message=[
+            "one_pager.points[1] must be text; YAML read it as the key 'Note' because of the ': ' after it: "
+            "put the text in quotes"
+        ],
+    ),
+    Case(
         "impossible-date",
         write(MINI, text("as_of: 2024-11-15", "as_of: 2024-13-01")),
         [(f"{MINI}:6:8", "error", "schema.type")],

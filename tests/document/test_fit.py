@@ -65,6 +65,18 @@ def test_short_content_keeps_the_largest_size_and_pins_the_foot(project):
     assert fitted.floor_room is None and fitted.density > 0  # no need to measure the floor
 
 
+def test_a_one_pager_citing_nothing_still_has_its_contact_block_at_the_foot(project):
+    root = project("minimal")
+    path = next((root / "sources/topics").glob("*.yaml"))
+    text = re.sub(r"\[@[^\]]*\]", "", path.read_text())
+    text = re.sub(r"key_facts:\n(?:  .*\n)*", "", text).replace("  facts: [1, 2]\n", "")  # facts cite
+    path.write_text(text)
+    doc, rerender = one_pager(root)
+    fitted = fit(doc, root, rerender)
+    m = measure(fitted.document, doc.blocks, doc.pinned)
+    assert m.fits and m.bottom - m.end < 0.5  # the contact block ends at the foot of the page
+
+
 def test_longer_content_steps_down_to_the_largest_size_that_fits_in_two_renders(project):
     root = project("minimal")
     with_points(root, 7)

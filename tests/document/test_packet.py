@@ -34,6 +34,8 @@ class Sample:
     base: object
     parts: dict  # kind -> [(topic, document)]
     alone: dict  # (kind, topic id) -> the part's own PDF, written before any packet was made
+    library: object = None  # the references, and the citation style, to render a part again
+    style: object = None
 
 
 def laid_out(project, kind: str) -> list:
@@ -65,7 +67,7 @@ def sample(tmp_path_factory) -> Sample:
     base = resolve("base", discover(root, report), root, ("layouts/base/layout.yaml", 0, 0), report)
     parts = {kind: laid_out(project, kind) for kind in ("one-pager", "briefing")}
     alone = {(kind, topic.id): write_pdf(document) for kind in parts for topic, document in parts[kind]}
-    return Sample(root, project.org, base, parts, alone)
+    return Sample(root, project.org, base, parts, alone, project.library, project.style)
 
 
 @pytest.fixture(scope="module")
@@ -260,13 +262,47 @@ def test_assembling_twice_gives_identical_bytes_and_leaves_the_parts_as_they_wer
         assert write_pdf(document) == sample.alone[(kind, topic.id)]
 
 
-def test_without_a_build_date_the_cover_shows_the_newest_position_date(sample):
+def test_without_a_build_date_the_cover_gives_each_positions_date_and_no_print_date(sample):
     parts = sample.parts["one-pager"]
     document = assemble("one-pager", parts, sample.org, sample.base, sample.root, None)
     newest = max(topic.as_of for topic, _ in parts)
     assert document.metadata.created == newest.isoformat()
-    assert f'<time datetime="{newest.isoformat()}">' in document.press_cover_html
+    text = flat(PdfReader(io.BytesIO(write_pdf(document))).pages[0].extract_text())
+    assert "Printed" not in text and "current" not in text.lower()
+    assert text.count("Position as of November 2024") == len(parts)
+    assert "review was due" not in text  # no build date: nothing to say a review is overdue against
     assert 'href="#packet-part-captagon"' in document.press_cover_html
+
+
+def test_a_printed_packet_says_when_it_was_printed_and_which_positions_are_past_review(sample, packets):
+    text = flat(packets["one-pager"][1].pages[0].extract_text())
+    assert "printed march 2, 2026" in text.lower() and "current" not in text.lower()  # set in capitals
+    # each sample topic was due for review in May 2025, before the print date
+    assert text.count("Position as of November 2024; review was due May 2025") == len(TOPICS)
+
+
+def test_a_briefing_packet_numbers_the_parts_pages_as_the_cover_does(sample):
+    parts = sample.parts["briefing"]
+    markups = {}
+    for topic, _ in parts:
+        project_layout = resolve(
+            topic.layout, discover(sample.root, Report()), sample.root, ("x", 0, 0), Report()
+        )
+        doc = render("briefing", topic, sample.org, project_layout, sample.library, sample.style)
+        markups[topic.id] = (doc.stem, doc.html)
+    data = write_pdf(assemble("briefing", parts, sample.org, sample.base, sample.root, None, markups))
+    reader = PdfReader(io.BytesIO(data))
+    total = len(reader.pages)
+    entries = contents(parts)
+    for entry in entries:
+        for number in range(entry.start + 1, entry.start + entry.pages):  # the part's cover has no folio
+            assert flat(reader.pages[number - 1].extract_text()).endswith(f"Page {number} of {total}")
+    # the part's own contents (target-counter) give packet pages too: its first heading's page
+    second = flat(reader.pages[entries[1].start].extract_text())
+    assert re.search(rf"Contents .*? {entries[1].start + 1} ", second), second
+    # the parts themselves still number their own pages
+    own = PdfReader(io.BytesIO(sample.alone[("briefing", parts[0][0].id)]))
+    assert flat(own.pages[1].extract_text()).endswith(f"Page 2 of {len(own.pages)}")
 
 
 def test_the_cover_labels_come_from_the_layout(sample):
@@ -296,13 +332,11 @@ def many(parts: list, count: int) -> list:
 
 
 def test_a_longer_contents_is_set_tighter_with_its_subtitles(sample):
-    parts = many(sample.parts["one-pager"], 7)
-    reader = PdfReader(
-        io.BytesIO(
-            write_pdf(assemble("one-pager", parts, sample.org, sample.base, sample.root, date(2026, 3, 2)))
-        )
-    )
-    assert len(reader.pages) == 8
+    parts = many(sample.parts["one-pager"], 6)
+    document = assemble("one-pager", parts, sample.org, sample.base, sample.root, date(2026, 3, 2))
+    assert "packet-tight" in document.press_cover_html
+    reader = PdfReader(io.BytesIO(write_pdf(document)))
+    assert len(reader.pages) == 7
     assert "An addictive drug trade" in flat(reader.pages[0].extract_text())  # a subtitle
 
 
@@ -313,15 +347,16 @@ def test_a_long_contents_drops_the_subtitles_to_stay_on_one_page(sample):
     assert len(reader.pages) == 11
     text = flat(reader.pages[0].extract_text())
     assert "An addictive drug trade" not in text  # a subtitle
+    assert text.count("Position as of November 2024; review was due May 2025") == 10  # the dates stay
     assert [page for _, page in internal_links(reader, 0)][-1] == 10
 
 
 @pytest.mark.parametrize(
     "count, why",
     [
-        (40, r"need 2 pages"),
+        (40, r"need 3 pages"),
         (
-            16,
+            12,
             r"run 0\.\d in too long for the space above the foot of the page",
         ),  # one page, but over the foot
     ],

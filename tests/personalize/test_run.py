@@ -134,7 +134,7 @@ def test_each_copy_reads_band_first_with_its_exact_line_in_pypdf_and_pdfium(samp
         assert lines[:3] == [
             "Prepared for the office of Representative José Ñúñez-O'Brien (D-NM-2)",
             "Committees: Foreign Affairs",
-            "November 15, 2024 · Scan the code for the full briefing and sources",
+            "Printed November 15, 2024 · Scan the code for the full briefing and sources",
         ]
         assert text.index("Ñúñez-O'Brien") < text.index(TITLE)
     senator = texts((root / "out/personalized/sanctions/sample-abernathy.pdf").read_bytes())[0]
@@ -143,9 +143,8 @@ def test_each_copy_reads_band_first_with_its_exact_line_in_pypdf_and_pdfium(samp
         "Committees: Foreign Relations; Banking, Housing, and Urban Affairs",
     ]
     no_committee = texts((root / "out/personalized/sanctions/sample-delacroix.pdf").read_bytes())[0]
-    assert (
-        no_committee.splitlines()[1] == "November 15, 2024 · Scan the code for the full briefing and sources"
-    )
+    second = no_committee.splitlines()[1]
+    assert second == "Printed November 15, 2024 · Scan the code for the full briefing and sources"
 
 
 def test_each_copy_is_one_page_with_every_font_embedded_and_the_band_tagged(sample_run):
@@ -358,8 +357,8 @@ def test_layout_extra_columns_can_appear_in_the_band(tmp_path):
     root = eject(copy_project(tmp_path / "p"), "layout.yaml")
     edit(
         root,
-        '      - long: "{date} · Scan the code for the full briefing and sources"\n',
-        '      - long: "{date} · Meeting {meeting} with {staffer}"\n',
+        '      - long: "Printed {date} · Scan the code for the full briefing and sources"\n',
+        '      - long: "Printed {date} · Meeting {meeting} with {staffer}"\n',
         "layouts/base/layout.yaml",
     )
     edit(
@@ -371,7 +370,7 @@ def test_layout_extra_columns_can_appear_in_the_band(tmp_path):
     result = press(root, "--recipients", str(SAMPLE_CSV), "--id", "sample-nunez", "--jobs", "1")
     assert result.returncode == 0, result.stderr
     line = texts((root / "out/personalized/sanctions/sample-nunez.pdf").read_bytes())[0].splitlines()[2]
-    assert line == "November 15, 2024 · Meeting Tue 10:00 with Lena Park"
+    assert line == "Printed November 15, 2024 · Meeting Tue 10:00 with Lena Park"
 
 
 def test_full_render_is_an_option_and_passes_the_same_checks(tmp_path):
