@@ -140,6 +140,7 @@ def render(
         template_file=shown_path(template.filename, layout.root),
         md=lambda text: markdown(text),
         md_block=lambda text: markdown(text, block=True),
+        keep=keep_last,
         facts=[topic.key_facts[i - 1] for i in facts_at if i <= len(topic.key_facts)],
         short_questions=[q for q in topic.questions if q.short],
         date_long=format_date(topic.as_of, "long", locale=babel_locale(locale)),
@@ -187,6 +188,17 @@ def render(
         band=band,
         again=again,
     )
+
+
+def keep_last(text: str) -> str:
+    """A title or heading whose last two words cannot part (a no-break space between them, a word joiner
+    after a hyphen in them), so that no word stands alone on its last line (typography.lone-word)."""
+    head, space, tail = text.rstrip().rpartition(" ")
+    if not space or not head.strip():
+        return text
+    before, gap, last = head.rpartition(" ")
+    joined = f"{last}\u00a0{tail}".replace("-", "-\u2060")
+    return f"{before}{gap}{joined}"
 
 
 def _typographic(topic: Topic, language: str) -> Topic:
