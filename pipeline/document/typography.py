@@ -118,9 +118,7 @@ def stranded(pages: Pages, kind: str) -> list[Finding]:
         kept = after - i - 1
         if after < len(lines) and lines[after].page > line.page and lines[after].role != "heading":
             if kept < KEEP:
-                heading = " ".join(
-                    plain(x.text).strip() for x in lines[: i + 1] if x.holder == line.holder
-                )
+                heading = " ".join(plain(x.text).strip() for x in lines[: i + 1] if x.holder == line.holder)
                 place = line.field or lines[after].field
                 found.append(
                     Finding(
