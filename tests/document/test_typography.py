@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.sources import files
 from tests.conftest import edit
 
@@ -119,3 +121,16 @@ def test_a_url_broken_inside_a_word_is_found_and_a_break_chicago_allows_is_not()
         "briefing: URL broken inside a word ('gress.gov/bi' / 'll/118th-con'); break it only where the "
         "Chicago Manual allows"
     ]
+
+
+def test_a_strict_build_fails_on_a_typography_warning_and_writes_no_pdf(project):
+    from pipeline.build.run import build
+    from pipeline.errors import Report, SourceErrors
+
+    root = project("minimal")
+    stylesheet(root, ".masthead .subtitle { font-size: 6pt !important; }\n")
+    report = Report()
+    with pytest.raises(SourceErrors):
+        build(root, report, strict=True)
+    assert any("[typography.small-text]" in line for line in report.lines())
+    assert not (root / "out/mini/mini-one-pager.pdf").exists()
