@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from babel.dates import format_date
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from pipeline import __version__
 from pipeline.document.cite import Citer
@@ -190,15 +190,14 @@ def render(
     )
 
 
-def keep_last(text: str) -> str:
-    """A title or heading whose last two words cannot part (a no-break space between them, a word joiner
-    after a hyphen in them), so that no word stands alone on its last line (typography.lone-word)."""
+def keep_last(text: str) -> Markup:
+    """A title or heading whose last two words cannot part (a span that does not wrap), so that no word stands
+    alone on its last line (typography.lone-word); its text, bookmark and extracted words stay as written."""
     head, space, tail = text.rstrip().rpartition(" ")
     if not space or not head.strip():
-        return text
+        return escape(text)
     before, gap, last = head.rpartition(" ")
-    joined = f"{last}\u00a0{tail}".replace("-", "-\u2060")
-    return f"{before}{gap}{joined}"
+    return Markup('{}{}<span class="keep">{} {}</span>').format(before, gap, last, tail)
 
 
 def _typographic(topic: Topic, language: str) -> Topic:

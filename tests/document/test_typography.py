@@ -41,6 +41,7 @@ def test_the_minimal_topic_passes_the_check(project):
 
 def test_a_long_line_of_running_text_on_a_one_pager_is_a_warning_at_its_point(project):
     root = project("minimal")
+    stylesheet(root, ".points li { max-width: none !important; }\n")  # a layout with no measure of its own
     edit(root, "    - Protection saves lives.", "    - " + "Protection saves lives where people are. " * 6)
     assert typography(root, "one-pager") == [
         "sources/topics/mini.yaml:37:7: warning: one-pager: a line of 104 characters (running text holds at "
