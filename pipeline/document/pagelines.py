@@ -98,7 +98,9 @@ def _context(box, ctx: Context, sections: dict) -> Context:
         place = CLASSES[name]
     if tag == "h1":
         place, role = ("title",), "title"
-    elif tag in HEADINGS or ("q" in classes and tag != "strong"):
+    elif (tag in HEADINGS and (tag != "dt" or element.get("role") == "heading")) or (
+        "q" in classes and tag != "strong"
+    ):
         role = "heading"
         if place[:1] == ("sections",):
             place = place[:2] + ("heading",)
