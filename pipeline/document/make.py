@@ -131,6 +131,7 @@ def make_document(
     project = on_paper(project, paper)
     import jinja2
 
+    from pipeline.document import typography
     from pipeline.document.fit import PX_PER_MM, FitError, fit
     from pipeline.document.render import render
     from pipeline.document.trace import report_problems
@@ -193,6 +194,8 @@ def make_document(
         for number, page in enumerate(document.pages, 1):
             for problem in clipped(page):
                 mine.error(where, f"{kind}: page {number}: {problem}", "render.clipped")
+        findings, _ = typography.check(document, kind)
+        typography.report_findings(findings, source, project.library, mine)
         data = write_pdf(document, layout)
     except jinja2.TemplateError as exc:
         template_error(exc, project.root, mine)

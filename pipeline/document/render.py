@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from babel.dates import format_date
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from pipeline import __version__
 from pipeline.document.cite import Citer
@@ -140,6 +140,7 @@ def render(
         template_file=shown_path(template.filename, layout.root),
         md=lambda text: markdown(text),
         md_block=lambda text: markdown(text, block=True),
+        keep=keep_last,
         facts=[topic.key_facts[i - 1] for i in facts_at if i <= len(topic.key_facts)],
         short_questions=[q for q in topic.questions if q.short],
         date_long=format_date(topic.as_of, "long", locale=babel_locale(locale)),
@@ -187,6 +188,16 @@ def render(
         band=band,
         again=again,
     )
+
+
+def keep_last(text: str) -> Markup:
+    """A title or heading whose last two words cannot part (a span that does not wrap), so that no word stands
+    alone on its last line (typography.lone-word); its text, bookmark and extracted words stay as written."""
+    head, space, tail = text.rstrip().rpartition(" ")
+    if not space or not head.strip():
+        return escape(text)
+    before, gap, last = head.rpartition(" ")
+    return Markup('{}{}<span class="keep">{} {}</span>').format(before, gap, last, tail)
 
 
 def _typographic(topic: Topic, language: str) -> Topic:

@@ -32,8 +32,8 @@ def test_a_finding_is_a_warning_at_the_pdf_and_its_page_and_a_release_refuses_it
     root = eject(project("minimal"), "templates/blocks/one-pager/masthead.html.j2")
     edit(
         root,
-        '<h1 id="title">{{ topic.title }}</h1>',
-        '<h1 id="title">{{ topic.title }}</h1><h4>Skipped level</h4>',
+        '<h1 id="title">{{ keep(topic.title) }}</h1>',
+        '<h1 id="title">{{ keep(topic.title) }}</h1><h4>Skipped level</h4>',
         "layouts/base/templates/blocks/one-pager/masthead.html.j2",
     )
     built = press(root, "build")

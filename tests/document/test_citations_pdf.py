@@ -30,7 +30,9 @@ def built(tmp_path_factory, style: str):
         )
     report = Report()
     build(root, report)
-    assert report.lines() == []
+    # This fixture's few sections leave its APA bibliography alone on a thin last page: the typographic check
+    # says so (typography.last-page, tested in test_typography.py); every other warning is a failure here.
+    assert [line for line in report.lines() if "[typography.last-page]" not in line] == []
     return pypdfium2.PdfDocument(root / "out/cites/cites-briefing.pdf")
 
 

@@ -17,7 +17,7 @@ SIZES = [(11.0, 1.0), (10.5, 0.9), (10.0, 0.8), (9.75, 0.75), (9.5, 0.7), (9.0, 
 
 def test_the_forecast_gives_the_room_a_real_layout_leaves_and_never_more(project):
     root = project("minimal")
-    with_points(root, 7)  # long points that take fewer lines as the type gets smaller
+    with_points(root, 4)  # long points that take fewer lines as the type gets smaller
     doc, _ = one_pager(root)
 
     def laid_out(body: float, space: float):
@@ -43,7 +43,7 @@ def test_on_taller_paper_the_forecast_reads_larger_sizes_as_well(project):
     organization) must not promise room the larger size does not leave."""
     root = project("minimal")
     edit(root, "page_size: letter", "page_size: a4", "sources/organization.yaml")
-    with_points(root, 4)  # at 12pt its points take several lines more
+    with_points(root, 3)  # at 12pt its points take several lines more
     doc, _ = one_pager(root)
     first = layout_html(doc.refit(FitSettings(11.0, 1.0)).html, root, doc.stem, doc.topic)
     forecast = Forecast(first.pages, FitSettings(11.0, 1.0), measure(first, doc.blocks, doc.pinned).bottom)
