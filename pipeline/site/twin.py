@@ -1,0 +1,60 @@
+"""A topic's two web pages, its briefing and its one-pager: the PDFs' content and citations, for a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pipeline import KINDS
+from pipeline.document.render import render
+from pipeline.errors import Report
+from pipeline.site.links import INDEX, Links, common, pdf_path, twin_path
+from pipeline.sources.text import smart
+
+
+@dataclass
+class Page:
+    """A page of the site: where it goes (relative to out/site/), its HTML, and the project files it uses."""
+
+    path: str
+    html: str
+    assets: list[str] = field(default_factory=list)
+
+
+def twins(project, topic, pdfs: dict[str, int], date: dt.date | None, report: Report) -> list[Page]:
+    """The briefing's and the one-pager's web pages, from the layout's templates/site/. `pdfs` gives the pages
+    of each PDF the site carries beside them, by kind. Template errors are raised (jinja2.TemplateError)."""
+    layout = project.layouts[topic.layout]
+    pages = []
+    for kind in KINDS:
+        path = twin_path(topic.id, kind)
+        links = Links(path)
+        site = dict(
+            common(project.root, layout, links, report),
+            current=kind,
+            home=links.page(INDEX),
+            twins={name: links.page(twin_path(topic.id, name)) for name in KINDS},
+            pdfs=[
+                dict(kind=name, url=links.page(pdf_path(topic.id, name)), pages=pdfs[name])
+                for name in KINDS
+                if name in pdfs
+            ],
+        )
+        doc = render(kind, topic, project.org, layout, project.library, project.style, date, site=site)
+        pages.append(Page(path, doc.html, links.used))
+    return pages
+
+
+def row(topic, org) -> dict:
+    """What the index says of a topic, kept in the site's manifest so that `--topic` can rewrite the index
+    without rendering the other topics."""
+    language = topic.language or org.defaults.language
+    return dict(
+        id=topic.id,
+        title=smart(topic.title, language),
+        subtitle=smart(topic.subtitle, language) if topic.subtitle else "",
+        status=topic.status,
+        as_of=topic.as_of.isoformat(),
+        review_by=topic.review_by.isoformat() if topic.review_by else "",
+        language=language,
+    )
