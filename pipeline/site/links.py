@@ -64,8 +64,20 @@ def font_faces(layout: Layout, links: Links) -> Markup:
     return Markup("\n".join(rules))
 
 
+def licences(root, layout: Layout, links: Links, report: Report) -> None:
+    """Record the licence files beside the layout's fonts (LICENSE*), to travel with the copies: the SIL Open
+    Font License asks that a font be given with its licence."""
+    folders = sorted({path.rsplit("/", 1)[0] for _, path in layout.fonts})
+    for folder in folders:
+        layer, _, inside = folder.removeprefix("layouts/").partition("/")
+        for path in layout_files(root, layer, f"{inside}/LICENSE*" if inside else "LICENSE*", report):
+            links.asset(path)
+
+
 def common(root, layout: Layout, links: Links, report: Report) -> dict:
-    """What every site template is given besides its content: asset URLs, style sheets, fonts."""
+    """What every site template is given besides its content: asset URLs, style sheets, fonts (and their
+    licences, copied beside them)."""
+    licences(root, layout, links, report)
     return dict(
         asset=links.asset,
         page_url=links.page,

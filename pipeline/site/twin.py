@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from pipeline import KINDS
 from pipeline.document.render import render
+from pipeline.document.urls import BREAK, JOIN
 from pipeline.errors import Report
 from pipeline.site.links import INDEX, Links, common, pdf_path, twin_path
 from pipeline.sources.text import smart
@@ -41,8 +43,21 @@ def twins(project, topic, pdfs: dict[str, int], date: dt.date | None, report: Re
             ],
         )
         doc = render(kind, topic, project.org, layout, project.library, project.style, date, site=site)
-        pages.append(Page(path, doc.html, links.used))
+        pages.append(Page(path, web_urls(doc.html), links.used))
     return pages
+
+
+URL_TEXT = re.compile(r'(<a class="url" href="[^"]*">)([^<]*)(</a>)')
+
+
+def web_urls(markup: str) -> str:
+    """The printed URLs' break hints made a browser's: <wbr> where a line may break, which copying the text
+    leaves out (a zero-width space would be copied with it), and no word joiners."""
+
+    def hints(match: re.Match) -> str:
+        return match[1] + match[2].replace(JOIN, "").replace(BREAK, "<wbr>") + match[3]
+
+    return URL_TEXT.sub(hints, markup)
 
 
 def row(topic, org) -> dict:
