@@ -222,8 +222,19 @@ class _Run:
                 if hasattr(self.progress, "close"):
                     self.progress.close()
         if not options.release:  # a release publishes PDFs; the site is made by `press build` into out/site/
+            from pipeline.build.workers import cpu_jobs
+
             self.summary.site = site.publish(
-                project, self.files, self.tools, self.date, self.today, self.state.outputs, self.report
+                project,
+                self.files,
+                self.tools,
+                self.date,
+                self.today,
+                self.state.outputs,
+                self.report,
+                jobs=options.jobs or cpu_jobs(),
+                timeout=options.timeout,
+                memory_mb=options.memory_mb,
             )
         self._finish(gathered)
 

@@ -1,5 +1,7 @@
-"""Step 8, site: out/site/ brought up to date after the documents; only pages whose inputs changed are made
-again, and only files whose bytes changed are written."""
+"""Step 8, site: out/site/ brought up to date after the documents, making and writing only what changed.
+
+A topic's pages are made again only when their inputs changed, and a file is written only when its bytes did.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pipeline import KINDS
 from pipeline.build import graph
 from pipeline.build.finish import write_atomic
 from pipeline.errors import Report
-from pipeline.site.links import ASSETS, INDEX, SITE, pdf_path
+from pipeline.site.links import ASSETS, INDEX, SITE, pdf_path, twin_path
 from pipeline.sources.files import listing, locate, read_bytes
 
 MANIFEST = "out/.press/site.json"
@@ -63,33 +65,38 @@ def _pdfs(root: Path, outputs: dict, topic: str) -> dict[str, int]:
     return found
 
 
-def publish(project, files: dict, tools: dict, date, today, outputs: dict, report: Report) -> list[str]:
-    """Make the pages of the gathered topics whose inputs changed and the index, and copy the assets and PDFs
-    they use; files of the site that nothing uses any more are removed. The files written, from the root."""
+def publish(
+    project, files: dict, tools: dict, date, today, outputs: dict, report: Report, **workers
+) -> list[str]:
+    """Make the pages of the gathered topics whose inputs changed (in worker processes: `workers` are
+    workers.run's jobs, timeout and memory_mb) and the index, and copy the assets and PDFs they use; files of
+    the site that nothing uses any more are removed. The files written, from the root."""
     import jinja2
 
     from pipeline.site.index import index
-    from pipeline.site.twin import row, twins
+    from pipeline.site.twin import row
     from pipeline.sources.layouts import template_error
 
     root, old = project.root, _load(project.root)
     existing = {p.stem for p in listing(root / "sources" / "topics", "*.yaml", root, Report())}
     entries = {name: entry for name, entry in old["topics"].items() if name in existing}
     pages: dict[str, bytes] = {}
+    todo: dict[str, tuple[str, dict]] = {}  # topic -> (key, pdfs)
     for topic, source in project.topics:
         pdfs = _pdfs(root, outputs, topic.id)
         key, entry = _key(project, topic, source, files, tools, date, pdfs), entries.get(topic.id)
-        if (
+        if not (
             entry
             and entry["key"] == key
             and all(graph.intact(root, f"{SITE}/{path}", sha) for path, sha in entry["pages"].items())
         ):
+            todo[topic.id] = (key, pdfs)
+    rendered = _render(project, todo, date, report, workers)
+    for topic, _ in project.topics:
+        made = [rendered[(topic.id, kind)] for kind in KINDS if (topic.id, kind) in rendered]
+        if topic.id not in todo or len(made) != len(KINDS):
             continue
-        try:
-            made = twins(project, topic, pdfs, date, report)
-        except jinja2.TemplateError as exc:
-            template_error(exc, root, report)
-            continue
+        key, pdfs = todo[topic.id]
         pages.update({page.path: page.html.encode() for page in made})
         entries[topic.id] = dict(
             key=key,
@@ -112,6 +119,48 @@ def publish(project, files: dict, tools: dict, date, today, outputs: dict, repor
     manifest = {"format": FORMAT, "topics": entries, "files": {p: graph.digest(d) for p, d in wanted.items()}}
     write_atomic(root / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
     return written
+
+
+def _render(project, todo: dict, date, report: Report, workers: dict) -> dict:
+    """The twins of the topics in `todo`, each page in a worker process (forked: it has the project): (topic,
+    kind) -> Page; a template error or a failed worker is reported and leaves that page out."""
+    from dataclasses import astuple
+
+    import jinja2
+
+    from pipeline.build.workers import Failure, run
+    from pipeline.site.twin import twin
+    from pipeline.sources.layouts import template_error
+
+    topics = {topic.id: (topic, source) for topic, source in project.topics}
+    made = {}
+
+    def work(task):
+        name, kind = task
+        mine = Report()
+        try:
+            page = twin(project, topics[name][0], kind, todo[name][1], date, mine)
+        except jinja2.TemplateError as exc:
+            template_error(exc, project.root, mine)
+            page = None
+        return page, mine.items
+
+    def done(task, result) -> None:
+        name, kind = task
+        if isinstance(result, Failure):
+            where = (topics[name][1].path, 0, 0)
+            report.error(where, f"{SITE}/{twin_path(name, kind)}: {result.message}", "build.worker")
+            return
+        page, items = result
+        for item in items:
+            report.add(*astuple(item))
+        if page is not None:
+            made[task] = page
+
+    tasks = [(name, kind) for name in todo for kind in KINDS]
+    if tasks:
+        run(tasks, work, done, **workers)
+    return made
 
 
 def _wanted(root: Path, entries: dict, front_assets: list, pages: dict, before: dict, report: Report) -> dict:

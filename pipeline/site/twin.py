@@ -23,28 +23,25 @@ class Page:
     assets: list[str] = field(default_factory=list)
 
 
-def twins(project, topic, pdfs: dict[str, int], date: dt.date | None, report: Report) -> list[Page]:
-    """The briefing's and the one-pager's web pages, from the layout's templates/site/. `pdfs` gives the pages
-    of each PDF the site carries beside them, by kind. Template errors are raised (jinja2.TemplateError)."""
+def twin(project, topic, kind: str, pdfs: dict[str, int], date: dt.date | None, report: Report) -> Page:
+    """The web page of a topic's briefing or one-pager, from the layout's templates/site/. `pdfs` gives the
+    pages of each PDF the site carries beside it, by kind. A template error is raised (jinja2's)."""
     layout = project.layouts[topic.layout]
-    pages = []
-    for kind in KINDS:
-        path = twin_path(topic.id, kind)
-        links = Links(path)
-        site = dict(
-            common(project.root, layout, links, report),
-            current=kind,
-            home=links.page(INDEX),
-            twins={name: links.page(twin_path(topic.id, name)) for name in KINDS},
-            pdfs=[
-                dict(kind=name, url=links.page(pdf_path(topic.id, name)), pages=pdfs[name])
-                for name in KINDS
-                if name in pdfs
-            ],
-        )
-        doc = render(kind, topic, project.org, layout, project.library, project.style, date, site=site)
-        pages.append(Page(path, web_urls(doc.html), links.used))
-    return pages
+    path = twin_path(topic.id, kind)
+    links = Links(path)
+    site = dict(
+        common(project.root, layout, links, report),
+        current=kind,
+        home=links.page(INDEX),
+        twins={name: links.page(twin_path(topic.id, name)) for name in KINDS},
+        pdfs=[
+            dict(kind=name, url=links.page(pdf_path(topic.id, name)), pages=pdfs[name])
+            for name in KINDS
+            if name in pdfs
+        ],
+    )
+    doc = render(kind, topic, project.org, layout, project.library, project.style, date, site=site)
+    return Page(path, web_urls(doc.html), links.used)
 
 
 URL_TEXT = re.compile(r'(<a class="url" href="[^"]*">)([^<]*)(</a>)')
