@@ -232,6 +232,7 @@ class _Run:
                 self.today,
                 self.state.outputs,
                 self.report,
+                failed={path.split("/")[-2] for path, _ in self.summary.failed if "/packet-" not in path},
                 jobs=options.jobs or cpu_jobs(),
                 timeout=options.timeout,
                 memory_mb=options.memory_mb,

@@ -66,11 +66,12 @@ def _pdfs(root: Path, outputs: dict, topic: str) -> dict[str, int]:
 
 
 def publish(
-    project, files: dict, tools: dict, date, today, outputs: dict, report: Report, **workers
+    project, files: dict, tools: dict, date, today, outputs: dict, report: Report, failed=(), **workers
 ) -> list[str]:
     """Make the pages of the gathered topics whose inputs changed (in worker processes: `workers` are
     workers.run's jobs, timeout and memory_mb) and the index, and copy the assets and PDFs they use; files of
-    the site that nothing uses any more are removed. The files written, from the root."""
+    the site that nothing uses any more are removed. A topic in `failed` (a document of it failed in this
+    build) keeps its pages as they were, as the document keeps its file. The files written, from the root."""
     import jinja2
 
     from pipeline.site.index import index
@@ -83,6 +84,8 @@ def publish(
     pages: dict[str, bytes] = {}
     todo: dict[str, tuple[str, dict]] = {}  # topic -> (key, pdfs)
     for topic, source in project.topics:
+        if topic.id in failed:
+            continue
         pdfs = _pdfs(root, outputs, topic.id)
         key, entry = _key(project, topic, source, files, tools, date, pdfs), entries.get(topic.id)
         if not (
@@ -173,7 +176,7 @@ def _wanted(root: Path, entries: dict, front_assets: list, pages: dict, before: 
                 wanted[path] = pages[path] if path in pages else (root / SITE / path).read_bytes()
         for kind in entry["pdfs"]:
             shown = f"out/{name}/{name}-{kind}.pdf"
-            data = read_bytes(root / shown, shown, report)
+            data = read_bytes(root / shown, shown, report) if (root / shown).is_file() else None
             if data is not None:
                 wanted[pdf_path(name, kind)] = data
     if INDEX in pages:

@@ -117,6 +117,17 @@ def test_the_briefing_notes_are_the_pdfs_footnotes_as_endnotes_linked_both_ways(
         assert (back.attrs["href"], plain(back.text())) == (f"#call-{n}", f"↩Back to the text at note {n}")
 
 
+def test_each_note_of_the_briefing_twin_is_in_the_pdfs_text(minimal_site):
+    """As pdfium extracts the PDF's text (line breaks and spaces left out on both sides)."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(minimal_site / "out" / "mini" / "mini-briefing.pdf")
+    text = "".join(re.sub(r"\s+", "", sheet.get_textpage().get_text_range()) for sheet in pdf)
+    notes = page(minimal_site, "mini/index.html").one("ol", **{"class": "note-list"}).all("li")
+    flat = [re.sub(r"\s+", "", plain(without(li, {"back"}))) for li in notes]
+    assert len(flat) == 7 and [note for note in flat if note not in text] == []
+
+
 def test_the_one_pager_sources_are_the_pdfs_with_a_way_back_to_every_mark(minimal_site):
     pdf_html = parse((minimal_site / "out" / "mini" / "mini-one-pager.html").read_text())
     printed = [
