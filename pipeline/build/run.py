@@ -221,7 +221,9 @@ class _Run:
             finally:
                 if hasattr(self.progress, "close"):
                     self.progress.close()
-        if not options.release:  # a release publishes PDFs; the site is made by `press build` into out/site/
+        # The site follows the documents: a release publishes PDFs only, and a build in which a document
+        # failed leaves the site as it was (as that document keeps its file); the next good build updates it.
+        if not options.release and not self.summary.failed and not self.report.errors:
             from pipeline.build.workers import cpu_jobs
 
             self.summary.site = site.publish(
@@ -232,7 +234,6 @@ class _Run:
                 self.today,
                 self.state.outputs,
                 self.report,
-                failed={path.split("/")[-2] for path, _ in self.summary.failed if "/packet-" not in path},
                 jobs=options.jobs or cpu_jobs(),
                 timeout=options.timeout,
                 memory_mb=options.memory_mb,

@@ -13,7 +13,7 @@ from pipeline import KINDS
 from pipeline.build import graph
 from pipeline.build.finish import write_atomic
 from pipeline.errors import Report
-from pipeline.site.links import ASSETS, INDEX, SITE, pdf_path, twin_path
+from pipeline.site.links import ASSETS, INDEX, SITE, twin_path
 from pipeline.sources.files import listing, locate, read_bytes
 
 MANIFEST = "out/.press/site.json"
@@ -66,12 +66,11 @@ def _pdfs(root: Path, outputs: dict, topic: str) -> dict[str, int]:
 
 
 def publish(
-    project, files: dict, tools: dict, date, today, outputs: dict, report: Report, failed=(), **workers
+    project, files: dict, tools: dict, date, today, outputs: dict, report: Report, **workers
 ) -> list[str]:
     """Make the pages of the gathered topics whose inputs changed (in worker processes: `workers` are
-    workers.run's jobs, timeout and memory_mb) and the index, and copy the assets and PDFs they use; files of
-    the site that nothing uses any more are removed. A topic in `failed` (a document of it failed in this
-    build) keeps its pages as they were, as the document keeps its file. The files written, from the root."""
+    workers.run's jobs, timeout and memory_mb) and the index, and copy the assets they use; files of
+    the site that nothing uses any more are removed. The files written, from the root."""
     import jinja2
 
     from pipeline.site.index import index
@@ -84,8 +83,6 @@ def publish(
     pages: dict[str, bytes] = {}
     todo: dict[str, tuple[str, dict]] = {}  # topic -> (key, pdfs)
     for topic, source in project.topics:
-        if topic.id in failed:
-            continue
         pdfs = _pdfs(root, outputs, topic.id)
         key, entry = _key(project, topic, source, files, tools, date, pdfs), entries.get(topic.id)
         if not (
@@ -170,15 +167,10 @@ def _wanted(root: Path, entries: dict, front_assets: list, pages: dict, before: 
     """Every file the site holds now, by path relative to it, with its bytes (a page kept from the last step,
     which is intact, is read back)."""
     wanted: dict[str, bytes] = {}
-    for name, entry in sorted(entries.items()):
+    for _, entry in sorted(entries.items()):
         for path in entry["pages"]:
             if path in pages or (root / SITE / path).is_file():
                 wanted[path] = pages[path] if path in pages else (root / SITE / path).read_bytes()
-        for kind in entry["pdfs"]:
-            shown = f"out/{name}/{name}-{kind}.pdf"
-            data = read_bytes(root / shown, shown, report) if (root / shown).is_file() else None
-            if data is not None:
-                wanted[pdf_path(name, kind)] = data
     if INDEX in pages:
         wanted[INDEX] = pages[INDEX]
     elif INDEX in before and (root / SITE / INDEX).is_file():

@@ -24,8 +24,9 @@ def twin_path(topic: str, kind: str) -> str:
 
 
 def pdf_path(topic: str, kind: str) -> str:
-    """A document's PDF as the site carries it, beside its twin: <topic>/<topic>-<kind>.pdf."""
-    return f"{topic}/{topic}-{kind}.pdf"
+    """A document's PDF, relative to the site: where the build writes it, out/<topic>/<topic>-<kind>.pdf (the
+    site links to it there rather than carry a second copy that `press audit out/` would read twice)."""
+    return f"../{topic}/{topic}-{kind}.pdf"
 
 
 class Links:
