@@ -12,7 +12,7 @@ all: build ## Build every PDF for the sources into out/ (the default)
 # WeasyPrint needs Pango (present on this kind of machine) and HarfBuzz's subsetter for fast,
 # reproducible font subsets; install the latter with apt when it is missing and we may. The print-shop
 # PDFs' tests open them with qpdf, poppler's pdffonts and Ghostscript, and the live preview's tests
-# (tests/serve) drive Debian's Chromium and ChromeDriver: all installed the same way.
+# (tests/serve) and the web twins' (tests/site) drive Debian's Chromium and ChromeDriver: all installed the same way.
 $(STAMP): pyproject.toml
 	@ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
 	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)); } || \
-	  echo "note: install chromium and chromium-driver (Debian's names) for the live preview's browser tests"
+	  echo "note: install chromium and chromium-driver (Debian's names) for the browser tests of the live preview and the web twins"
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'

@@ -59,10 +59,13 @@ def edit(root: Path, old: str, new: str, file: str = "sources/topics/mini.yaml")
 
 
 def written(root: Path) -> list[str]:
-    """The documents a build wrote under out/ (not its cache), as sorted relative paths."""
+    """The documents a build wrote under out/ (not its cache, nor the web twins: tests/site), as sorted
+    relative paths."""
     out = root / "out"
     return sorted(
-        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and ".press" not in p.parts
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and ".press" not in p.parts and p.relative_to(out).parts[0] != "site"
     )
 
 

@@ -229,19 +229,25 @@ def _serves(path: str, kind: str) -> bool:
         and not path.endswith(f"/{other}.html.j2")
         and "/css/flyin/" not in path  # the fly-in's itinerary and overview
         and not path.endswith(("/itinerary.html.j2", "/overview.html.j2"))
+        and "/css/site/" not in path  # the web twin's (pipeline.site)
+        and "/templates/site/" not in path
     )
 
 
-def output_keys(project, files: dict[str, str], tools: dict[str, str], date, folder: str) -> dict[str, str]:
-    """The input key of every document: its topic, the organization, the references it cites, its layout
-    chain, the shared assets, the tools and the build date. Packets are keyed by their parts."""
-    shared = {
+def shared_sources(files: dict[str, str]) -> dict[str, str]:
+    """The hashes of the source files every document depends on (the organization, assets), not a topic's."""
+    return {
         p: h
         for p, h in files.items()
         if p.startswith("sources/")
         and p.split("/")[1] not in ("topics", "references", "schemas", "recipients", "flyin")
     }
-    common = {"tools": tools, "date": date.isoformat() if date else None, "shared": shared}
+
+
+def output_keys(project, files: dict[str, str], tools: dict[str, str], date, folder: str) -> dict[str, str]:
+    """The input key of every document: its topic, the organization, the references it cites, its layout
+    chain, the shared assets, the tools and the build date. Packets are keyed by their parts."""
+    common = {"tools": tools, "date": date.isoformat() if date else None, "shared": shared_sources(files)}
     keys = {}
     for topic, source in project.topics:
         chain = project.layouts[topic.layout].chain

@@ -54,4 +54,6 @@ def summary(result, root_shown: str) -> str:
     if result.failed:
         parts.append(f"{len(result.failed)} failed")
     where = " into out/release/" if result.release else f" in {root_shown}"
-    return f"press: {', '.join(parts)}{where} ({result.seconds:.1f} s)"
+    site = getattr(result, "site", None)
+    web = f"; web pages in {root_shown}site/ ({plural(len(site), 'file')} written)" if site else ""
+    return f"press: {', '.join(parts)}{where} ({result.seconds:.1f} s){web}"

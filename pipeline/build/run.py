@@ -9,7 +9,7 @@ from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
 from pipeline import KINDS
-from pipeline.build import graph
+from pipeline.build import graph, site
 from pipeline.build.graph import build_date
 from pipeline.build.tasks import Task, perform, plan
 from pipeline.document.make import Output
@@ -45,6 +45,7 @@ class Summary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (output path, why)
     seconds: float = 0.0
     release: Path | None = None
+    site: list[str] | None = None  # the files the site step wrote (None when it did not run)
 
 
 def build(root: Path, report: Report, options: Options | None = None, progress=None, **choices) -> Summary:
@@ -167,7 +168,7 @@ class _Run:
             return False
         self.env["variants"] = made
         self.expected = expected(self.root, self.folder, self.options.only, self.options.packets, made)
-        return fresh(self.root, state, self.expected)
+        return fresh(self.root, state, self.expected) and (self.options.release or site.fresh(self.root))
 
     def _make_all(self) -> None:
         """The slow path: gather everything, then make each out-of-date output in a worker and record it."""
@@ -220,6 +221,23 @@ class _Run:
             finally:
                 if hasattr(self.progress, "close"):
                     self.progress.close()
+        # The site follows the documents: a release publishes PDFs only, and a build in which a document
+        # failed leaves the site as it was (as that document keeps its file); the next good build updates it.
+        if not options.release and not self.summary.failed and not self.report.errors:
+            from pipeline.build.workers import cpu_jobs
+
+            self.summary.site = site.publish(
+                project,
+                self.files,
+                self.tools,
+                self.date,
+                self.today,
+                self.state.outputs,
+                self.report,
+                jobs=options.jobs or cpu_jobs(),
+                timeout=options.timeout,
+                memory_mb=options.memory_mb,
+            )
         self._finish(gathered)
 
     def _work(self, task: Task):

@@ -90,7 +90,7 @@ class Citer:
 
     MODES = ("footnote", "endnote", "in-text", "numbered")
 
-    def __init__(self, library: Library, style: Path, language: str, mode: str):
+    def __init__(self, library: Library, style: Path, language: str, mode: str, marks: dict | None = None):
         from citeproc import CitationStylesBibliography, formatter
         from citeproc.source.json import CiteProcJSON
 
@@ -112,6 +112,10 @@ class Citer:
         self._replay: int | None = None
         self._entries: list[tuple[str, str]] | None = None
         self.collecting = False  # set by a renderer for its first pass
+        # For a web page (`marks`: the words read before a mark's number, {"note": ..., "source": ...}): every
+        # mark is a link to its note or source, with an id that the note or source links back to.
+        self.marks = marks
+        self.calls: dict[int, list[str]] = {}  # numbered mode with marks: source number -> its marks' ids
 
     def cite(self, cluster: Cluster) -> str:
         """The HTML for one citation, in reading order."""
@@ -123,7 +127,8 @@ class Citer:
                 self.order.append(item.key)
         if self.mode == "numbered":
             numbers = sorted({self.order.index(i.key) + 1 for i in cluster.items})
-            out = f'{GLUE}<sup class="src" role="doc-noteref">{",".join(str(n) for n in numbers)}</sup>'
+            role = ' role="doc-noteref"' if self.marks is None else ""  # on the web each link is one
+            out = f'{GLUE}<sup class="src"{role}>{",".join(self._source_mark(n) for n in numbers)}</sup>'
         else:
             text = tidy(self._format(cluster), self.language)
             if self.mode == "in-text":
@@ -134,10 +139,25 @@ class Citer:
                 out = GLUE + (
                     f'<span class="footnote">{self.notes[-1]}</span>'
                     if self.mode == "footnote"
-                    else f'<a class="note-call" href="#note-{n}" id="call-{n}">{n}</a>'
+                    else f'<a class="note-call" href="#note-{n}" id="call-{n}"{self._hidden("note")}{n}</a>'
                 )
         self._formatted.append(out)
         return out
+
+    def _hidden(self, word: str) -> str:
+        """The end of a mark's opening tag, with the word a listener hears before its number on a web page."""
+        if self.marks is None:
+            return ">"
+        return f' role="doc-noteref"><span class="visually-hidden">{html.escape(self.marks[word])} </span>'
+
+    def _source_mark(self, number: int) -> str:
+        """A numbered source's mark: its number; on a web page, a link to the source that it links back to."""
+        if self.marks is None:
+            return str(number)
+        calls = self.calls.setdefault(number, [])
+        mark = f"cite-{number}-{len(calls) + 1}"
+        calls.append(mark)
+        return f'<a href="#source-{number}" id="{mark}"{self._hidden("source")}{number}</a>'
 
     def replay(self) -> None:
         """Start the second pass: the same citations, in the same order, give the same HTML."""

@@ -95,12 +95,16 @@ def render(
     drop: tuple[str, ...] = (),
     band: dict | None = None,
     fit: FitSettings | None = None,
+    site: dict | None = None,
 ) -> Doc:
     """Render one document (briefing or one-pager) to HTML; citations are numbered in reading order.
 
     `band` fills the one-pager's personalization band: {"lines": [...], "qr": svg data URL, "alt": ...} for
     one office, or {"lines": []} to hold its space empty for `press personalize` to stamp. `fit` sets a
-    one-pager (default: the layout's largest body size and normal spacing)."""
+    one-pager (default: the layout's largest body size and normal spacing). `site` renders the document's
+    web page instead (the template site/<kind>.html.j2): what it holds joins the templates' context, and its
+    `asset` gives the URL of a project file (an image) from the page; notes become endnotes that link both
+    ways, and a one-pager's source marks link to its sources."""
     language = topic.language or org.defaults.language
     topic = _typographic(topic, language)
     locale = language.replace("-", "_")
@@ -109,7 +113,12 @@ def render(
     pinned = [b for b in settings.get("pinned", []) if b in blocks]
     notes = settings.get("notes", "footnotes")
     mode = "numbered" if kind == "one-pager" else ("footnote" if notes == "footnotes" else "endnote")
-    citer = Citer(library, style_path, language, mode)
+    marks = None
+    if site is not None:
+        mode = "numbered" if kind == "one-pager" else "endnote"
+        marks = {"note": layout.labels.get("note", "Note"), "source": layout.labels.get("source", "Source")}
+    citer = Citer(library, style_path, language, mode, marks)
+    image = _image if site is None else _linked_image(site["asset"])
     limits = layout.fit
     fit = fit or FitSettings(limits.body_max)
     facts_at = topic.one_pager.facts or list(range(1, min(3, len(topic.key_facts)) + 1))
@@ -117,11 +126,11 @@ def render(
     modified = build_date or topic.as_of
     markdown = _Replay(
         lambda text, block: url_links(
-            to_html(text, citer.cite, _image, language, block=block, in_text=citer.mode == "in-text")
+            to_html(text, citer.cite, image, language, block=block, in_text=citer.mode == "in-text")
         )
     )
 
-    template = layout.env.get_template(f"{kind}.html.j2")
+    template = layout.env.get_template(f"site/{kind}.html.j2" if site is not None else f"{kind}.html.j2")
     sections = [
         Section(s.heading, s.body, s.id or _anchor(s.heading, i)) for i, s in enumerate(topic.sections, 1)
     ]
@@ -163,6 +172,7 @@ def render(
             modified=modified.isoformat(),
         ),
     )
+    context.update(site or {})
     citer.collecting = True
     render_template(template, context)  # first pass: every citation formatted in reading order
     citer.replay()
@@ -309,6 +319,11 @@ def shown_path(filename: str | None, root) -> str:
 
 def _image(src: str, alt: str) -> str:
     return f'<img src="sources/{html.escape(src)}" alt="{html.escape(alt)}">'
+
+
+def _linked_image(asset: Callable[[str], str]) -> Callable[[str, str], str]:
+    """A Markdown image on a web page: its URL from the page, as `asset` gives it."""
+    return lambda src, alt: f'<img src="{html.escape(asset("sources/" + src))}" alt="{html.escape(alt)}">'
 
 
 def babel_locale(locale: str) -> str:

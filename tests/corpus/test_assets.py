@@ -180,7 +180,7 @@ CASES = [
     Case(
         "font-file-that-is-not-a-font",
         write("layouts/base/fonts/SourceSerif4-Bold.otf", "<html>Not found</html>\n"),
-        [("layouts/base/layout.yaml:76:36", "error", "render.font")],
+        [("layouts/base/layout.yaml:98:36", "error", "render.font")],
         message=[  # the project overrides the font file only: its `file:` is in the shipped layout.yaml
             "font file 'layouts/base/fonts/SourceSerif4-Bold.otf' is not an OpenType, TrueType or WOFF font",
             "file there (the file is from the base layout shipped with Position Press)",
@@ -189,13 +189,13 @@ CASES = [
     Case(
         "font-file-damaged-behind-a-good-signature",
         write("layouts/base/fonts/SourceSerif4-Bold.otf", b"OTTO" + b"\x00\x0a" * 200),
-        [("layouts/base/layout.yaml:76:36", "error", "render.font")],
+        [("layouts/base/layout.yaml:98:36", "error", "render.font")],
         message=["font file 'layouts/base/fonts/SourceSerif4-Bold.otf' (family 'Source Serif 4') is damaged"],
     ),
     Case(
         "font-file-empty",
         write("layouts/base/fonts/SourceSans3-Regular.otf", b""),
-        [("layouts/base/layout.yaml:79:35", "error", "render.font")],
+        [("layouts/base/layout.yaml:101:35", "error", "render.font")],
         message=["font file 'layouts/base/fonts/SourceSans3-Regular.otf' is empty"],
     ),
 ]
