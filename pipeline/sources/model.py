@@ -92,9 +92,21 @@ class Strict(BaseModel):
 # --- organization.yaml ------------------------------------------------------------------------
 
 
+class Person(Strict):
+    """The named person a reader of a leave-behind calls or writes to; shown first in its contact block."""
+
+    name: Text = Field(description="As printed, for example Jane Doe (or a team, where no person is named).")
+    title: str | None = Field(None, description="Job title, printed after the name.")
+    phone: str | None = Field(None, description="Direct phone number as it should be printed.")
+    email: str | None = Field(None, description="Direct email address.")
+
+
 class Contact(Strict):
     """How readers reach the organization; shown in the contact block of every one-pager."""
 
+    person: Person | None = Field(
+        None, description="The named contact on every one-pager (a topic's one_pager.contact overrides it)."
+    )
     address: list[Text] = Field(description="Postal address, one line per item.", min_length=1)
     phone: str | None = Field(None, description="Phone number as it should be printed.")
     email: str | None = Field(None, description="Email address.")
@@ -223,6 +235,9 @@ class Question(Strict):
 class OnePager(Strict):
     """What the one-page leave-behind shows beyond the asks."""
 
+    contact: Person | None = Field(
+        None, description="The named contact for this topic, instead of the organization's contact.person."
+    )
     points: list[Markdown] = Field(
         default_factory=list, max_length=5, description="A few short points (at most 5)."
     )

@@ -209,6 +209,37 @@ def test_a_new_project_builds_at_once_with_the_shipped_base_and_no_warning(tmp_p
     assert '<meta name="press.template" content="layouts/base/templates/one-pager.html.j2">' in html
 
 
+def size_of(pdf: Path, words: str) -> float:
+    """The font size (pt) of the first character of `words` on a PDF's first page."""
+    import pypdfium2
+
+    text = pypdfium2.PdfDocument(pdf)[0].get_textpage()
+    index = text.get_text_range().index(words)
+    return pypdfium2.raw.FPDFText_GetFontSize(text.raw, index)
+
+
+def test_the_one_pager_names_its_contact_at_9pt_and_a_topic_may_name_its_own(tmp_path):
+    root = tmp_path / "p"
+    new_project(root, Report(), TODAY)
+    topic = root / "sources/topics/right-to-information.yaml"
+    report = Report()
+    build(root, report)
+    pdf = root / "out/right-to-information/right-to-information-one-pager.pdf"
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "Alex Example, Policy Director · (202) 555-0144 · alex@example.org" in text
+    assert size_of(pdf, "Alex Example") >= 9 and size_of(pdf, "alex@example.org") >= 9
+    assert size_of(pdf, "Example Civic Alliance") >= 9
+    topic.write_text(
+        topic.read_text().replace(
+            "one_pager:\n",
+            "one_pager:\n  contact: {name: Sam Sample, title: Counsel, email: sam@example.org}\n",
+        )
+    )
+    build(root, Report())
+    text = " ".join(PdfReader(pdf).pages[0].extract_text().split())
+    assert "Sam Sample, Counsel · sam@example.org" in text and "Alex Example" not in text
+
+
 def test_the_new_projects_files_are_marked_as_placeholders_and_carry_the_schema_comments(tmp_path):
     new_project(tmp_path / "p", Report(), TODAY)
     organization = (tmp_path / "p/sources/organization.yaml").read_text()
