@@ -39,6 +39,9 @@ class Line:
     field: tuple  # the topic field it prints (a path for Source.where), () when none is known
     role: str  # "title" (h1), "heading" (h2-h4, a question), or "text"
     block: str  # the one-pager block it is in ('' in a briefing)
+    left: float = 0.0  # CSS px
+    right: float = 0.0
+    placed: int = 0  # the absolutely placed box it is in (0: none)
 
 
 @dataclass
@@ -51,6 +54,9 @@ class Pages:
     urls: dict[int, tuple[str, list]] = field(default_factory=dict)  # a.url: (href, [(serial, piece, line)])
     serial: int = 0  # lines read so far, flow or not (a URL's pieces on consecutive lines break it)
     fill: list[float] = field(default_factory=list)  # per page, the share of the content area used
+    placed: list[tuple] = field(
+        default_factory=list
+    )  # absolutely placed boxes: (page, id, left, top, right, bottom)
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Context:
     role: str = "text"
     block: str = ""
     url: int = 0  # the identity of the a.url element the box is in
+    placed: int = 0  # the identity of the absolutely placed box the box is in
 
 
 def read(document) -> Pages:
@@ -115,11 +122,16 @@ def _context(box, ctx: Context, sections: dict) -> Context:
         place = ("ref", ident[4:])
     if tag == "a" and "url" in classes:
         url = id(element)
-    return Context(place, role, block, url)
+    return Context(place, role, block, url, ctx.placed)
 
 
 def _walk(box, ctx: Context, number: int, found: Pages, sections: dict, flow: bool) -> None:
+    box = getattr(box, "_box", box)  # an absolutely positioned box stands in the tree behind a placeholder
     ctx = _context(box, ctx, sections)
+    if flow and isinstance(box, boxes.BlockBox) and box.style["position"] in ("absolute", "fixed"):
+        x, y = box.border_box_x(), box.border_box_y()
+        found.placed.append((number, id(box), x, y, x + box.border_width(), y + box.border_height()))
+        ctx = Context(ctx.field, ctx.role, ctx.block, ctx.url, id(box))
     element = getattr(box, "element", None)
     if isinstance(box, boxes.TableBox) or (element is not None and ctx.field == ("key_facts",)):
         if element is not None and isinstance(box, (boxes.TableBox, boxes.BlockBox)):
@@ -142,8 +154,13 @@ def _line(box, ctx: Context, number: int, found: Pages, flow: bool) -> None:
         return
     holder = id(box.element) if getattr(box, "element", None) is not None else 0
     if flow:
-        top = box.position_y
+        top, left = box.position_y, box.position_x
         found.lines.append(Line(number, top, top + box.height, text, holder, ctx.field, ctx.role, ctx.block))
+        found.lines[-1].left, found.lines[-1].right, found.lines[-1].placed = (
+            left,
+            left + box.width,
+            ctx.placed,
+        )
     found.serial += 1
     for inner, piece in pieces:
         if inner.url:

@@ -38,8 +38,31 @@ def check(document, kind: str) -> tuple[list[Finding], Pages]:
         + lone_words(pages, kind)
         + small_text(pages, kind)
         + split_tables(pages, kind)
+        + overlaps(pages, kind)
     )
     return found, pages
+
+
+def overlaps(pages: Pages, kind: str) -> list[Finding]:
+    """Lines that run into a box the layout places at a fixed spot (a long cover title into the cover's
+    date and authors), once for each element; an error, as one text prints over the other."""
+    found, seen = [], set()
+    for page, ident, left, top, right, bottom in pages.placed:
+        inside = next((line.text for line in pages.lines if line.placed == ident), "")
+        for line in pages.lines:
+            if line.page != page or line.placed == ident or (line.holder, ident) in seen:
+                continue
+            if line.top < bottom and line.bottom > top and line.left < right and line.right > left:
+                seen.add((line.holder, ident))
+                found.append(
+                    Finding(
+                        "overlap",
+                        f"{kind}: page {page}: '{_snippet(line.text)}' runs into '{_snippet(inside, 24)}', "
+                        "which the layout places at a fixed spot (they print over each other); shorten it",
+                        line.field,
+                    )
+                )
+    return found
 
 
 def measure(pages: Pages, kind: str) -> list[Finding]:
@@ -196,7 +219,8 @@ def line_lengths(pages: Pages) -> tuple[float, int]:
 
 
 def report_findings(findings: list[Finding], source, library, report: Report) -> None:
-    """Each finding as a warning at the topic field that holds its text (a reference's for its URL)."""
+    """Each finding as a warning (an overlap: an error) at the topic field that holds its text (a reference's
+    for its URL)."""
     urls = {str(item.get("URL", "")): key for key, item in library.items.items()}
     for finding in findings:
         if finding.url and finding.url in urls:
@@ -205,7 +229,9 @@ def report_findings(findings: list[Finding], source, library, report: Report) ->
             where = library.where[finding.field[1]]
         else:
             where = source.where(finding.field if finding.field[:1] != ("ref",) else ())
-        report.warning(where, finding.message, f"typography.{finding.code}")
+        (report.error if finding.code == "overlap" else report.warning)(
+            where, finding.message, f"typography.{finding.code}"
+        )
 
 
 def _snippet(text: str, n: int = 40) -> str:

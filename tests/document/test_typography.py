@@ -135,3 +135,20 @@ def test_a_strict_build_fails_on_a_typography_warning_and_writes_no_pdf(project)
         build(root, report, strict=True)
     assert any("[typography.small-text]" in line for line in report.lines())
     assert not (root / "out/mini/mini-one-pager.pdf").exists()
+
+
+def test_a_cover_title_too_long_for_its_cover_is_an_error_at_the_title_and_no_pdf(project):
+    from pipeline.build.run import build
+    from pipeline.errors import Report, SourceErrors
+
+    root = project("minimal")
+    edit(root, "title: A Minimal Position", "title: " + "A Very Long Title " * 16)
+    report = Report()
+    with pytest.raises(SourceErrors):
+        build(root, report)
+    assert [line for line in report.lines() if "[typography.overlap]" in line] == [
+        "sources/topics/mini.yaml:2:8: error: briefing: page 1: 'Long Title A Very Long' runs into 'POSITION "
+        "AS OF', which the layout places at a fixed spot (they print over each other); shorten it "
+        "[typography.overlap]"
+    ]
+    assert not (root / "out/mini/mini-briefing.pdf").exists()
