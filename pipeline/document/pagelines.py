@@ -41,7 +41,7 @@ class Line:
     block: str  # the one-pager block it is in ('' in a briefing)
     left: float = 0.0  # CSS px
     right: float = 0.0
-    placed: int = 0  # the absolutely placed box it is in (0: none)
+    placed: int = 0  # the absolutely placed box it is in (0: none; -1: a watermark, over the text by design)
 
 
 @dataclass
@@ -129,9 +129,12 @@ def _walk(box, ctx: Context, number: int, found: Pages, sections: dict, flow: bo
     box = getattr(box, "_box", box)  # an absolutely positioned box stands in the tree behind a placeholder
     ctx = _context(box, ctx, sections)
     if flow and isinstance(box, boxes.BlockBox) and box.style["position"] in ("absolute", "fixed"):
-        x, y = box.border_box_x(), box.border_box_y()
-        found.placed.append((number, id(box), x, y, x + box.border_width(), y + box.border_height()))
-        ctx = Context(ctx.field, ctx.role, ctx.block, ctx.url, id(box))
+        # a mark meant to lie over the text (a DRAFT watermark, hidden from screen readers) is in no one's way
+        ident = -1 if box.element is not None and box.element.get("aria-hidden") == "true" else id(box)
+        if ident != -1:
+            x, y = box.border_box_x(), box.border_box_y()
+            found.placed.append((number, ident, x, y, x + box.border_width(), y + box.border_height()))
+        ctx = Context(ctx.field, ctx.role, ctx.block, ctx.url, ident)
     element = getattr(box, "element", None)
     if isinstance(box, boxes.TableBox) or (element is not None and ctx.field == ("key_facts",)):
         if element is not None and isinstance(box, (boxes.TableBox, boxes.BlockBox)):

@@ -50,7 +50,7 @@ def overlaps(pages: Pages, kind: str) -> list[Finding]:
     for page, ident, left, top, right, bottom in pages.placed:
         inside = next((line.text for line in pages.lines if line.placed == ident), "")
         for line in pages.lines:
-            if line.page != page or line.placed == ident or (line.holder, ident) in seen:
+            if line.page != page or line.placed in (ident, -1) or (line.holder, ident) in seen:
                 continue
             if line.top < bottom and line.bottom > top and line.left < right and line.right > left:
                 seen.add((line.holder, ident))

@@ -338,7 +338,7 @@ def test_an_unknown_field_in_the_url_template_is_located(tmp_path):
     result = press(root, "--recipients", str(SAMPLE_CSV))
     assert result.returncode == 1
     assert problems(result) == [
-        "sources/organization.yaml:22:50: error: unknown field '{office_id}' in personalize.url; known "
+        "sources/organization.yaml:27:50: error: unknown field '{office_id}' in personalize.url; known "
         "fields: "
         "topic, id, chamber, state, district, party [personalize.field]",
         "press: 1 error; nothing was written",
