@@ -507,10 +507,10 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
         made = f"{folder}/{index.index_name(shard)}"
         if result.print_file:
             made += f" and {folder}/{args.topic}-print.pdf"
-        if result.print_shop:
-            made += f" (print-shop variants: <id>.print.pdf, {args.topic}-print.print.pdf)"
         elif not shard:
             made += "; no print file, as no copy was made"
+        if result.print_shop:
+            made += f" (print-shop variants: <id>.print.pdf, {args.topic}-print.print.pdf)"
         print(
             f"press: made and checked {len(result.copies)} of {plural(len(selection.mine), 'office')} in "
             f"{folder}/ ({time.perf_counter() - started:.1f} s); index {made}"

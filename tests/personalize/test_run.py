@@ -92,6 +92,9 @@ def test_sample_run_makes_a_file_per_office_the_index_and_the_print_file(sample_
     assert result.stdout.startswith(
         "press: made and checked 10 of 10 offices in out/personalized/sanctions/ ("
     )
+    assert result.stdout.rstrip().endswith(  # the print file is named, and not said to be missing
+        "index out/personalized/sanctions/index.csv and out/personalized/sanctions/sanctions-print.pdf"
+    )
     rows = index(root)
     assert [r["order"] for r in rows] == [str(i) for i in range(1, 11)]
     # Walking order: the House buildings west to east (floor by floor), the Capitol, then the Senate
