@@ -158,11 +158,9 @@ def _line(box, ctx: Context, number: int, found: Pages, flow: bool) -> None:
     holder = id(box.element) if getattr(box, "element", None) is not None else 0
     if flow:
         top, left = box.position_y, box.position_x
-        found.lines.append(Line(number, top, top + box.height, text, holder, ctx.field, ctx.role, ctx.block))
-        found.lines[-1].left, found.lines[-1].right, found.lines[-1].placed = (
-            left,
-            left + box.width,
-            ctx.placed,
+        bottom, right = top + box.height, left + box.width
+        found.lines.append(
+            Line(number, top, bottom, text, holder, ctx.field, ctx.role, ctx.block, left, right, ctx.placed)
         )
     found.serial += 1
     for inner, piece in pieces:

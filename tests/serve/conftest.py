@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import copy_project
-from tests.serve.studio import Serve, chromium
+from tests.serve.studio import Serve, browsing
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +22,5 @@ def served(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    driver = chromium(width=1100, height=700)
-    try:
+    with browsing(width=1100, height=700) as driver:
         yield driver
-    finally:
-        driver.quit()

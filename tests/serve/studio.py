@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -122,3 +123,13 @@ def chromium(width: int = 1280, height: int = 900):
     options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='press-chromium-')}")
     options.add_argument(f"--window-size={width},{height}")
     return webdriver.Chrome(options=options, service=Service(str(DRIVER)))
+
+
+@contextlib.contextmanager
+def browsing(width: int = 1280, height: int = 900):
+    """A headless Chromium for the length of a `with` block, quit at its end whatever happens."""
+    driver = chromium(width, height)
+    try:
+        yield driver
+    finally:
+        driver.quit()

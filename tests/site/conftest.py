@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import copy_project
-from tests.serve.studio import chromium
+from tests.serve.studio import browsing
 
 
 @pytest.fixture(scope="session")
@@ -23,8 +23,5 @@ def minimal_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    driver = chromium(width=1280, height=900)
-    try:
+    with browsing(width=1280, height=900) as driver:
         yield driver
-    finally:
-        driver.quit()
