@@ -152,8 +152,9 @@ def itinerary_html(day: Day, team: str, meetings: list[Meeting]) -> str:
     )
 
 
-def overview_html(day: Day, teams: list[tuple[str, list[Meeting]]]) -> str:
-    """The organizers' overview of the day as HTML."""
+def overview_html(day: Day, teams: list[tuple[str, list[Meeting]]], part: int = 0, parts=None) -> str:
+    """The organizers' overview of the day as HTML: the teams of part `part` of `parts` (overview_parts), the
+    first with the day's header; every team when `parts` is None."""
     context = _common(
         day,
         "overview.html.j2",
@@ -161,15 +162,48 @@ def overview_html(day: Day, teams: list[tuple[str, list[Meeting]]]) -> str:
         ", ".join(name for name, _ in teams),
     )
     template = context.pop("template")
-    blocks = [dict(name=name, meetings=rows(day, meetings)) for name, meetings in teams]
+    shown = teams if parts is None else parts[part]
+    blocks = [dict(name=name, meetings=rows(day, meetings)) for name, meetings in shown]
     offices = len({m.recipient for _, meetings in teams for m in meetings})
     count = sum(len(meetings) for _, meetings in teams)
-    return template.render(context, teams=blocks, count=count, offices=offices)
+    return template.render(
+        context, teams=blocks, first=part == 0, total_teams=len(teams), count=count, offices=offices
+    )
 
 
-def typeset(root, markup: str, stem: str, families: list[str], max_pages: int | None) -> tuple[bytes, int]:
+# What the base layout's overview prints, in pt, for the estimate of overview_parts: the header on the first
+# page, each team's heading, each meeting's line (and each further line of a long one), the page's margins.
+HEADER, HEADING, LINE, WRAPPED, MARGINS, EM = 110.0, 27.5, 16.0, 12.5, 94.0, 4.6
+
+
+def overview_parts(day: Day, teams: list[tuple[str, list[Meeting]]]) -> list[list[tuple[str, list[Meeting]]]]:
+    """The teams in runs that each fill about one page of the overview, in order (a team is never split; a
+    team longer than a page is a part of its own). An estimate from the rows' lengths: a part that runs over
+    takes the pages it needs. It depends on each team's rows only, so a moved meeting changes one part."""
+    from pipeline.document.page import PAGE_SIZES, points
+
+    width, height = (points(x) for x in PAGE_SIZES[day.project.org.defaults.page_size])
+    per_line = max(20, int((width - 86.4) / EM))
+    room, parts, used = height - MARGINS - HEADER, [[]], 0.0
+    for name, meetings in teams:
+        lines = [
+            -(-len(f"{r['start']} {r['short']} · {r['room']} · {', '.join(r['topic_ids'])} · {r['staffer']}")
+                // per_line)
+            for r in rows(day, meetings)
+        ]  # fmt: skip
+        need = HEADING + LINE * len(lines) + WRAPPED * (sum(lines) - len(lines))
+        if parts[-1] and used + need > room:
+            parts.append([])
+            room, used = height - MARGINS, 0.0
+        parts[-1].append((name, meetings))
+        used += need
+    return parts
+
+
+def typeset(root, markup: str, stem: str, families: list[str], max_pages: int | None) -> tuple[bytes, list]:
     """HTML to PDF through the project-only fetcher, with the checks every document gets (WeasyPrint's log,
-    clipped boxes, overrunning lines, fonts the layout does not declare); (PDF bytes, pages), or PageError."""
+    clipped boxes, overrunning lines, fonts the layout does not declare); (PDF bytes, for each page the
+    bookmarks that start on it), or PageError."""
     from pipeline.document.typeset import TypesetError, clipped, layout_html, overfull_lines, write_pdf
     from pipeline.pdf.inspect import check_fonts, embedded_fonts
 
@@ -184,7 +218,7 @@ def typeset(root, markup: str, stem: str, families: list[str], max_pages: int | 
         problems = exc.problems
     if problems:
         raise PageError("; ".join(problems))
-    return data, len(document.pages)
+    return data, [[label for _, label, _, _ in page.bookmarks] for page in document.pages]
 
 
 @functools.cache

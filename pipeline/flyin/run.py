@@ -14,16 +14,8 @@ from pipeline.build.workers import Failure, run
 from pipeline.errors import PressError, Report, SourceErrors
 from pipeline.flyin import state as st
 from pipeline.flyin.checks import check
-from pipeline.flyin.pages import (
-    MAX_PAGES,
-    Day,
-    PageError,
-    itinerary_html,
-    overview_html,
-    print_variant,
-    rows,
-    typeset,
-)
+from pipeline.flyin.overview import PARTS, joined, make_part, part_keys, teams, whole
+from pipeline.flyin.pages import MAX_PAGES, Day, PageError, itinerary_html, print_variant, rows, typeset
 from pipeline.flyin.schedule import Meeting, clock
 from pipeline.flyin.walking import load as load_walking
 from pipeline.personalize.cache import recipients as cached_recipients
@@ -109,6 +101,7 @@ def flyin(project, schedule: Path, shown: str, recipients: Path, report: Report,
             )
         else:
             work.append(("team", date, slug, meetings, wanted))
+    days = []
     for date in sorted({m.date for m in plan.meetings}):
         day_meetings = [m for m in plan.meetings if m.date == date]
         wanted = key(
@@ -116,8 +109,8 @@ def flyin(project, schedule: Path, shown: str, recipients: Path, report: Report,
         )
         result.days.append(date.isoformat())
         if not st.current(project.root, saved.days.get(date.isoformat()), wanted):
-            work.insert(0, ("day", date, "", day_meetings, wanted))
-    _pages(project, plan, work, saved, report, options, result)
+            days.append((date, day_meetings, wanted))
+    _pages(project, plan, work, days, saved, report, options, result)
     _forget(project.root, plan, saved)
     st.save(project.root, saved)
     return result
@@ -270,9 +263,12 @@ def _fail(report: Report, m: Meeting, message: str, result: Result) -> None:
     result.failed.append(f"{m.date}/{m.slug}")
 
 
-def _pages(project, plan: _Plan, work: list, saved, report: Report, options: Options, result: Result) -> None:
-    """Make the overviews and team files in worker processes, recording each that is written."""
-    day_of = {}
+def _pages(
+    project, plan: _Plan, work: list, days: list, saved, report: Report, options: Options, result: Result
+) -> None:
+    """Make the team files and the overviews' parts (and with --print, each overview's print-shop variant)
+    in worker processes, recording each that is written; then join each overview whose parts are made."""
+    day_of, printed = {}, {}
 
     def day(date):
         if date not in day_of:
@@ -287,19 +283,53 @@ def _pages(project, plan: _Plan, work: list, saved, report: Report, options: Opt
             what = f"team '{meetings[0].team}'" if kind == "team" else f"the overview of {date}"
             _fail(report, meetings[0], f"{what}: {message}", result)
             return
-        entry = {"key": wanted, "files": outcome}
         if kind == "team":
-            _replace(root, saved.teams, f"{date}/{slug}", entry)
+            _replace(root, saved.teams, f"{date}/{slug}", {"key": wanted, "files": outcome})
             result.teams_made.append(f"{date}/{slug}")
+        elif kind == "part":
+            files, pages = outcome
+            saved.parts[slug] = {"key": slug, "files": files, "pages": pages}
         else:
-            _replace(root, saved.days, date.isoformat(), entry)
+            printed[date] = outcome
 
     root = project.root
+    keys = {}
+    for date, meetings, _ in days:
+        keys[date] = part_keys(day(date), meetings, plan.env, lambda ms: _who(plan, ms))
+        work[:0] = [
+            ("part", date, k, meetings, index)
+            for index, k in enumerate(keys[date])
+            if not st.current(root, saved.parts.get(k), k)
+        ]
+        if options.print_pdf:  # the print-shop variant is typeset whole, with the parts
+            work.insert(0, ("day", date, "", meetings, None))
     work_fn = lambda task: _make(root, day(task[1]), plan, task, options.print_pdf)  # noqa: E731
     for task in work:
         day(task[1])  # made before the workers fork, so each inherits it
     if work:
         run(work, work_fn, done, jobs=options.jobs, timeout=options.timeout, memory_mb=options.memory_mb)
+    for date, meetings, wanted in days:
+        made = [saved.parts.get(k) for k in keys[date]]
+        if all(st.current(root, entry, k) for entry, k in zip(made, keys[date], strict=True)) and (
+            not options.print_pdf or date in printed
+        ):
+            files = _overview(root, day(date), meetings, made) | printed.get(date, {})
+            entry = {"key": wanted, "files": files, "parts": keys[date]}
+            _replace(root, saved.days, date.isoformat(), entry)
+    live = {k for entry in saved.days.values() for k in entry.get("parts", [])}
+    for k in [k for k in saved.parts if k not in live]:
+        for path in saved.parts.pop(k)["files"]:
+            (root / path).unlink(missing_ok=True)
+
+
+def _overview(root: Path, day: Day, meetings: list[Meeting], parts: list[dict]) -> dict[str, str]:
+    """The day's overview joined from its parts, and meetings.csv, written; their sha256."""
+    folder = f"{OUT}/{day.date.isoformat()}"
+    pages = [((root / next(iter(p["files"]))).read_bytes(), p["pages"]) for p in parts]
+    files = {f"{folder}/overview.pdf": joined(pages), f"{folder}/meetings.csv": _csv(day, teams(meetings))}
+    for path, data in files.items():
+        write_atomic(root / path, data)
+    return {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
 
 
 def _replace(root: Path, records: dict, name: str, entry: dict) -> None:
@@ -310,40 +340,39 @@ def _replace(root: Path, records: dict, name: str, entry: dict) -> None:
     records[name] = entry
 
 
-def _make(root: Path, day: Day, plan: _Plan, task, printed: bool = False) -> dict[str, str] | str:
-    """In a worker: one team's itinerary and packet, or one date's overview and meetings.csv (`printed`: and
-    the print-shop variant of each PDF); the files written with their sha256, or why nothing was."""
-    kind, date, slug, meetings, _ = task
+def _make(root: Path, day: Day, plan: _Plan, task, printed: bool = False) -> dict[str, str] | tuple | str:
+    """In a worker: one team's itinerary and packet (`printed`: and their print-shop variants), one part of a
+    date's overview (and its pages' teams), or an overview's print-shop variant; the files written with their
+    sha256, or why nothing was."""
+    kind, date, slug, meetings, index = task
     families = sorted({face.family for face, _ in day.project.base.fonts})
     folder = f"{OUT}/{date.isoformat()}"
     paper = day.project.org.defaults.page_size
+    pages = None
     try:
-        if kind == "day":
-            teams = defaultdict(list)
-            for m in meetings:
-                teams[m.team].append(m)
-            ordered = sorted(teams.items(), key=lambda kv: kv[0].lower())
-            markup = overview_html(day, ordered)
-            pdf, _ = typeset(root, markup, "overview", families, None)
-            files = {f"{folder}/overview.pdf": pdf, f"{folder}/meetings.csv": _csv(day, ordered)}
-            if printed:
-                files[f"{folder}/overview.print.pdf"] = print_variant(root, markup, "overview", paper)
+        if kind == "part":
+            pdf, pages = make_part(root, day, meetings, index, families)
+            files = {f"{PARTS}/{slug}.pdf": pdf}
+        elif kind == "day":
+            markup = whole(root, day, meetings)
+            files = {f"{folder}/overview.print.pdf": print_variant(root, markup, "overview", paper)}
         else:
             team = meetings[0].team
             markup = itinerary_html(day, team, meetings)
-            pdf, pages = typeset(root, markup, "itinerary", families, MAX_PAGES)
-            packet = _packet(root, day, plan, meetings, pdf, pages)
+            pdf, marks = typeset(root, markup, "itinerary", families, MAX_PAGES)
+            packet = _packet(root, day, plan, meetings, pdf, len(marks))
             files = {f"{folder}/{slug}/itinerary.pdf": pdf, f"{folder}/{slug}/packet.pdf": packet}
             if printed:
                 front = print_variant(root, markup, "itinerary", paper)
                 files[f"{folder}/{slug}/itinerary.print.pdf"] = front
-                packet = _packet(root, day, plan, meetings, front, pages, printed=True)
+                packet = _packet(root, day, plan, meetings, front, len(marks), printed=True)
                 files[f"{folder}/{slug}/packet.print.pdf"] = packet
     except PageError as exc:
         return str(exc)
     for path, data in files.items():
         write_atomic(root / path, data)
-    return {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+    made = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+    return made if pages is None else (made, pages)
 
 
 def _packet(
@@ -373,9 +402,9 @@ def _packet(
     return data
 
 
-def _csv(day: Day, teams: list[tuple[str, list[Meeting]]]) -> bytes:
+def _csv(day: Day, ordered: list[tuple[str, list[Meeting]]]) -> bytes:
     out = []
-    for team, meetings in teams:
+    for team, meetings in ordered:
         ordered = sorted(meetings, key=lambda m: (m.start, m.line))
         for m, row in zip(ordered, rows(day, meetings), strict=True):
             out.append([

@@ -1,4 +1,4 @@
-"""Fly-in, state: content hashes of what a fly-in made (copies, team files, days), kept in out/.press/."""
+"""Fly-in, state: content hashes of what a fly-in made (copies, team files, days, overview parts)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,22 @@ from pathlib import Path
 
 from pipeline.build.graph import digest, file_hashes, intact, versions
 
-FORMAT = 1
+FORMAT = 2
 PATH = "out/.press/flyin.json"
 
 
 @dataclass
 class State:
-    """What the last fly-in runs made: per copy, team and day, its key and its files' sha256."""
+    """What the last fly-in runs made: per copy, team, day and overview part, its key and files' sha256."""
 
     copies: dict[str, dict] = field(default_factory=dict)  # "<topic>/<id>" -> {key, file, sha256}
     teams: dict[str, dict] = field(default_factory=dict)  # "<date>/<slug>" -> {key, files: {path: sha256}}
-    days: dict[str, dict] = field(default_factory=dict)  # "<date>" -> {key, files: {path: sha256}}
+    days: dict[str, dict] = field(default_factory=dict)  # "<date>" -> {key, files: {path: sha256}, parts}
+    parts: dict[str, dict] = field(default_factory=dict)  # overview part key -> {key, files, pages}
 
     def body(self) -> dict:
-        return {"format": FORMAT, "copies": self.copies, "teams": self.teams, "days": self.days}
+        parts = {"copies": self.copies, "teams": self.teams, "days": self.days, "parts": self.parts}
+        return {"format": FORMAT, **parts}
 
 
 def load(root: Path) -> State:
@@ -32,7 +34,7 @@ def load(root: Path) -> State:
         body = data["body"]
         if data["sha256"] != digest(json.dumps(body, sort_keys=True).encode()) or body["format"] != FORMAT:
             return State()
-        return State(body["copies"], body["teams"], body["days"])
+        return State(body["copies"], body["teams"], body["days"], body["parts"])
     except (OSError, ValueError, KeyError, TypeError):
         return State()
 

@@ -114,3 +114,37 @@ def test_a_team_no_longer_scheduled_loses_its_folder(root, capsys):
     edit(root, "2025-03-04,09:30,45,Équipe B,bo,mini,,=HYPERLINK(x)\n", "", "day.csv")
     assert flyin(root, capsys)[0] == 0
     assert not (root / DAY / "equipe-b").exists() and (root / DAY / "team-a" / "packet.pdf").is_file()
+
+
+def test_a_big_day_overview_is_made_a_page_at_a_time_and_a_move_remakes_one_page(root, capsys):
+    from pypdf import PdfReader
+
+    teams, rows = 20, ["date,start,duration,team,recipient,topics"]
+    for t in range(teams):  # 20 teams of 3 five-minute meetings with one office, one after another
+        for k in range(3):
+            minutes = 9 * 60 + (3 * t + k) * 5
+            rows.append(f"2025-03-04,{minutes // 60:02d}:{minutes % 60:02d},5,Team {t + 1:02d},ana,mini")
+    (root / "day.csv").write_text("\n".join(rows) + "\n")
+    status, text = flyin(root, capsys)
+    assert status == 0, text
+    parts = root / "out/.press/flyin/parts"
+    before = {p.name: p.read_bytes() for p in parts.iterdir()}
+    overview = PdfReader(root / DAY / "overview.pdf")
+    assert len(before) == len(overview.pages) == 3  # each part is one full page: none runs over
+    marks = [(o.title, overview.get_destination_page_number(o)) for o in overview.outline]
+    names = [f"Team {t:02d}" for t in range(1, teams + 1)]
+    assert [title for title, _ in marks] == ["Tuesday, March 4, 2025", *names]
+    for title, page in marks:  # each team's bookmark opens the page its block is on
+        assert title in overview.pages[page].extract_text()
+    assert [page for _, page in marks] == sorted(page for _, page in marks)
+    assert "20 teams · 60 meetings · 1 office" in overview.pages[0].extract_text()
+    assert [str(f) for f in audit_file(root / DAY / "overview.pdf")] == []  # still tagged: PDF/UA-1
+
+    edit(root, "2025-03-04,13:55,5,Team 20", "2025-03-04,14:00,5,Team 20", "day.csv")  # its last meeting
+    status, text = flyin(root, capsys)
+    assert status == 0 and "press: 1 team made, 19 up to date (2025-03-04)" in text, text
+    after = {p.name: p.read_bytes() for p in parts.iterdir()}
+    assert len(set(after) - set(before)) == 1 and len(set(before) - set(after)) == 1  # one page remade
+    moved = PdfReader(root / DAY / "overview.pdf")
+    assert "14:00" in moved.pages[-1].extract_text() and "13:55" not in moved.pages[-1].extract_text()
+    assert [p.extract_text() for p in moved.pages[:-1]] == [p.extract_text() for p in overview.pages[:-1]]
