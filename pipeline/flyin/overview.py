@@ -1,5 +1,4 @@
-"""Fly-in, overview: the organizers' sheet of a day, typeset a page-sized part at a time and then joined, so
-that a moved meeting remakes one part, not every page."""
+"""Fly-in, overview: a day's organizers' sheet, typeset a page at a time and joined (a move remakes one)."""
 
 from __future__ import annotations
 
