@@ -521,7 +521,8 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
             everyone = {r.id for r in rs.read(args.recipients, Report())}  # the source, not the selection
             print(f"press: bills: {summary(result.bills, everyone)}")
     if report.errors:
-        print(f"press: {plural(len(report.errors), 'problem')}; the other copies were made", file=sys.stderr)
+        rest = "the other copies were made" if result.copies else "no copy was made"
+        print(f"press: {plural(len(report.errors), 'problem')}; {rest}", file=sys.stderr)
         return 1
     return 0
 

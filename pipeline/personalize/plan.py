@@ -37,6 +37,7 @@ LINE_FIELDS = (
     "bill_updated",
 )
 LEADING = 1.3  # a band line takes its size times this (as the stamp and the template set it)
+QR_BYTES = 2331  # what the largest QR code (version 40) holds at error correction M, in byte mode
 
 
 FIELD = re.compile(r"\{([^{}]*)\}")
@@ -222,6 +223,15 @@ def plan(
                 r.at(), f"{r.honorific} {r.name} ({r.id}): {problem}; no copy made", "personalize.fit"
             )
             continue
+        address = url_for(url, topic.id, r)
+        if len(address.encode()) > QR_BYTES:
+            report.error(
+                r.at(),
+                f"{r.honorific} {r.name} ({r.id}): the QR code's address is {len(address.encode())} bytes "
+                f"long and a QR code holds at most {QR_BYTES}; shorten personalize.url; no copy made",
+                "personalize.url",
+            )
+            continue
         label = f"{r.honorific} {r.name}" + (f" ({seat(r)})" if seat(r) else "")
         copies.append(
             Copy(
@@ -229,7 +239,7 @@ def plan(
                 r.id,
                 printed,
                 label,
-                url_for(url, topic.id, r),
+                address,
                 lines,
                 f"{folder}/{r.id}.pdf",
                 office=r.office,

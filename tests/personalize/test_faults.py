@@ -120,3 +120,31 @@ def test_with_no_copy_made_no_print_file_is_named(tmp_path, monkeypatch):
     assert out.splitlines()[-1].endswith(f"index {FOLDER}/index.csv; no print file, as no copy was made")
     assert not (root / FOLDER / "sanctions-print.pdf").exists()
     assert "the band font has no glyph for '李'" in err
+
+
+def test_an_address_too_long_for_a_qr_code_is_an_error_at_the_office_not_a_failed_chunk(
+    tmp_path, monkeypatch
+):
+    from tests.conftest import edit
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = copy_project(tmp_path / "p")
+    long = "https://setf.ngo/briefings/{topic}?office={id}&from=" + "x" * 2300
+    edit(
+        root,
+        "url: https://setf.ngo/briefings/{topic}?office={id}",
+        f"url: {long}",
+        "sources/organization.yaml",
+    )
+    people = root / "people.csv"
+    people.write_text(
+        HEADER + "r1,Ana Ruiz,Representative,,house,FL,25,D,2470 Rayburn House Office Building,\n"
+    )
+    status, _, err = press(root, "--recipients", str(people))
+    assert status == 1
+    assert (
+        f"{people}:2:1: error: Representative Ana Ruiz (r1): the QR code's address is 2352 bytes long and a "
+        "QR code holds at most 2331; shorten personalize.url; no copy made [personalize.url]"
+    ) in err.splitlines()
+    assert err.splitlines()[-1] == "press: 1 problem; no copy was made"
+    assert "internal error" not in err and not (root / FOLDER / "r1.pdf").exists()
