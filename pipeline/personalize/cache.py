@@ -26,8 +26,9 @@ FORMAT = 1
 def recipients(
     root: Path, path: Path, report: Report, display: str | None = None
 ) -> tuple[list[Recipient], dict[str, str]]:
-    """`recipients.read(path)` and `committee_names(path)`, from the cache when the source and the tool are as
-    they were when it was written; its diagnostics go to `report` either way."""
+    """`recipients.read(path)` and `committee_names(path)` (a source inside the project `root` may not link
+    out of it), from the cache when the source and the tool are as they were when it was written; its
+    diagnostics go to `report` either way."""
     from pipeline.build.finish import write_atomic
     from pipeline.build.graph import versions
     from pipeline.personalize.recipients import committee_names, read
@@ -41,8 +42,8 @@ def recipients(
         report.extend(Report(diagnostics))
         return people, names
     mine = Report()
-    people = read(path, mine, display)
-    names = committee_names(path)
+    people = read(path, mine, display, root=root)
+    names = committee_names(path, root)
     report.extend(mine)
     if stamp is not None and not mine.errors:
         body = {

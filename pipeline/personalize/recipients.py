@@ -181,12 +181,17 @@ def choose(
     root: Path | None = None,
 ) -> Selection:
     """Read a recipients source, narrow it, put it in walking order and keep one shard: what `press
-    personalize` (and a fly-in) runs on. Problems go to `report`; PressError when nobody is selected. A
-    source inside the project `root` may not link out of it."""
+    personalize` (and a fly-in) runs on. Problems go to `report`; PressError when nobody is selected. Given
+    the project's `root`, the source is read through its cache (personalize.cache), and a source inside the
+    project may not link out of it."""
     from pipeline.personalize.walk import walking_order
 
-    people = read(path, report, root=root)
-    names = committee_names(path, root)
+    if root is not None:  # a project's run: the source as read before, while it and the tool are unchanged
+        from pipeline.personalize.cache import recipients
+
+        people, names = recipients(root, path, report)
+    else:
+        people, names = read(path, report), committee_names(path)
     chosen = select(
         people,
         report,
