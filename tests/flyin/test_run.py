@@ -116,9 +116,11 @@ def test_a_team_no_longer_scheduled_loses_its_folder(root, capsys):
     assert not (root / DAY / "equipe-b").exists() and (root / DAY / "team-a" / "packet.pdf").is_file()
 
 
-def test_a_big_day_overview_is_made_a_page_at_a_time_and_a_move_remakes_one_page(root, capsys):
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_big_day_overview_is_made_a_page_at_a_time_and_a_move_remakes_one_page(root, capsys, paper):
     from pypdf import PdfReader
 
+    edit(root, "page_size: letter", f"page_size: {paper}", "sources/organization.yaml")
     teams, rows = 20, ["date,start,duration,team,recipient,topics"]
     for t in range(teams):  # 20 teams of 3 five-minute meetings with one office, one after another
         for k in range(3):
@@ -131,6 +133,7 @@ def test_a_big_day_overview_is_made_a_page_at_a_time_and_a_move_remakes_one_page
     before = {p.name: p.read_bytes() for p in parts.iterdir()}
     overview = PdfReader(root / DAY / "overview.pdf")
     assert len(before) == len(overview.pages) == 3  # each part is one full page: none runs over
+    assert round(float(overview.pages[0].mediabox.height)) == {"letter": 792, "a4": 842}[paper]
     marks = [(o.title, overview.get_destination_page_number(o)) for o in overview.outline]
     names = [f"Team {t:02d}" for t in range(1, teams + 1)]
     assert [title for title, _ in marks] == ["Tuesday, March 4, 2025", *names]
