@@ -296,12 +296,12 @@ def _pages(
     keys = {}
     for date, meetings, _ in days:
         keys[date] = part_keys(day(date), meetings, plan.env, lambda ms: _who(plan, ms))
-        work[:0] = [
+        work += [  # last: the shortest tasks, which fill the workers' tails
             ("part", date, k, meetings, index)
             for index, k in enumerate(keys[date])
             if not st.current(root, saved.parts.get(k), k)
         ]
-        if options.print_pdf:  # the print-shop variant is typeset whole, with the parts
+        if options.print_pdf:  # the print-shop variant is typeset whole, first: the longest task
             work.insert(0, ("day", date, "", meetings, None))
     work_fn = lambda task: _make(root, day(task[1]), plan, task, options.print_pdf)  # noqa: E731
     for task in work:
