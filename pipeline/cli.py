@@ -463,6 +463,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     from pipeline.personalize import index
     from pipeline.personalize import recipients as rs
     from pipeline.personalize import run as p
+    from pipeline.personalize.cache import recipients as cached_recipients
     from pipeline.sources.gather import gather
 
     started = time.perf_counter()
@@ -488,7 +489,8 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
     bills = _read_bills(args, report)
     filters = rs.Filters(args.chamber, args.state, args.committee, args.id)
     try:
-        selection = rs.choose(args.recipients, filters, report, shard, root=root)
+        source = cached_recipients(root, args.recipients, report)  # read once, then while it is unchanged
+        selection = rs.choose(args.recipients, filters, report, shard, root=root, source=source)
     except PressError:
         _print(report)
         raise

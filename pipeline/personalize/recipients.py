@@ -179,19 +179,15 @@ def choose(
     report: Report,
     shards: tuple[int, int] | None = None,
     root: Path | None = None,
+    source: tuple[list[Recipient], dict[str, str]] | None = None,
 ) -> Selection:
     """Read a recipients source, narrow it, put it in walking order and keep one shard: what `press
-    personalize` (and a fly-in) runs on. Problems go to `report`; PressError when nobody is selected. Given
-    the project's `root`, the source is read through its cache (personalize.cache), and a source inside the
-    project may not link out of it."""
+    personalize` (and a fly-in) runs on. Problems go to `report`; PressError when nobody is selected. A
+    source inside the project `root` may not link out of it; `source` is the source as read already (what
+    personalize.cache keeps)."""
     from pipeline.personalize.walk import walking_order
 
-    if root is not None:  # a project's run: the source as read before, while it and the tool are unchanged
-        from pipeline.personalize.cache import recipients
-
-        people, names = recipients(root, path, report)
-    else:
-        people, names = read(path, report), committee_names(path)
+    people, names = source or (read(path, report, root=root), committee_names(path, root))
     chosen = select(
         people,
         report,
