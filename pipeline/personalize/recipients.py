@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,7 +47,10 @@ def read(path: Path, report: Report, display: str | None = None, root: Path | No
 
 
 def _leaves(path: Path, root: Path, report: Report) -> bool:
-    """Whether a recipients source inside the project has a link out of it (each reported)."""
+    """Whether a recipients source inside the project has a link out of it (each reported). A source named
+    outside the project (../shared/..., however its folders are linked) is the user's choice, not a source."""
+    if not Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root)):
+        return False
     mine = Report()
     if not files.refused(path, root, mine):
         if path.is_dir():

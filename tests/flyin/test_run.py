@@ -151,3 +151,16 @@ def test_a_big_day_overview_is_made_a_page_at_a_time_and_a_move_remakes_one_page
     moved = PdfReader(root / DAY / "overview.pdf")
     assert "14:00" in moved.pages[-1].extract_text() and "13:55" not in moved.pages[-1].extract_text()
     assert [p.extract_text() for p in moved.pages[:-1]] == [p.extract_text() for p in overview.pages[:-1]]
+
+
+def test_recipients_outside_the_project_may_be_reached_through_a_linked_folder(
+    root, tmp_path, capsys, monkeypatch
+):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "people.csv").write_text(PEOPLE)
+    (tmp_path / "shared").symlink_to(tmp_path / "data")  # as ../shared may be, beside a checkout
+    monkeypatch.chdir(root)  # named as the README names it: ../shared/...
+    status = main(["flyin", "day.csv", "--recipients", "../shared/people.csv"])
+    captured = capsys.readouterr()
+    assert status == 0 and "file.outside" not in captured.err, captured.err
+    assert (root / DAY / "team-a" / "packet.pdf").is_file()
