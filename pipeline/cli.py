@@ -520,7 +520,7 @@ def _personalize_locked(root: Path, args, report: Report) -> int:
         if result.bills is not None and result.bills.bills:
             from pipeline.personalize.standing import summary
 
-            everyone = {r.id for r in rs.read(args.recipients, Report())}  # the source, not the selection
+            everyone = {r.id for r in source[0]}  # the source, not the selection
             print(f"press: bills: {summary(result.bills, everyone)}")
     if report.errors:
         rest = "the other copies were made" if result.copies else "no copy was made"

@@ -20,23 +20,24 @@ def teams(meetings: list[Meeting]) -> list[tuple[str, list[Meeting]]]:
     return sorted(found.items(), key=lambda kv: kv[0].lower())
 
 
-def part_keys(day: Day, meetings: list[Meeting], env: dict, who) -> list[str]:
-    """The key of each part of the day's overview: its teams' meetings and offices (`who`: a list of meetings
-    -> what their recipients are), and for the first part the day's header counts."""
+def parts(day: Day, meetings: list[Meeting], env: dict, who) -> list[tuple[str, list]]:
+    """Each part of the day's overview (overview_parts) with its key: its teams' meetings and offices (`who`:
+    a list of meetings -> what their recipients are), and for the first part the day's header counts."""
     ordered = teams(meetings)
     found = []
     for index, part in enumerate(overview_parts(day, ordered)):
         shown = [(name, [m.key() for m in ms], who(ms)) for name, ms in part]
         header = [len(ordered), len(meetings), len({m.recipient for m in meetings})] if index == 0 else None
-        found.append(key({"env": env, "date": day.date, "part": index, "header": header, "teams": shown}))
+        found.append(
+            (key({"env": env, "date": day.date, "part": index, "header": header, "teams": shown}), part)
+        )
     return found
 
 
-def make_part(root: Path, day: Day, meetings: list[Meeting], index: int, families: list[str]) -> tuple:
-    """In a worker: part `index` of the day's overview as (PDF bytes, for each page the teams that start on
-    it); PageError when it cannot be made."""
-    ordered = teams(meetings)
-    markup = overview_html(day, ordered, index, overview_parts(day, ordered))
+def make_part(root: Path, day: Day, meetings: list[Meeting], index: int, part: list, families: list[str]):
+    """In a worker: part `index` of the day's overview, `part` its teams, as (PDF bytes, for each page the
+    teams that start on it); PageError when it cannot be made."""
+    markup = overview_html(day, teams(meetings), part, first=index == 0)
     return typeset(root, markup, "overview", families, None)
 
 
@@ -57,6 +58,6 @@ def joined(parts: list[tuple[bytes, list]]) -> bytes:
         merged.release()
 
 
-def whole(root: Path, day: Day, meetings: list[Meeting]) -> str:
+def whole(day: Day, meetings: list[Meeting]) -> str:
     """The whole overview as one HTML document (its print-shop variant is typeset from it)."""
     return overview_html(day, teams(meetings))

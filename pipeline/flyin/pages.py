@@ -152,9 +152,9 @@ def itinerary_html(day: Day, team: str, meetings: list[Meeting]) -> str:
     )
 
 
-def overview_html(day: Day, teams: list[tuple[str, list[Meeting]]], part: int = 0, parts=None) -> str:
-    """The organizers' overview of the day as HTML: the teams of part `part` of `parts` (overview_parts), the
-    first with the day's header; every team when `parts` is None."""
+def overview_html(day: Day, teams: list[tuple[str, list[Meeting]]], shown=None, first: bool = True) -> str:
+    """The organizers' overview of the day as HTML: the teams `shown` (a part, overview_parts; every team when
+    None), under the day's header when `first`."""
     context = _common(
         day,
         "overview.html.j2",
@@ -162,12 +162,11 @@ def overview_html(day: Day, teams: list[tuple[str, list[Meeting]]], part: int = 
         ", ".join(name for name, _ in teams),
     )
     template = context.pop("template")
-    shown = teams if parts is None else parts[part]
-    blocks = [dict(name=name, meetings=rows(day, meetings)) for name, meetings in shown]
+    blocks = [dict(name=name, meetings=rows(day, meetings)) for name, meetings in shown or teams]
     offices = len({m.recipient for _, meetings in teams for m in meetings})
     count = sum(len(meetings) for _, meetings in teams)
     return template.render(
-        context, teams=blocks, first=part == 0, total_teams=len(teams), count=count, offices=offices
+        context, teams=blocks, first=first, total_teams=len(teams), count=count, offices=offices
     )
 
 

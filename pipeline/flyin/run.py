@@ -14,7 +14,7 @@ from pipeline.build.workers import Failure, run
 from pipeline.errors import PressError, Report, SourceErrors
 from pipeline.flyin import state as st
 from pipeline.flyin.checks import check
-from pipeline.flyin.overview import PARTS, joined, make_part, part_keys, teams, whole
+from pipeline.flyin.overview import PARTS, joined, make_part, parts, teams, whole
 from pipeline.flyin.pages import MAX_PAGES, Day, PageError, itinerary_html, print_variant, rows, typeset
 from pipeline.flyin.schedule import Meeting, clock
 from pipeline.flyin.walking import load as load_walking
@@ -295,10 +295,11 @@ def _pages(
     root = project.root
     keys = {}
     for date, meetings, _ in days:
-        keys[date] = part_keys(day(date), meetings, plan.env, lambda ms: _who(plan, ms))
+        found = parts(day(date), meetings, plan.env, lambda ms: _who(plan, ms))
+        keys[date] = [k for k, _ in found]
         work += [  # last: the shortest tasks, which fill the workers' tails
-            ("part", date, k, meetings, index)
-            for index, k in enumerate(keys[date])
+            ("part", date, k, meetings, (index, part))
+            for index, (k, part) in enumerate(found)
             if not st.current(root, saved.parts.get(k), k)
         ]
         if options.print_pdf:  # the print-shop variant is typeset whole, first: the longest task
@@ -344,17 +345,17 @@ def _make(root: Path, day: Day, plan: _Plan, task, printed: bool = False) -> dic
     """In a worker: one team's itinerary and packet (`printed`: and their print-shop variants), one part of a
     date's overview (and its pages' teams), or an overview's print-shop variant; the files written with their
     sha256, or why nothing was."""
-    kind, date, slug, meetings, index = task
+    kind, date, slug, meetings, which = task
     families = sorted({face.family for face, _ in day.project.base.fonts})
     folder = f"{OUT}/{date.isoformat()}"
     paper = day.project.org.defaults.page_size
     pages = None
     try:
         if kind == "part":
-            pdf, pages = make_part(root, day, meetings, index, families)
+            pdf, pages = make_part(root, day, meetings, *which, families)
             files = {f"{PARTS}/{slug}.pdf": pdf}
         elif kind == "day":
-            markup = whole(root, day, meetings)
+            markup = whole(day, meetings)
             files = {f"{folder}/overview.print.pdf": print_variant(root, markup, "overview", paper)}
         else:
             team = meetings[0].team

@@ -22,8 +22,8 @@ class State:
     parts: dict[str, dict] = field(default_factory=dict)  # overview part key -> {key, files, pages}
 
     def body(self) -> dict:
-        parts = {"copies": self.copies, "teams": self.teams, "days": self.days, "parts": self.parts}
-        return {"format": FORMAT, **parts}
+        records = {"copies": self.copies, "teams": self.teams, "days": self.days, "parts": self.parts}
+        return {"format": FORMAT, **records}
 
 
 def load(root: Path) -> State:

@@ -18,14 +18,9 @@ def matrix(url: str) -> list[list[bool]]:
     image = code.to_image(scale=1, add_quiet_zones=False)
     height, width = image.shape
     pixels = bytes(memoryview(image))  # one byte a module: 0 is dark
-    light = [False] * (width + 2 * QUIET)
-    rows = [[pixels[r * width + c] == 0 for c in range(width)] for r in range(height)]
-    edge = [False] * QUIET
-    return (
-        [list(light) for _ in range(QUIET)]
-        + [edge + row + edge for row in rows]
-        + [list(light) for _ in range(QUIET)]
-    )
+    edge, blank = [False] * QUIET, [False] * (width + 2 * QUIET)
+    body = [edge + [pixels[r * width + c] == 0 for c in range(width)] + edge for r in range(height)]
+    return [list(blank) for _ in range(QUIET)] + body + [list(blank) for _ in range(QUIET)]
 
 
 def svg_data_url(url: str) -> str:
