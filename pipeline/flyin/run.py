@@ -201,7 +201,7 @@ def _copies(project, plan: _Plan, saved, report: Report, options: Options, resul
                                    folder=f"{COPIES}/{topic}", index=False, bills=options.bills,
                                    base=base, prepared=ready, print_pdf=options.print_pdf)  # fmt: skip
         made = personalize(project, topic, selection, report, copy_options)
-        if made.bills is not None:
+        if made.bills is not None and made.bills.bills:  # none in the folder: the warnings say so
             from pipeline.personalize.standing import summary
 
             result.bills.append(f"{topic}: {summary(made.bills, set(plan.people))}")

@@ -164,3 +164,19 @@ def test_recipients_outside_the_project_may_be_reached_through_a_linked_folder(
     captured = capsys.readouterr()
     assert status == 0 and "file.outside" not in captured.err, captured.err
     assert (root / DAY / "team-a" / "packet.pdf").is_file()
+
+
+def test_a_topic_with_no_bill_in_the_folder_gets_no_empty_bills_line(root, capsys):
+    import shutil
+
+    from tests.personalize.test_bills import BILLS, needs_bills
+
+    if not BILLS.is_dir():
+        pytest.skip(needs_bills.kwargs["reason"])
+    (root / "bills").mkdir()
+    shutil.copy(BILLS / "BILLSTATUS-117hr2471.xml", root / "bills")  # a bill the fixture topic does not name
+    status = main(["flyin", str(root / "day.csv"), "--recipients", str(root / "people.csv"), "--root",
+                   str(root), "--bills", str(root / "bills")])  # fmt: skip
+    text = capsys.readouterr().out
+    assert status == 0 and "press: 2 teams made" in text, text
+    assert "press: bills:" not in text  # personalize prints none either when no bill is in the folder
